@@ -1,0 +1,51 @@
+import type { z } from 'zod';
+
+/** What a provider module sees of one HTTP delivery. Everything here is untrusted input. */
+export interface WebhookRequest {
+  /** The body exactly as received: signatures are computed over these bytes, never over re-serialised JSON. */
+  readonly rawBody: Buffer;
+  /** Header names lower-cased; repeated headers joined with ", " (Node's rule). */
+  readonly headers: Readonly<Record<string, string>>;
+  /** The absolute URL the sender called (the source's configured public URL when behind a proxy). */
+  readonly url: string;
+  /** Media type in lower case, without parameters ("application/json"). */
+  readonly contentType: string;
+}
+
+/** Per-source settings a provider verifies with. Secrets are already resolved from env/files. */
+export interface VerifyContext<Options> {
+  /** Every secret currently accepted; more than one during a rotation. Never empty. */
+  readonly secrets: readonly string[];
+  /** Maximum allowed distance between the signed timestamp and `now`, in seconds (both directions). */
+  readonly toleranceSeconds: number;
+  readonly now: Date;
+  /** Provider-specific options, already validated by the provider's `optionsSchema`. */
+  readonly options: Options;
+}
+
+/** The provider's own identifiers for an event. `eventId` missing means: fall back to the body's SHA-256. */
+export interface EventIdentity {
+  readonly eventId?: string;
+  readonly eventType?: string;
+}
+
+/** A reply a provider requires instead of processing (Slack's url_verification challenge). */
+export interface HandshakeReply {
+  readonly status: number;
+  readonly body: unknown;
+}
+
+export interface Provider<Options = Record<string, never>> {
+  /** The name used in source configuration (`"provider": "stripe"`). */
+  readonly name: string;
+  /** Validates the `options` object of a source using this provider; omitted when it takes none. */
+  readonly optionsSchema?: z.ZodType<Options>;
+  /** Tolerance used when the source sets none; undefined when the provider signs no timestamp. */
+  readonly defaultToleranceSeconds?: number;
+  /** Throws a WebhookRejection unless the request carries a valid signature for one of the secrets. */
+  verify(req: WebhookRequest, ctx: VerifyContext<Options>): void;
+  /** Extracts the event ID and type; called only after `verify` passed, with the parsed body. */
+  identify(req: WebhookRequest, body: unknown, options: Options): EventIdentity;
+  /** Returns a reply when the delivery is a handshake to answer, not an event to store. */
+  handshake?(req: WebhookRequest, body: unknown): HandshakeReply | undefined;
+}
