@@ -1,0 +1,45 @@
+import { z } from 'zod';
+import { anyMatch, fromHex, hmac, type HmacAlgorithm } from './crypto';
+import { readString } from './json-path';
+import { WebhookRejection } from './rejection';
+import type { Provider } from './types';
+
+export interface GitHubOptions {
+  /** Accept the legacy `X-Hub-Signature: sha1=...` when no SHA-256 signature is sent. Off by default. */
+  readonly allowSha1: boolean;
+}
+
+/**
+ * GitHub: `X-Hub-Signature-256: sha256=<hex>`, HMAC-SHA256 over the raw body; no timestamp is signed.
+ * When both headers are present only SHA-256 is checked, so a forged SHA-1 cannot stand in for it.
+ */
+export const github: Provider<GitHubOptions> = {
+  name: 'github',
+  optionsSchema: z.object({ allowSha1: z.boolean().default(false) }).strict(),
+
+  verify(req, ctx) {
+    const sha256 = req.headers['x-hub-signature-256'];
+    const sha1 = ctx.options.allowSha1 ? req.headers['x-hub-signature'] : undefined;
+    let algorithm: HmacAlgorithm;
+    let value: string;
+    if (sha256) [algorithm, value] = ['sha256', sha256];
+    else if (sha1) [algorithm, value] = ['sha1', sha1];
+    else throw new WebhookRejection('missing_signature', 'Missing X-Hub-Signature-256 header');
+
+    const prefix = `${algorithm}=`;
+    const signature = value.startsWith(prefix) ? fromHex(value.slice(prefix.length)) : undefined;
+    if (!signature) throw new WebhookRejection('malformed_signature', `Signature is not ${prefix}<hex>`);
+
+    const expected = ctx.secrets.map((secret) => hmac(algorithm, secret, req.rawBody));
+    if (!anyMatch(expected, [signature])) throw new WebhookRejection('invalid_signature', 'No matching signature');
+  },
+
+  identify(req, body) {
+    const event = req.headers['x-github-event'];
+    const action = readString(body, 'action');
+    return {
+      eventId: req.headers['x-github-delivery'],
+      eventType: event && action !== undefined ? `${event}.${action}` : event,
+    };
+  },
+};

@@ -1,0 +1,48 @@
+import { anyMatch, fromHex, hmac } from './crypto';
+import { readString } from './json-path';
+import { WebhookRejection } from './rejection';
+import { checkTimestamp } from './timestamp';
+import type { Provider } from './types';
+
+/**
+ * Paddle Billing: `Paddle-Signature: ts=<unix>;h1=<hex>[;h1=<hex>...]`, HMAC-SHA256 over
+ * `<ts>:<raw body>` with the notification destination's secret key.
+ *
+ * Default tolerance: 300 s, not the 5 s Paddle's SDKs enforce. Five seconds leaves no room for clock
+ * skew or a slow hop, and paddle-node-sdk#30 shows it rejecting Paddle's own sandbox deliveries.
+ * Paddle's docs do not say whether a retry is re-signed; if a retry keeps its first `ts`, raise the
+ * source's toleranceSeconds. The wider window costs nothing against replays because events are
+ * deduplicated by `event_id`.
+ */
+export const paddle: Provider = {
+  name: 'paddle',
+  defaultToleranceSeconds: 300,
+
+  verify(req, ctx) {
+    const header = req.headers['paddle-signature'];
+    if (!header) throw new WebhookRejection('missing_signature', 'Missing Paddle-Signature header');
+
+    let timestamp: string | undefined;
+    const candidates: Buffer[] = [];
+    for (const item of header.split(';')) {
+      const eq = item.indexOf('=');
+      if (eq < 0) continue;
+      const key = item.slice(0, eq).trim();
+      const value = item.slice(eq + 1).trim();
+      if (key === 'ts') timestamp = value;
+      else if (key === 'h1') {
+        const bytes = fromHex(value);
+        if (bytes) candidates.push(bytes);
+      }
+    }
+    if (candidates.length === 0) throw new WebhookRejection('malformed_signature', 'No h1 signature in Paddle-Signature header');
+    checkTimestamp(timestamp, ctx.toleranceSeconds, ctx.now);
+
+    const expected = ctx.secrets.map((secret) => hmac('sha256', secret, `${timestamp}:`, req.rawBody));
+    if (!anyMatch(expected, candidates)) throw new WebhookRejection('invalid_signature', 'No matching signature');
+  },
+
+  identify(_req, body) {
+    return { eventId: readString(body, 'event_id'), eventType: readString(body, 'event_type') };
+  },
+};
