@@ -23,6 +23,11 @@ export const standardWebhooks: Provider = {
   name: 'standard-webhooks',
   defaultToleranceSeconds: 300,
 
+  checkSecret(secret) {
+    const key = secret.startsWith('whsec_') ? secret.slice('whsec_'.length) : secret;
+    return fromBase64(key) ? undefined : 'must be whsec_ followed by base64 (as the sender shows it)';
+  },
+
   verify(req, ctx) {
     const id = header(req, 'id');
     const signatures = header(req, 'signature');

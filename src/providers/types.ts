@@ -42,6 +42,8 @@ export interface Provider<Options = Record<string, never>> {
   readonly optionsSchema?: z.ZodType<Options>;
   /** Tolerance used when the source sets none; undefined when the provider signs no timestamp. */
   readonly defaultToleranceSeconds?: number;
+  /** Returns what is wrong with a configured secret (checked at start-up), or undefined when it is usable. */
+  checkSecret?(secret: string): string | undefined;
   /** Throws a WebhookRejection unless the request carries a valid signature for one of the secrets. */
   verify(req: WebhookRequest, ctx: VerifyContext<Options>): void;
   /** Extracts the event ID and type; called only after `verify` passed, with the parsed body. */

@@ -1,0 +1,35 @@
+import { z } from 'zod';
+import { formatIssues } from './errors';
+
+/**
+ * Settings read from the environment. Every variable is optional: the defaults run the whole
+ * service against the embedded servers. TEMPORAL_ADDRESS and MONGO_URL switch to external ones.
+ */
+const schema = z.object({
+  HOST: z.string().min(1).default('127.0.0.1'),
+  PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+  PUBLIC_URL: z.url().optional(),
+  TEMPORAL_ADDRESS: z.string().min(1).optional(),
+  TEMPORAL_NAMESPACE: z.string().min(1).default('default'),
+  TEMPORAL_TASK_QUEUE: z.string().min(1).default('hookflow'),
+  TEMPORAL_UI_URL: z.url().optional(),
+  MONGO_URL: z.string().regex(/^mongodb(\+srv)?:\/\//, 'must start with mongodb:// or mongodb+srv://').optional(),
+  MONGO_DB: z.string().regex(/^[A-Za-z0-9_-]{1,63}$/, 'letters, digits, _ and - only').default('hookflow'),
+  HOOKFLOW_CONFIG: z.string().min(1).optional(),
+  MAX_BODY_BYTES: z.coerce.number().int().positive().default(1024 * 1024),
+  START_TIMEOUT_MS: z.coerce.number().int().positive().default(2000),
+  RELAY_INTERVAL_MS: z.coerce.number().int().positive().default(1000),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+});
+
+export type Env = z.infer<typeof schema>;
+
+export class ConfigError extends Error {
+  override name = 'ConfigError';
+}
+
+export function loadEnv(source: NodeJS.ProcessEnv = process.env): Env {
+  const result = schema.safeParse(source);
+  if (!result.success) throw new ConfigError(`Invalid environment:\n${formatIssues(result.error.issues)}`);
+  return result.data;
+}

@@ -1,0 +1,51 @@
+import type { Middleware } from 'koa';
+import type { Logger } from 'pino';
+import { WebhookRejection, type RejectReason } from '../providers/rejection';
+import { isUnavailable } from '../store/mongo';
+
+/** The one place that decides which HTTP status each refusal gets. */
+export const statusFor: Readonly<Record<RejectReason, number>> = {
+  missing_signature: 401,
+  malformed_signature: 401,
+  invalid_signature: 401,
+  missing_timestamp: 401,
+  malformed_timestamp: 401,
+  timestamp_too_old: 401,
+  timestamp_in_future: 401,
+  missing_header: 401,
+  unknown_source: 404,
+  method_not_allowed: 405,
+  unsupported_media_type: 415,
+  payload_too_large: 413,
+  invalid_body: 400,
+  event_id_conflict: 409,
+};
+
+/**
+ * Turns every error into a JSON answer. A rejection's reason and short message are shown to the
+ * sender; anything else is logged and answered without detail, so nothing internal leaks.
+ * MongoDB being unreachable is a 503: the provider will retry, and nothing was acknowledged.
+ */
+export function errorAnswers(logger: Logger): Middleware {
+  return async (ctx, next) => {
+    try {
+      await next();
+    } catch (err) {
+      if (err instanceof WebhookRejection) {
+        ctx.status = statusFor[err.reason];
+        ctx.body = { error: err.reason, message: err.message };
+        if (err.reason === 'method_not_allowed') ctx.set('Allow', 'POST');
+        ctx.state.rejection = err.reason;
+      } else if (isUnavailable(err)) {
+        logger.warn({ err: { name: (err as Error).name } }, 'store unavailable; answering 503');
+        ctx.status = 503;
+        ctx.set('Retry-After', '5');
+        ctx.body = { error: 'store_unavailable', message: 'Try again later' };
+      } else {
+        logger.error({ err }, 'unexpected error while handling a request');
+        ctx.status = 500;
+        ctx.body = { error: 'internal_error', message: 'Internal error' };
+      }
+    }
+  };
+}

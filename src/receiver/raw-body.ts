@@ -1,0 +1,24 @@
+import type { IncomingMessage } from 'node:http';
+import { WebhookRejection } from '../providers/rejection';
+
+/**
+ * Reads the request body as bytes, refusing it as soon as it passes `limit`: a declared
+ * Content-Length over the limit is refused before reading anything, and a body sent without one
+ * is cut off while streaming, so an oversized upload is never buffered whole.
+ */
+export async function readRawBody(req: IncomingMessage, limit: number): Promise<Buffer> {
+  const declared = req.headers['content-length'];
+  if (declared !== undefined && Number(declared) > limit) throw tooLarge(limit);
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of req as AsyncIterable<Buffer>) {
+    size += chunk.length;
+    if (size > limit) throw tooLarge(limit);
+    chunks.push(chunk);
+  }
+  return Buffer.concat(chunks, size);
+}
+
+function tooLarge(limit: number): WebhookRejection {
+  return new WebhookRejection('payload_too_large', `Body larger than ${limit} bytes`);
+}

@@ -1,0 +1,104 @@
+import { Binary } from 'mongodb';
+import type { Client } from '@temporalio/client';
+import type { Middleware } from 'koa';
+import type { HookflowConfig } from '../config/sources';
+import type { Logger } from '../logger';
+import { WebhookRejection } from '../providers/rejection';
+import type { EventStore } from '../store/events';
+import { startEventWorkflow } from '../temporal/start-event';
+import { resolveIdentity, sha256Hex } from './event-identity';
+import { readRawBody } from './raw-body';
+import { bodyKind, parseBody, toWebhookRequest } from './webhook-request';
+
+export interface ReceiverDeps {
+  readonly config: HookflowConfig;
+  readonly store: EventStore;
+  readonly temporal: Client;
+  readonly taskQueue: string;
+  /** How long the request may wait for Temporal before it is acknowledged anyway (the relay starts it later). */
+  readonly startTimeoutMs: number;
+  readonly logger: Logger;
+  readonly now?: () => Date;
+}
+
+/** Delay before the relay retries an event whose start failed in the request. */
+const RETRY_START_AFTER_MS = 1000;
+
+/**
+ * `POST /webhooks/:source`: verify, store, start, answer. The event is written to MongoDB before
+ * any 2xx, so once acknowledged it is never lost; starting the workflow is best effort here and
+ * guaranteed by the relay.
+ */
+export function receiveWebhook(deps: ReceiverDeps): Middleware {
+  const now = deps.now ?? (() => new Date());
+  return async (ctx) => {
+    const source = deps.config.sources.get(ctx.params.source ?? '');
+    if (!source) throw new WebhookRejection('unknown_source', 'Unknown source');
+    if (ctx.method !== 'POST') throw new WebhookRejection('method_not_allowed', 'Use POST');
+    const kind = bodyKind(ctx.request.type);
+    const rawBody = await readRawBody(ctx.req, source.maxBodyBytes);
+    const req = toWebhookRequest(ctx, source, rawBody);
+    const receivedAt = now();
+
+    source.provider.verify(req, {
+      secrets: source.secrets,
+      toleranceSeconds: source.toleranceSeconds ?? 0,
+      now: receivedAt,
+      options: source.options,
+    });
+    const body = parseBody(kind, rawBody);
+    const handshake = source.provider.handshake?.(req, body);
+    if (handshake) {
+      ctx.status = handshake.status;
+      ctx.body = handshake.body;
+      return;
+    }
+
+    const bodySha256 = sha256Hex(rawBody);
+    const { eventId, eventType } = resolveIdentity(source, req, body, bodySha256);
+    const workflowId = `${source.name}:${eventId}`;
+    const log = deps.logger.child({ source: source.name, eventId, workflowId });
+    const outcome = await deps.store.insert(
+      {
+        source: source.name,
+        provider: source.provider.name,
+        eventId,
+        eventType,
+        body: new Binary(rawBody),
+        bodySha256,
+        contentType: req.contentType,
+        headers: Object.entries(req.headers).map(([name, value]) => ({ name, value })),
+        receivedAt,
+        workflowId,
+      },
+      receivedAt,
+      deps.startTimeoutMs + 5000,
+    );
+
+    if (outcome.kind === 'conflict') {
+      log.warn('same event ID with a different body; refused');
+      throw new WebhookRejection('event_id_conflict', 'Event ID already received with a different body');
+    }
+    if (outcome.kind === 'duplicate') {
+      log.info({ status: outcome.event.status }, 'duplicate delivery acknowledged');
+      ctx.status = 200;
+      ctx.body = { status: 'duplicate', eventId, workflowId };
+      return;
+    }
+
+    let started = false;
+    try {
+      const result = await startEventWorkflow(deps.temporal, deps.taskQueue, outcome.event, deps.startTimeoutMs);
+      await deps.store.markStarted(outcome.event._id, result.runId, now());
+      started = true;
+    } catch (err) {
+      // Stored but not started: still acknowledged; the relay starts it once Temporal answers.
+      log.warn({ err: { name: (err as Error).name, message: (err as Error).message } }, 'workflow start deferred to relay');
+      // If even this write fails, the lease taken at insert expires and the relay picks the event up.
+      await deps.store.deferStart(outcome.event._id, new Date(now().getTime() + RETRY_START_AFTER_MS)).catch(() => {});
+    }
+    log.info({ eventType, started }, 'event accepted');
+    ctx.status = 202;
+    ctx.body = { status: 'accepted', eventId, workflowId, started };
+  };
+}

@@ -1,0 +1,49 @@
+import type { Context } from 'koa';
+import type { SourceConfig } from '../config/sources';
+import { WebhookRejection } from '../providers/rejection';
+import type { WebhookRequest } from '../providers/types';
+
+export type BodyKind = 'json' | 'form';
+
+/** The media types a webhook body may have; anything else is a 415 before the body is read. */
+export function bodyKind(mediaType: string): BodyKind {
+  if (mediaType === 'application/json' || /^application\/[a-z0-9.+-]+\+json$/.test(mediaType)) return 'json';
+  if (mediaType === 'application/x-www-form-urlencoded') return 'form';
+  throw new WebhookRejection(
+    'unsupported_media_type',
+    mediaType ? `Unsupported content type ${mediaType.slice(0, 100)}` : 'Missing content type',
+  );
+}
+
+export function toWebhookRequest(ctx: Context, source: SourceConfig, rawBody: Buffer): WebhookRequest {
+  const headers: Record<string, string> = {};
+  for (const [name, value] of Object.entries(ctx.req.headers)) {
+    if (value !== undefined) headers[name] = Array.isArray(value) ? value.join(', ') : value;
+  }
+  // Behind a proxy the sender signed the public URL, not the one this process sees.
+  const url = source.publicUrl ? source.publicUrl + ctx.search : ctx.href;
+  return { rawBody, headers, url, contentType: ctx.request.type };
+}
+
+const utf8 = new TextDecoder('utf-8', { fatal: true });
+
+/** Parses a verified body. Invalid UTF-8, invalid JSON or a nesting too deep for the parser: 400. */
+export function parseBody(kind: BodyKind, rawBody: Buffer): unknown {
+  let text: string;
+  try {
+    text = utf8.decode(rawBody);
+  } catch {
+    throw new WebhookRejection('invalid_body', 'Body is not valid UTF-8');
+  }
+  if (kind === 'form') {
+    // A null-prototype object: a parameter named __proto__ is just a key.
+    const params: Record<string, string> = Object.create(null) as Record<string, string>;
+    for (const [key, value] of new URLSearchParams(text)) params[key] = value;
+    return params;
+  }
+  try {
+    return JSON.parse(text) as unknown;
+  } catch {
+    throw new WebhookRejection('invalid_body', 'Body is not valid JSON');
+  }
+}

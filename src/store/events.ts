@@ -1,0 +1,135 @@
+import { Binary, MongoServerError, type Collection, type Db } from 'mongodb';
+
+export type EventStatus = 'received' | 'started' | 'processing' | 'processed' | 'failed' | 'ignored' | 'discarded';
+
+export interface StatusChange {
+  readonly status: EventStatus;
+  readonly at: Date;
+  readonly note?: string;
+}
+
+export interface StoredHeader {
+  readonly name: string;
+  readonly value: string;
+}
+
+export interface EventDocument {
+  /** `<source>:<eventId>`, which is also the workflow ID. */
+  _id: string;
+  source: string;
+  provider: string;
+  eventId: string;
+  eventType: string | null;
+  /** The body byte for byte as received. */
+  body: Binary;
+  bodySha256: string;
+  contentType: string;
+  /** Kept as a list: header names may hold characters MongoDB keys may not. */
+  headers: StoredHeader[];
+  receivedAt: Date;
+  status: EventStatus;
+  statusHistory: StatusChange[];
+  workflowId: string;
+  runId: string | null;
+  /** When the relay may next try to start the workflow; null once it is started. */
+  nextStartAt: Date | null;
+  startAttempts: number;
+}
+
+export type NewEvent = Omit<EventDocument, '_id' | 'status' | 'statusHistory' | 'runId' | 'nextStartAt' | 'startAttempts'>;
+
+export type InsertOutcome =
+  | { readonly kind: 'inserted'; readonly event: EventDocument }
+  | { readonly kind: 'duplicate'; readonly event: EventDocument }
+  | { readonly kind: 'conflict'; readonly event: EventDocument };
+
+export function eventKey(source: string, eventId: string): string {
+  return `${source}:${eventId}`;
+}
+
+/** All reads and writes of the `events` collection. */
+export class EventStore {
+  readonly collection: Collection<EventDocument>;
+
+  constructor(db: Db) {
+    this.collection = db.collection<EventDocument>('events');
+  }
+
+  async ensureIndexes(): Promise<void> {
+    await this.collection.createIndexes([
+      // Dedup for ever, even after Temporal's retention has forgotten the workflow ID.
+      { key: { source: 1, eventId: 1 }, name: 'source_eventId_unique', unique: true },
+      // The relay's scan for events whose workflow is not started yet, oldest first.
+      { key: { status: 1, receivedAt: 1 }, name: 'relay' },
+      { key: { source: 1, status: 1, receivedAt: -1 }, name: 'by_source_status_time' },
+      { key: { receivedAt: -1 }, name: 'by_time' },
+    ]);
+  }
+
+  /**
+   * Stores a new event, leased to the caller for `leaseMs` so the relay leaves it alone while the
+   * caller starts its workflow. A second delivery of the same event is reported, not stored.
+   */
+  async insert(event: NewEvent, now: Date, leaseMs: number): Promise<InsertOutcome> {
+    const doc: EventDocument = {
+      ...event,
+      _id: eventKey(event.source, event.eventId),
+      status: 'received',
+      statusHistory: [{ status: 'received', at: now }],
+      runId: null,
+      nextStartAt: new Date(now.getTime() + leaseMs),
+      startAttempts: 0,
+    };
+    try {
+      await this.collection.insertOne(doc);
+      return { kind: 'inserted', event: doc };
+    } catch (err) {
+      if (!(err instanceof MongoServerError) || err.code !== 11000) throw err;
+      const existing = await this.collection.findOne({ _id: doc._id });
+      if (!existing) throw err; // removed between the two calls: let the sender retry
+      return { kind: existing.bodySha256 === doc.bodySha256 ? 'duplicate' : 'conflict', event: existing };
+    }
+  }
+
+  /** Records that the workflow is started; never moves an event that a worker has already advanced. */
+  async markStarted(id: string, runId: string | null, now: Date): Promise<void> {
+    const res = await this.collection.updateOne(
+      { _id: id, status: 'received' },
+      {
+        $set: { status: 'started', runId, nextStartAt: null },
+        $push: { statusHistory: { status: 'started', at: now } },
+      },
+    );
+    if (res.matchedCount === 0) await this.collection.updateOne({ _id: id }, { $set: { nextStartAt: null } });
+  }
+
+  /** Puts the event back for the relay after a failed start. */
+  async deferStart(id: string, retryAt: Date): Promise<void> {
+    await this.collection.updateOne({ _id: id, status: 'received' }, { $set: { nextStartAt: retryAt } });
+  }
+
+  /**
+   * Claims the oldest event whose workflow still has to be started, leasing it for `leaseMs`.
+   * findOneAndUpdate is atomic, so two relays never claim the same event at once.
+   */
+  async claimForStart(now: Date, leaseMs: number): Promise<EventDocument | null> {
+    return this.collection.findOneAndUpdate(
+      { status: 'received', nextStartAt: { $lte: now } },
+      { $set: { nextStartAt: new Date(now.getTime() + leaseMs) }, $inc: { startAttempts: 1 } },
+      { sort: { receivedAt: 1 }, returnDocument: 'after' },
+    );
+  }
+
+  async setStatus(id: string, status: EventStatus, now: Date, note?: string): Promise<boolean> {
+    const change: StatusChange = note === undefined ? { status, at: now } : { status, at: now, note };
+    const res = await this.collection.updateOne(
+      { _id: id },
+      { $set: { status, nextStartAt: null }, $push: { statusHistory: change } },
+    );
+    return res.matchedCount === 1;
+  }
+
+  async get(id: string): Promise<EventDocument | null> {
+    return this.collection.findOne({ _id: id });
+  }
+}

@@ -1,0 +1,52 @@
+import { WorkflowExecutionAlreadyStartedError, type Client } from '@temporalio/client';
+import type { EventDocument } from '../store/events';
+import type { WebhookEventInput } from '../../workflows/types';
+
+export const WORKFLOW_TYPE = 'processWebhookEvent';
+
+export interface StartResult {
+  /** Null when the run already existed (a redelivery, or a second relay). */
+  readonly runId: string | null;
+  readonly alreadyStarted: boolean;
+}
+
+export function workflowInput(event: EventDocument): WebhookEventInput {
+  return {
+    ref: event._id,
+    source: event.source,
+    provider: event.provider,
+    eventId: event.eventId,
+    eventType: event.eventType,
+    receivedAt: event.receivedAt.toISOString(),
+  };
+}
+
+/**
+ * Starts the event's workflow under the ID `<source>:<eventId>`. REJECT_DUPLICATE + FAIL make the
+ * start idempotent whether an earlier run is still open or already closed, so the receiver and any
+ * number of relays may race to start the same event and only one run ever exists.
+ */
+export async function startEventWorkflow(
+  client: Client,
+  taskQueue: string,
+  event: EventDocument,
+  timeoutMs: number,
+): Promise<StartResult> {
+  try {
+    const handle = await client.withDeadline(Date.now() + timeoutMs, () =>
+      client.workflow.start(WORKFLOW_TYPE, {
+        workflowId: event.workflowId,
+        taskQueue,
+        args: [workflowInput(event)],
+        workflowIdReusePolicy: 'REJECT_DUPLICATE',
+        workflowIdConflictPolicy: 'FAIL',
+        memo: { receivedAt: event.receivedAt.toISOString() },
+        staticSummary: [event.source, event.eventType ?? '(no type)', event.eventId].join(' ').slice(0, 200),
+      }),
+    );
+    return { runId: handle.firstExecutionRunId, alreadyStarted: false };
+  } catch (err) {
+    if (err instanceof WorkflowExecutionAlreadyStartedError) return { runId: null, alreadyStarted: true };
+    throw err;
+  }
+}

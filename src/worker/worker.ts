@@ -1,0 +1,38 @@
+import { NativeConnection, Worker, bundleWorkflowCode, type WorkflowBundle } from '@temporalio/worker';
+import { createActivities } from '../../activities';
+import type { EventStore } from '../store/events';
+
+export interface WorkerDeps {
+  readonly connection: NativeConnection;
+  readonly namespace: string;
+  readonly taskQueue: string;
+  readonly store: EventStore;
+  /** A pre-built bundle (see bundleWorkflows) saves the few seconds of bundling at each start. */
+  readonly workflowBundle?: WorkflowBundle;
+}
+
+const workflowsPath = require.resolve('../../workflows');
+
+export function bundleWorkflows(): Promise<WorkflowBundle> {
+  return bundleWorkflowCode({ workflowsPath, logger: quietBundlerLogger });
+}
+
+export function createWorker(deps: WorkerDeps): Promise<Worker> {
+  return Worker.create({
+    connection: deps.connection,
+    namespace: deps.namespace,
+    taskQueue: deps.taskQueue,
+    ...(deps.workflowBundle ? { workflowBundle: deps.workflowBundle } : { workflowsPath }),
+    activities: createActivities(deps.store),
+  });
+}
+
+/** The bundler reports each build at info level; only its warnings and errors matter here. */
+const quietBundlerLogger = {
+  log: () => {},
+  trace: () => {},
+  debug: () => {},
+  info: () => {},
+  warn: (message: string) => console.warn(message),
+  error: (message: string) => console.error(message),
+};

@@ -1,0 +1,1 @@
+export { processWebhookEvent } from './process-webhook-event';
