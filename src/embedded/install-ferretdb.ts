@@ -1,0 +1,99 @@
+import { chmodSync, cpSync, existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { INSTALL_LOCK_TIMEOUT_MS, installLogFile, seconds, type InstallContext } from './install';
+import { withLock } from './lock';
+import { findOnPath, isExecutable, run } from './process';
+
+export const FERRETDB_VERSION = 'v1.24.2';
+const FERRETDB_MODULE = 'github.com/FerretDB/FerretDB';
+
+/**
+ * FerretDB (MongoDB wire protocol over SQLite), built from the Go module proxy on first use.
+ *
+ * Not with `go install module@version`: FerretDB panics at start-up unless the file
+ * build/version/version.txt, which its release process generates, is compiled in. So the module
+ * source is copied out of the module cache, given that file, and built there.
+ */
+export async function ensureFerretdb(ctx: InstallContext): Promise<string> {
+  if (isInstalled(ctx)) return binaryPath(ctx);
+  return withLock(join(ctx.tools, '.install-ferretdb.lock'), { what: 'the FerretDB build', timeoutMs: INSTALL_LOCK_TIMEOUT_MS, log: ctx.log }, async () => {
+    if (isInstalled(ctx)) return binaryPath(ctx);
+    const logFile = installLogFile(ctx, 'ferretdb');
+    if (isExecutable(binaryPath(ctx))) {
+      // A binary without our stamp: keep it if it runs and is the pinned version.
+      try {
+        await checkVersion(binaryPath(ctx));
+        writeFileSync(stampPath(ctx), FERRETDB_VERSION);
+        return binaryPath(ctx);
+      } catch (err) {
+        ctx.log(`${binaryPath(ctx)} is unusable (${firstLine(err)}); rebuilding it`);
+      }
+    }
+    const go = findOnPath('go', ctx.env);
+    if (go === undefined) {
+      throw new Error('no MongoDB server: mongod is not on PATH and go (1.24+, to build FerretDB) was not found. Install Go, put mongod on PATH, or set MONGO_URL');
+    }
+    const started = Date.now();
+    ctx.log(`building FerretDB ${FERRETDB_VERSION} with Go into ${binaryPath(ctx)} (once; a few minutes)...`);
+    const staging = join(ctx.tools, `.build-ferretdb-${process.pid}`);
+    rmSync(staging, { recursive: true, force: true });
+    try {
+      const source = await downloadModule(go, ctx, logFile);
+      cpSync(source, staging, { recursive: true });
+      makeWritable(staging); // the module cache is read-only
+      writeFileSync(join(staging, 'build', 'version', 'version.txt'), `${FERRETDB_VERSION}\n`);
+      writeFileSync(join(staging, 'build', 'version', 'package.txt'), 'hookflow\n');
+      const built = join(staging, 'ferretdb');
+      await run(go, ['build', '-buildvcs=false', '-o', built, './cmd/ferretdb'], { cwd: staging, env: { ...ctx.env, GOWORK: 'off' }, logFile });
+      await checkVersion(built);
+      mkdirSync(join(ctx.tools, 'bin'), { recursive: true });
+      renameSync(built, binaryPath(ctx));
+      writeFileSync(stampPath(ctx), FERRETDB_VERSION);
+    } finally {
+      rmSync(staging, { recursive: true, force: true });
+    }
+    ctx.log(`built FerretDB in ${seconds(started)}`);
+    return binaryPath(ctx);
+  });
+}
+
+function binaryPath(ctx: InstallContext): string {
+  return join(ctx.tools, 'bin', 'ferretdb');
+}
+
+/** Written after the binary is checked and in place. */
+function stampPath(ctx: InstallContext): string {
+  return join(ctx.tools, 'bin', 'ferretdb.version');
+}
+
+function isInstalled(ctx: InstallContext): boolean {
+  const stamp = stampPath(ctx);
+  return isExecutable(binaryPath(ctx)) && existsSync(stamp) && readFileSync(stamp, 'utf8').trim() === FERRETDB_VERSION;
+}
+
+/** The module's source folder in the Go module cache, downloaded through the module proxy if needed. */
+async function downloadModule(go: string, ctx: InstallContext, logFile: string): Promise<string> {
+  const output = await run(go, ['mod', 'download', '-json', `${FERRETDB_MODULE}@${FERRETDB_VERSION}`], { env: ctx.env, logFile });
+  const info: unknown = JSON.parse(output);
+  if (typeof info === 'object' && info !== null && 'Dir' in info && typeof info.Dir === 'string') return info.Dir;
+  throw new Error(`go mod download printed no module folder: ${output.slice(0, 200)}`);
+}
+
+async function checkVersion(binary: string): Promise<void> {
+  const output = await run(binary, ['--version']);
+  if (!output.includes(`version: ${FERRETDB_VERSION}`)) throw new Error(`${binary} --version printed "${firstLine(output)}"`);
+}
+
+function makeWritable(dir: string): void {
+  chmodSync(dir, 0o755);
+  for (const entry of readdirSync(dir, { withFileTypes: true })) {
+    const path = join(dir, entry.name);
+    if (entry.isDirectory()) makeWritable(path);
+    else if (entry.isFile()) chmodSync(path, 0o644);
+  }
+}
+
+function firstLine(value: unknown): string {
+  const text = value instanceof Error ? value.message : String(value);
+  return text.split('\n')[0] ?? text;
+}

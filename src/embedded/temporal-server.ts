@@ -1,0 +1,51 @@
+import { Connection } from '@temporalio/client';
+import { searchAttributeFlags } from '../temporal/search-attributes';
+
+/** How to run `temporal server start-dev`. */
+export interface TemporalDevServerConfig {
+  readonly ip: string;
+  readonly port: number;
+  readonly uiPort: number;
+  /** Created at start unless it is `default`, which always exists. */
+  readonly namespace: string;
+  /** SQLite file: workflow state survives restarts. */
+  readonly dbFile: string;
+}
+
+export function temporalDevServerArgs(config: TemporalDevServerConfig): string[] {
+  const args = [
+    'server',
+    'start-dev',
+    '--db-filename',
+    config.dbFile,
+    '--ip',
+    config.ip,
+    '--port',
+    String(config.port),
+    '--ui-port',
+    String(config.uiPort),
+    '--log-level',
+    'warn',
+    // One SQLite connection serves everything: WAL and fewer fsyncs let it keep up under load.
+    '--sqlite-pragma',
+    'journal_mode=WAL',
+    '--sqlite-pragma',
+    'synchronous=NORMAL',
+  ];
+  if (config.namespace !== 'default') args.push('--namespace', config.namespace);
+  for (const flag of searchAttributeFlags()) args.push('--search-attribute', flag);
+  return args;
+}
+
+/**
+ * Resolves once a Temporal frontend at `address` answers a real call (GetSystemInfo); throws
+ * otherwise. An open port is not enough: the frontend listens before it can serve.
+ */
+export async function checkTemporal(address: string, timeoutMs = 3000): Promise<void> {
+  const connection = await Connection.connect({ address, connectTimeout: timeoutMs });
+  try {
+    await connection.withDeadline(Date.now() + timeoutMs, () => connection.workflowService.getSystemInfo({}));
+  } finally {
+    await connection.close();
+  }
+}
