@@ -1,0 +1,48 @@
+/**
+ * `npm start`: the whole service on one machine. Starts (or reuses) the embedded Temporal and
+ * MongoDB-wire servers, then the receiver and the worker in this process. Ctrl-C stops all of it.
+ */
+import { startServices } from './embedded/services';
+import { bootstrap, runMain } from './entry';
+import { startHookflow } from './service';
+
+runMain('hookflow', async () => {
+  const { env, config, logger } = bootstrap();
+  const services = await startServices({ log: (line) => console.log(`[services] ${line}`) });
+  try {
+    const hookflow = await startHookflow({
+      env,
+      config,
+      logger,
+      temporalAddress: services.temporalAddress,
+      mongoUrl: services.mongoUrl,
+      receiver: true,
+      worker: true,
+    });
+    const sources = [...config.sources.keys()].map((name) => `${hookflow.url}/webhooks/${name}`);
+    console.log(
+      [
+        '',
+        'hookflow is running.',
+        `  Receiver:     ${hookflow.url}  (sources: ${sources.join(', ')})`,
+        `  Temporal UI:  ${services.temporalUiUrl ?? env.TEMPORAL_UI_URL ?? '(external server: see its UI)'}`,
+        `  MongoDB:      ${services.mongoUrl.replace(/\/\/[^@/]*@/, '//***@')}`,
+        '',
+        'Send a signed sample event from another terminal:',
+        '  npm run send-sample',
+        '',
+        'Ctrl-C stops everything started here.',
+        '',
+      ].join('\n'),
+    );
+    return {
+      async stop() {
+        await hookflow.stop();
+        await services.stop();
+      },
+    };
+  } catch (err) {
+    await services.stop();
+    throw err;
+  }
+});

@@ -1,0 +1,67 @@
+import { randomBytes } from 'node:crypto';
+import type { WorkflowBundle } from '@temporalio/worker';
+import pino from 'pino';
+import { loadEnv, type Env } from '../../src/config/env';
+import { parseConfig } from '../../src/config/sources';
+import { startHookflow, type RunningHookflow } from '../../src/service';
+import { bundleWorkflows } from '../../src/worker/worker';
+import { testServices } from '../setup/root-hooks';
+
+let bundle: Promise<WorkflowBundle> | undefined;
+
+/** Bundling the workflows takes seconds: do it once for the whole suite. */
+export function sharedWorkflowBundle(): Promise<WorkflowBundle> {
+  bundle ??= bundleWorkflows();
+  return bundle;
+}
+
+export interface TestHookflow extends RunningHookflow {
+  readonly url: string;
+  readonly env: Env;
+}
+
+export interface TestHookflowOptions {
+  /** The config file's content, e.g. `{ sources: { ... } }`. */
+  readonly config: unknown;
+  readonly worker?: boolean;
+  readonly env?: Record<string, string>;
+}
+
+/**
+ * A receiver (and by default a worker) on a random port, with its own database and task queue so
+ * tests never see each other's events. `stop()` also drops the database.
+ */
+export async function startTestHookflow(opts: TestHookflowOptions): Promise<TestHookflow> {
+  const services = testServices();
+  const suffix = randomBytes(4).toString('hex');
+  const env = loadEnv({
+    HOST: '127.0.0.1',
+    PORT: '0',
+    MONGO_DB: `hookflow_test_${suffix}`,
+    TEMPORAL_NAMESPACE: services.temporalNamespace,
+    TEMPORAL_TASK_QUEUE: `hookflow-test-${suffix}`,
+    LOG_LEVEL: 'silent',
+    ...opts.env,
+  });
+  const config = parseConfig(opts.config, { defaultMaxBodyBytes: env.MAX_BODY_BYTES, baseDir: process.cwd(), label: 'test config' });
+  const running = await startHookflow({
+    env,
+    config,
+    logger: pino({ level: env.LOG_LEVEL }),
+    temporalAddress: services.temporalAddress,
+    mongoUrl: services.mongoUrl,
+    receiver: true,
+    worker: opts.worker ?? true,
+    workflowBundle: opts.worker === false ? undefined : await sharedWorkflowBundle(),
+  });
+  if (!running.url) throw new Error('receiver did not start');
+  return {
+    ...running,
+    url: running.url,
+    env,
+    async stop() {
+      await running.store.collection.db.dropDatabase().catch(() => {});
+      await running.stop();
+    },
+  };
+}

@@ -1,0 +1,104 @@
+import assert from 'node:assert/strict';
+import { randomUUID } from 'node:crypto';
+import { Webhook } from 'standardwebhooks';
+import { startTestHookflow, type TestHookflow } from '../helpers/hookflow';
+import { post } from '../helpers/http';
+import { eventually } from '../helpers/eventually';
+
+const SECRET = 'whsec_' + Buffer.from('walking-skeleton-test-secret').toString('base64');
+
+/** Signs like a Standard Webhooks sender, with the reference library, not our own code. */
+function signed(body: string, msgId = `msg_${randomUUID()}`): Record<string, string> {
+  const timestamp = new Date();
+  const signature = new Webhook(SECRET).sign(msgId, timestamp, body);
+  return {
+    'content-type': 'application/json',
+    'webhook-id': msgId,
+    'webhook-timestamp': String(Math.floor(timestamp.getTime() / 1000)),
+    'webhook-signature': signature,
+  };
+}
+
+describe('walking skeleton: POST /webhooks/:source through MongoDB and Temporal', function () {
+  let hookflow: TestHookflow;
+
+  before(async function () {
+    hookflow = await startTestHookflow({
+      config: { sources: { demo: { provider: 'standard-webhooks', secrets: [SECRET] } } },
+    });
+  });
+  after(async function () {
+    await hookflow?.stop();
+  });
+
+  it('stores a signed event, answers 202, and its workflow marks it processed', async function () {
+    const body = JSON.stringify({ type: 'invoice.paid', data: { amount: 42 } });
+    const headers = signed(body);
+    const answer = await post(`${hookflow.url}/webhooks/demo`, body, headers);
+
+    assert.equal(answer.status, 202);
+    const workflowId = `demo:${headers['webhook-id']}`;
+    assert.deepEqual(answer.body, { status: 'accepted', eventId: headers['webhook-id'], workflowId, started: true });
+
+    const result: unknown = await hookflow.temporal.workflow.getHandle(workflowId).result();
+    assert.deepEqual(result, { status: 'processed' });
+    const stored = await hookflow.store.get(workflowId);
+    assert.ok(stored, 'event is stored');
+    assert.equal(stored.status, 'processed');
+    assert.equal(stored.eventType, 'invoice.paid');
+    assert.equal(Buffer.from(stored.body.buffer).toString('utf8'), body, 'raw body is stored byte for byte');
+    assert.deepEqual(
+      stored.statusHistory.map((s) => s.status),
+      ['received', 'started', 'processed'],
+    );
+  });
+
+  it('answers a redelivery 200 as a duplicate: one document, one workflow run', async function () {
+    const body = JSON.stringify({ type: 'customer.created', data: {} });
+    const headers = signed(body);
+    const first = await post(`${hookflow.url}/webhooks/demo`, body, headers);
+    const second = await post(`${hookflow.url}/webhooks/demo`, body, headers);
+
+    assert.equal(first.status, 202);
+    assert.equal(second.status, 200);
+    assert.equal(second.body.status, 'duplicate');
+    const workflowId = `demo:${headers['webhook-id']}`;
+    assert.equal(await hookflow.store.collection.countDocuments({ eventId: headers['webhook-id'] }), 1);
+    await hookflow.temporal.workflow.getHandle(workflowId).result();
+    // Visibility is eventually consistent: wait until the run shows, then count.
+    const runs = await eventually(async () => {
+      const found = [];
+      for await (const run of hookflow.temporal.workflow.list({ query: `WorkflowId = '${workflowId}'` })) found.push(run);
+      assert.ok(found.length > 0, 'run not visible yet');
+      return found;
+    });
+    assert.equal(runs.length, 1);
+    const described = await hookflow.temporal.workflow.getHandle(workflowId).describe();
+    assert.equal(described.runId, (await hookflow.store.get(workflowId))?.runId, 'the only run is the one first started');
+  });
+
+  it('refuses a bad signature with 401 and stores nothing', async function () {
+    const body = JSON.stringify({ type: 'x' });
+    const headers = signed(body);
+    const answer = await post(`${hookflow.url}/webhooks/demo`, JSON.stringify({ type: 'y' }), headers);
+    assert.equal(answer.status, 401);
+    assert.equal(answer.body.error, 'invalid_signature');
+    assert.equal(await hookflow.store.collection.countDocuments({ eventId: headers['webhook-id'] }), 0);
+  });
+
+  it('refuses a correctly signed body that is not JSON with 400 and stores nothing', async function () {
+    const body = '{"type": "truncated';
+    const headers = signed(body);
+    const answer = await post(`${hookflow.url}/webhooks/demo`, body, headers);
+    assert.equal(answer.status, 400);
+    assert.equal(answer.body.error, 'invalid_body');
+    assert.equal(await hookflow.store.collection.countDocuments({ eventId: headers['webhook-id'] }), 0);
+  });
+
+  it('answers an unknown source with 404', async function () {
+    const body = JSON.stringify({ type: 'x' });
+    const answer = await post(`${hookflow.url}/webhooks/nope`, body, signed(body));
+    assert.equal(answer.status, 404);
+    assert.equal(answer.body.error, 'unknown_source');
+  });
+});

@@ -1,0 +1,25 @@
+import { startServices, type RunningServices } from '../../src/embedded/services';
+
+/**
+ * The whole suite shares one Temporal server and one MongoDB-wire server: the ones already running
+ * (or named by TEMPORAL_ADDRESS / MONGO_URL), else embedded ones started here and stopped at the end,
+ * so `npm test` leaves the machine as it found it.
+ */
+let services: RunningServices | undefined;
+
+export function testServices(): RunningServices {
+  if (!services) throw new Error('test services are not running (root hook did not start them)');
+  return services;
+}
+
+export const mochaHooks = {
+  async beforeAll(this: Mocha.Context): Promise<void> {
+    // A cold machine installs the Temporal CLI and builds FerretDB first.
+    this.timeout(20 * 60_000);
+    services = await startServices({ log: (line: string) => console.log(`  [services] ${line}`) });
+  },
+  async afterAll(this: Mocha.Context): Promise<void> {
+    this.timeout(60_000);
+    await services?.stop();
+  },
+};
