@@ -43,11 +43,16 @@ export async function ensureFerretdb(ctx: InstallContext): Promise<string> {
       makeWritable(staging); // the module cache is read-only
       writeFileSync(join(staging, 'build', 'version', 'version.txt'), `${FERRETDB_VERSION}\n`);
       writeFileSync(join(staging, 'build', 'version', 'package.txt'), 'hookflow\n');
-      const built = join(staging, 'ferretdb');
-      await run(go, ['build', '-buildvcs=false', '-o', built, './cmd/ferretdb'], { cwd: staging, env: { ...ctx.env, GOWORK: 'off' }, logFile });
-      await checkVersion(built);
+      // Not inside the source tree, whose ferretdb/ folder (the embeddable package) `-o` would write into.
       mkdirSync(join(ctx.tools, 'bin'), { recursive: true });
-      renameSync(built, binaryPath(ctx));
+      const built = `${binaryPath(ctx)}.${process.pid}.tmp`;
+      try {
+        await run(go, ['build', '-buildvcs=false', '-o', built, './cmd/ferretdb'], { cwd: staging, env: { ...ctx.env, GOWORK: 'off' }, logFile });
+        await checkVersion(built);
+        renameSync(built, binaryPath(ctx));
+      } finally {
+        rmSync(built, { force: true });
+      }
       writeFileSync(stampPath(ctx), FERRETDB_VERSION);
     } finally {
       rmSync(staging, { recursive: true, force: true });
