@@ -39,7 +39,7 @@ describe('paddle provider', () => {
     assert.doesNotThrow(() => paddle.verify(valid, ctx));
   });
 
-  it("signs the same way as Paddle's SDK verifies: the SDK and this provider accept the same fresh header", async () => {
+  it("agrees with Paddle's SDK: both accept the same freshly signed header", async () => {
     // The SDK checks against the real clock with a 5 s window, so this fixture is signed now.
     const ts = Math.floor(Date.now() / 1000);
     const fresh = delivery(NEW_SECRET, ts);
