@@ -13,6 +13,11 @@ export const stripe: Provider = {
   name: 'stripe',
   defaultToleranceSeconds: 300,
 
+  // Catches the usual mistake of configuring an API key (sk_..., rk_...) instead of the endpoint secret.
+  checkSecret(secret) {
+    return secret.startsWith('whsec_') ? undefined : "must be the endpoint's signing secret (whsec_...)";
+  },
+
   verify(req, ctx) {
     const header = req.headers['stripe-signature'];
     if (!header) throw new WebhookRejection('missing_signature', 'Missing Stripe-Signature header');

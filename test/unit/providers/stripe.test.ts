@@ -99,6 +99,14 @@ describe('stripe provider', () => {
     rejects(delivery(sign(NEW_SECRET, NOW_SECONDS + 301)), 'timestamp_in_future');
   });
 
+  it('checkSecret() accepts a whsec_ signing secret', () => {
+    assert.equal(stripe.checkSecret?.(NEW_SECRET), undefined);
+  });
+
+  it('checkSecret() refuses an API key configured in place of the whsec_ signing secret', () => {
+    assert.match(stripe.checkSecret?.('sk_test_51H8abc') ?? '', /whsec_/);
+  });
+
   it('identify() returns the body id and type', () => {
     assert.deepEqual(stripe.identify(valid, JSON.parse(PAYLOAD), {}), {
       eventId: 'evt_1NG8Du2eZvKYlo2CUI79vXWy',
