@@ -1,5 +1,6 @@
-import { proxyActivities } from '@temporalio/workflow';
+import { proxyActivities, upsertSearchAttributes } from '@temporalio/workflow';
 import type { Activities } from '../activities';
+import { WebhookStatus } from '../src/temporal/search-attributes';
 import type { WebhookEventInput, WebhookEventResult } from './types';
 
 const { setEventStatus } = proxyActivities<Activities>({
@@ -10,5 +11,6 @@ const { setEventStatus } = proxyActivities<Activities>({
 /** One run per webhook event; its workflow ID is the event's `<source>:<eventId>`. */
 export async function processWebhookEvent(input: WebhookEventInput): Promise<WebhookEventResult> {
   await setEventStatus(input.ref, 'processed');
+  upsertSearchAttributes([{ key: WebhookStatus, value: 'processed' }]);
   return { status: 'processed' };
 }

@@ -95,7 +95,8 @@ export function parseConfig(
   const sources = new Map<string, SourceConfig>();
   for (const [name, raw] of Object.entries(parsed.data.sources)) {
     const where = `sources.${name}`;
-    const provider = getProvider(raw.provider) as Provider<unknown>;
+    const provider = getProvider(raw.provider);
+    if (!provider) continue; // refused by the schema above
     const secrets = raw.secrets.map((ref, i) => {
       const secret = resolveSecret(ref, env, opts.baseDir, (msg) => problems.push(`  - ${where}.secrets[${i}]: ${msg}`));
       const problem = secret === undefined ? undefined : provider.checkSecret?.(secret);

@@ -1,4 +1,5 @@
 import { anyMatch, fromBase64, hmac } from './crypto';
+import { readString } from './json-path';
 import { WebhookRejection } from './rejection';
 import { checkTimestamp } from './timestamp';
 import type { Provider, WebhookRequest } from './types';
@@ -51,7 +52,6 @@ export const standardWebhooks: Provider = {
   },
 
   identify(req, body) {
-    const type = (body as { type?: unknown } | null)?.type;
-    return { eventId: header(req, 'id'), eventType: typeof type === 'string' ? type : undefined };
+    return { eventId: header(req, 'id'), eventType: readString(body, 'type') };
   },
 };

@@ -8,7 +8,7 @@ import type { EventStore } from '../store/events';
 import { startEventWorkflow } from '../temporal/start-event';
 import { resolveIdentity, sha256Hex } from './event-identity';
 import { readRawBody } from './raw-body';
-import { bodyKind, parseBody, toWebhookRequest } from './webhook-request';
+import { bodyKind, mediaType, parseBody, toWebhookRequest } from './webhook-request';
 
 export interface ReceiverDeps {
   readonly config: HookflowConfig;
@@ -35,7 +35,7 @@ export function receiveWebhook(deps: ReceiverDeps): Middleware {
     const source = deps.config.sources.get(ctx.params.source ?? '');
     if (!source) throw new WebhookRejection('unknown_source', 'Unknown source');
     if (ctx.method !== 'POST') throw new WebhookRejection('method_not_allowed', 'Use POST');
-    const kind = bodyKind(ctx.request.type);
+    const kind = bodyKind(mediaType(ctx));
     const rawBody = await readRawBody(ctx.req, source.maxBodyBytes);
     const req = toWebhookRequest(ctx, source, rawBody);
     const receivedAt = now();

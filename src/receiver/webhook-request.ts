@@ -15,6 +15,11 @@ export function bodyKind(mediaType: string): BodyKind {
   );
 }
 
+/** Koa cuts the Content-Type at `;` but keeps case and spaces: `Application/JSON ` is JSON too. */
+export function mediaType(ctx: Context): string {
+  return ctx.request.type.trim().toLowerCase();
+}
+
 export function toWebhookRequest(ctx: Context, source: SourceConfig, rawBody: Buffer): WebhookRequest {
   const headers: Record<string, string> = {};
   for (const [name, value] of Object.entries(ctx.req.headers)) {
@@ -22,7 +27,7 @@ export function toWebhookRequest(ctx: Context, source: SourceConfig, rawBody: Bu
   }
   // Behind a proxy the sender signed the public URL, not the one this process sees.
   const url = source.publicUrl ? source.publicUrl + ctx.search : ctx.href;
-  return { rawBody, headers, url, contentType: ctx.request.type };
+  return { rawBody, headers, url, contentType: mediaType(ctx) };
 }
 
 const utf8 = new TextDecoder('utf-8', { fatal: true });

@@ -1,6 +1,7 @@
 import { WorkflowExecutionAlreadyStartedError, type Client } from '@temporalio/client';
 import type { EventDocument } from '../store/events';
 import type { WebhookEventInput } from '../../workflows/types';
+import { WebhookEventType, WebhookProvider, WebhookSource, WebhookStatus } from './search-attributes';
 
 export const WORKFLOW_TYPE = 'processWebhookEvent';
 
@@ -41,6 +42,13 @@ export async function startEventWorkflow(
         workflowIdReusePolicy: 'REJECT_DUPLICATE',
         workflowIdConflictPolicy: 'FAIL',
         memo: { receivedAt: event.receivedAt.toISOString() },
+        // Filterable in the Temporal UI: WebhookStatus = "failed" AND WebhookSource = "stripe".
+        typedSearchAttributes: [
+          { key: WebhookSource, value: event.source },
+          { key: WebhookProvider, value: event.provider },
+          { key: WebhookEventType, value: event.eventType ?? '' },
+          { key: WebhookStatus, value: 'processing' },
+        ],
         staticSummary: [event.source, event.eventType ?? '(no type)', event.eventId].join(' ').slice(0, 200),
       }),
     );
