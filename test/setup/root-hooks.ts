@@ -1,3 +1,4 @@
+import { DefaultLogger, Runtime } from '@temporalio/worker';
 import { startServices, type RunningServices } from '../../src/embedded/services';
 
 /**
@@ -16,6 +17,8 @@ export const mochaHooks = {
   async beforeAll(this: Mocha.Context): Promise<void> {
     // A cold machine installs the Temporal CLI and builds FerretDB first.
     this.timeout(20 * 60_000);
+    // The SDK logs every worker state change at INFO; tests only want to hear about trouble.
+    Runtime.install({ logger: new DefaultLogger('WARN') });
     services = await startServices({ log: (line: string) => console.log(`  [services] ${line}`) });
   },
   async afterAll(this: Mocha.Context): Promise<void> {
