@@ -7,6 +7,7 @@ import type { HookflowConfig } from './config/sources';
 import type { Logger } from './logger';
 import { createReceiverApp } from './receiver/app';
 import { EventStore } from './store/events';
+import { RejectionLog } from './store/rejections';
 import { createMongo, type Mongo } from './store/mongo';
 import { createTemporalClient } from './temporal/client';
 import { StartRelay } from './temporal/relay';
@@ -37,7 +38,8 @@ export async function startHookflow(opts: HookflowOptions): Promise<RunningHookf
   const { env, logger } = opts;
   const mongo: Mongo = createMongo(opts.mongoUrl, env.MONGO_DB);
   const store = new EventStore(mongo.db);
-  await store.ensureIndexes();
+  const rejections = new RejectionLog(mongo.db);
+  await Promise.all([store.ensureIndexes(), rejections.ensureCollection()]);
   const temporal = createTemporalClient(opts.temporalAddress, env.TEMPORAL_NAMESPACE);
 
   let server: Server | undefined;
@@ -51,6 +53,7 @@ export async function startHookflow(opts: HookflowOptions): Promise<RunningHookf
       taskQueue: env.TEMPORAL_TASK_QUEUE,
       startTimeoutMs: env.START_TIMEOUT_MS,
       logger,
+      rejections,
     });
     server = await listen(app.callback(), env.HOST, env.PORT);
     const { port } = server.address() as AddressInfo;

@@ -5,6 +5,7 @@ import type { HookflowConfig } from '../config/sources';
 import type { Logger } from '../logger';
 import { WebhookRejection } from '../providers/rejection';
 import type { EventStore } from '../store/events';
+import type { RejectionLog } from '../store/rejections';
 import { startEventWorkflow } from '../temporal/start-event';
 import { resolveIdentity, sha256Hex } from './event-identity';
 import { readRawBody } from './raw-body';
@@ -18,6 +19,8 @@ export interface ReceiverDeps {
   /** How long the request may wait for Temporal before it is acknowledged anyway (the relay starts it later). */
   readonly startTimeoutMs: number;
   readonly logger: Logger;
+  /** Where refusals are recorded for diagnosis; recording never delays or changes the answer. */
+  readonly rejections?: RejectionLog;
   readonly now?: () => Date;
 }
 
@@ -30,6 +33,32 @@ const RETRY_START_AFTER_MS = 1000;
  * guaranteed by the relay.
  */
 export function receiveWebhook(deps: ReceiverDeps): Middleware {
+  const handle = handleDelivery(deps);
+  return async (ctx, next) => {
+    try {
+      await handle(ctx, next);
+    } catch (err) {
+      if (err instanceof WebhookRejection && deps.rejections) {
+        const declared = Number(ctx.get('content-length'));
+        deps.rejections
+          .record({
+            at: new Date(),
+            source: String(ctx.params.source ?? '').slice(0, 64),
+            reason: err.reason,
+            headerNames: Object.keys(ctx.req.headers).slice(0, 50),
+            contentType: mediaType(ctx).slice(0, 100),
+            bodyBytes: Number.isSafeInteger(declared) ? declared : null,
+          })
+          .catch((recordErr: unknown) =>
+            deps.logger.warn({ err: { name: (recordErr as Error).name } }, 'could not record a rejection'),
+          );
+      }
+      throw err;
+    }
+  };
+}
+
+function handleDelivery(deps: ReceiverDeps): Middleware {
   const now = deps.now ?? (() => new Date());
   return async (ctx) => {
     const source = deps.config.sources.get(ctx.params.source ?? '');
