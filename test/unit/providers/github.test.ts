@@ -2,23 +2,8 @@ import assert from 'node:assert/strict';
 import { createHmac } from 'node:crypto';
 import { github, type GitHubOptions } from '../../../src/providers/github';
 import type { WebhookRequest } from '../../../src/providers/types';
+import { loadOctokitSign, type OctokitSign } from '../../helpers/octokit';
 import { assertRejects, context, request, withBody, withHeaders } from './support';
-
-type Sign = (secret: string, payload: string) => Promise<string>;
-
-/**
- * @octokit/webhooks-methods v6 is ESM-only, so `require` cannot load it. With `module: commonjs`
- * TypeScript compiles `import()` into `require()`, which would fail the same way; a Function built
- * at run time keeps a real dynamic `import()` that Node resolves as ESM.
- */
-const importEsm = new Function('specifier', 'return import(specifier)') as (specifier: string) => Promise<unknown>;
-
-async function loadOctokitSign(): Promise<Sign> {
-  const mod = await importEsm('@octokit/webhooks-methods');
-  const sign: unknown = typeof mod === 'object' && mod !== null ? Reflect.get(mod, 'sign') : undefined;
-  if (typeof sign !== 'function') throw new Error('@octokit/webhooks-methods has no sign()');
-  return (secret, payload) => Promise.resolve(sign(secret, payload)).then(String);
-}
 
 const OLD_SECRET = 'gh-old-secret-0f9a8b7c';
 const NEW_SECRET = 'gh-new-secret-1e2d3c4b';
@@ -33,7 +18,7 @@ function sha1Header(secret: string, payload = PAYLOAD): string {
 }
 
 describe('github provider', () => {
-  let sign: Sign;
+  let sign: OctokitSign;
   let valid: WebhookRequest;
   let signature: string;
 
