@@ -1,4 +1,5 @@
 import { Binary, MongoServerError, type Collection, type Db } from 'mongodb';
+import { createMissingIndexes } from './indexes';
 
 export type EventStatus = 'received' | 'started' | 'processing' | 'processed' | 'failed' | 'ignored' | 'discarded';
 
@@ -56,7 +57,7 @@ export class EventStore {
   }
 
   async ensureIndexes(): Promise<void> {
-    await this.collection.createIndexes([
+    await createMissingIndexes(this.collection, [
       // Dedup for ever, even after Temporal's retention has forgotten the workflow ID.
       { key: { source: 1, eventId: 1 }, name: 'source_eventId_unique', unique: true },
       // The relay's scan for events whose workflow is not started yet, oldest first.

@@ -16,6 +16,7 @@ export function sharedWorkflowBundle(): Promise<WorkflowBundle> {
 }
 
 export interface TestHookflow extends RunningHookflow {
+  /** The receiver's base URL ('' when it does not run). */
   readonly url: string;
   readonly env: Env;
 }
@@ -23,7 +24,11 @@ export interface TestHookflow extends RunningHookflow {
 export interface TestHookflowOptions {
   /** The config file's content, e.g. `{ sources: { ... } }`. */
   readonly config: unknown;
+  readonly receiver?: boolean;
   readonly worker?: boolean;
+  /** Another Temporal server than the suite's (a test that stops and restarts its own). */
+  readonly temporalAddress?: string;
+  /** Extra environment, e.g. MONGO_DB and TEMPORAL_TASK_QUEUE to share another instance's. */
   readonly env?: Record<string, string>;
 }
 
@@ -48,16 +53,15 @@ export async function startTestHookflow(opts: TestHookflowOptions): Promise<Test
     env,
     config,
     logger: pino({ level: env.LOG_LEVEL }),
-    temporalAddress: services.temporalAddress,
+    temporalAddress: opts.temporalAddress ?? services.temporalAddress,
     mongoUrl: services.mongoUrl,
-    receiver: true,
+    receiver: opts.receiver ?? true,
     worker: opts.worker ?? true,
     workflowBundle: opts.worker === false ? undefined : await sharedWorkflowBundle(),
   });
-  if (!running.url) throw new Error('receiver did not start');
   return {
     ...running,
-    url: running.url,
+    url: running.url ?? '',
     env,
     async stop() {
       await running.store.collection.db.dropDatabase().catch(() => {});

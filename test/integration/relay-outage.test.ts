@@ -1,0 +1,114 @@
+import assert from 'node:assert/strict';
+import { randomUUID } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Webhook } from 'standardwebhooks';
+import { startServices, type RunningServices } from '../../src/embedded/services';
+import { eventually } from '../helpers/eventually';
+import { startTestHookflow, type TestHookflow } from '../helpers/hookflow';
+import { post } from '../helpers/http';
+import { freePort } from '../helpers/ports';
+import { testServices } from '../setup/root-hooks';
+
+const SECRET = 'whsec_' + Buffer.from('relay-outage-test-secret').toString('base64');
+const CONFIG = { sources: { demo: { provider: 'standard-webhooks', secrets: [SECRET] } } };
+
+function signedEvent(n: number): { body: string; headers: Record<string, string>; id: string } {
+  const id = `msg_${randomUUID()}`;
+  const body = JSON.stringify({ type: 'outage.test', data: { n } });
+  const now = new Date();
+  return {
+    id,
+    body,
+    headers: {
+      'content-type': 'application/json',
+      'webhook-id': id,
+      'webhook-timestamp': String(Math.floor(now.getTime() / 1000)),
+      'webhook-signature': new Webhook(SECRET).sign(id, now, body),
+    },
+  };
+}
+
+/**
+ * The promise behind every 2xx: an acknowledged event is processed even when Temporal was down
+ * when it arrived. This test runs its own Temporal dev server so it can stop and restart it.
+ */
+describe('durable acknowledgement while Temporal is down', function () {
+  this.timeout(180_000);
+  let dataDir: string;
+  let temporalPort: number;
+  let temporalUiPort: number;
+  let temporal: RunningServices | undefined;
+  let receiver: TestHookflow | undefined;
+  let worker: TestHookflow | undefined;
+
+  async function startTemporal(): Promise<RunningServices> {
+    return startServices({ dataDir, temporalPort, temporalUiPort, mongoUrl: testServices().mongoUrl });
+  }
+
+  before(async function () {
+    dataDir = mkdtempSync(join(tmpdir(), 'hookflow-outage-'));
+    temporalPort = await freePort();
+    temporalUiPort = await freePort();
+    temporal = await startTemporal();
+  });
+
+  after(async function () {
+    await worker?.stop();
+    await receiver?.stop();
+    await temporal?.stop();
+    rmSync(dataDir, { recursive: true, force: true });
+  });
+
+  it('acknowledges events while Temporal is stopped and processes each exactly once after it returns', async function () {
+    const temporalAddress = `127.0.0.1:${temporalPort}`;
+    receiver = await startTestHookflow({
+      config: CONFIG,
+      worker: false,
+      temporalAddress,
+      env: { START_TIMEOUT_MS: '500', RELAY_INTERVAL_MS: '200' },
+    });
+
+    await temporal?.stop();
+    temporal = undefined;
+
+    const events = Array.from({ length: 8 }, (_, n) => signedEvent(n));
+    for (const event of events) {
+      const answer = await post(`${receiver.url}/webhooks/demo`, event.body, event.headers);
+      assert.equal(answer.status, 202, `event ${event.id} acknowledged`);
+      assert.equal(answer.body.started, false, 'Temporal is down, so the start is left to the relay');
+    }
+    // A redelivery during the outage is still a duplicate, not a second event.
+    const again = await post(`${receiver.url}/webhooks/demo`, events[0]!.body, events[0]!.headers);
+    assert.equal(again.status, 200);
+    assert.equal(await receiver.store.collection.countDocuments({ status: 'received' }), events.length);
+
+    temporal = await startTemporal();
+    worker = await startTestHookflow({
+      config: CONFIG,
+      receiver: false,
+      temporalAddress,
+      env: { MONGO_DB: receiver.env.MONGO_DB, TEMPORAL_TASK_QUEUE: receiver.env.TEMPORAL_TASK_QUEUE },
+    });
+
+    await eventually(async () => {
+      const processed = await receiver!.store.collection.countDocuments({ status: 'processed' });
+      assert.equal(processed, events.length, 'every acknowledged event is processed');
+    }, 90_000, 250);
+
+    for (const event of events) {
+      const stored = await receiver.store.get(`demo:${event.id}`);
+      assert.ok(stored);
+      const statuses: string[] = stored.statusHistory.map((change) => change.status);
+      assert.deepEqual(statuses, ['received', 'started', 'processed'], `history of ${event.id}`);
+      const runs = await eventually(async () => {
+        const found = [];
+        for await (const run of receiver!.temporal.workflow.list({ query: `WorkflowId = 'demo:${event.id}'` })) found.push(run);
+        assert.ok(found.length > 0);
+        return found;
+      });
+      assert.equal(runs.length, 1, `one run for ${event.id}`);
+    }
+  });
+});
