@@ -37,7 +37,10 @@ export class StartRelay {
     await this.running;
   }
 
-  /** Starts every due event, oldest first, until none is left or Temporal fails; returns how many. */
+  /**
+   * Starts every due event, oldest first, until none is left or Temporal fails. Returns how many
+   * runs it started; an event another relay had already started counts as done, not as started.
+   */
   async drain(): Promise<number> {
     const { store, temporal, taskQueue, startTimeoutMs, logger } = this.opts;
     let started = 0;
@@ -48,7 +51,7 @@ export class StartRelay {
       try {
         const result = await startEventWorkflow(temporal, taskQueue, event, startTimeoutMs);
         await store.markStarted(event._id, result.runId, new Date());
-        started++;
+        if (!result.alreadyStarted) started++;
       } catch (err) {
         const backoff = Math.min(1000 * 2 ** Math.min(event.startAttempts, 15), MAX_BACKOFF_MS);
         await store.deferStart(event._id, new Date(Date.now() + backoff));
