@@ -32,6 +32,8 @@ export async function startEventWorkflow(
   taskQueue: string,
   event: EventDocument,
   timeoutMs: number,
+  /** An operator's replay may start a new run after a closed one; an open one still refuses. */
+  opts: { readonly allowClosedRun?: boolean } = {},
 ): Promise<StartResult> {
   try {
     const handle = await client.withDeadline(Date.now() + timeoutMs, () =>
@@ -39,7 +41,7 @@ export async function startEventWorkflow(
         workflowId: event.workflowId,
         taskQueue,
         args: [workflowInput(event)],
-        workflowIdReusePolicy: 'REJECT_DUPLICATE',
+        workflowIdReusePolicy: opts.allowClosedRun ? 'ALLOW_DUPLICATE' : 'REJECT_DUPLICATE',
         workflowIdConflictPolicy: 'FAIL',
         memo: { receivedAt: event.receivedAt.toISOString() },
         // Filterable in the Temporal UI: WebhookStatus = "failed" AND WebhookSource = "stripe".

@@ -1,0 +1,53 @@
+import type { Command } from 'commander';
+import { loadEnv, type Env } from '../config/env';
+import { serverAddresses } from '../config/servers';
+import { DEFAULT_TEMPORAL_UI_URL, type OpsContext } from '../ops/context';
+import { EventStore } from '../store/events';
+import { createMongo } from '../store/mongo';
+import { OperatorActionLog } from '../store/operator-actions';
+import { createTemporalClient } from '../temporal/client';
+
+export interface CliSession {
+  readonly env: Env;
+  readonly ops: OpsContext;
+  close(): Promise<void>;
+}
+
+/**
+ * Connections for one CLI run, from the same environment variables the service reads. Both connect
+ * lazily, so a command that needs only MongoDB never waits for Temporal.
+ */
+export function openSession(timeoutMs: number): CliSession {
+  const env = loadEnv();
+  const { temporalAddress, mongoUrl } = serverAddresses(env);
+  const mongo = createMongo(mongoUrl, env.MONGO_DB);
+  const temporal = createTemporalClient(temporalAddress, env.TEMPORAL_NAMESPACE);
+  return {
+    env,
+    ops: {
+      store: new EventStore(mongo.db),
+      actions: new OperatorActionLog(mongo.db),
+      temporal,
+      temporalAddress,
+      namespace: env.TEMPORAL_NAMESPACE,
+      taskQueue: env.TEMPORAL_TASK_QUEUE,
+      temporalUiUrl: (env.TEMPORAL_UI_URL ?? DEFAULT_TEMPORAL_UI_URL).replace(/\/+$/, ''),
+      timeoutMs,
+      actor: 'cli',
+    },
+    async close() {
+      await Promise.allSettled([temporal.connection.close(), mongo.client.close()]);
+    },
+  };
+}
+
+/** Runs a command's work with a session opened from the global options, and always closes it. */
+export async function withSession<T>(command: Command, work: (session: CliSession) => Promise<T>): Promise<T> {
+  const { timeout } = command.optsWithGlobals<{ timeout: number }>();
+  const session = openSession(timeout);
+  try {
+    return await work(session);
+  } finally {
+    await session.close();
+  }
+}

@@ -1,0 +1,92 @@
+import type { WorkflowExecutionDescription } from '@temporalio/client';
+import type { EventDocument, StoredHeader } from '../store/events';
+import type { OperatorAction } from '../store/operator-actions';
+import { temporalUiLink, type OpsContext } from './context';
+import { describeRun } from './describe-run';
+import { findEvent } from './find-event';
+import { temporalCall } from './temporal-call';
+
+/** The stored event without its body and headers (extra fields a newer writer added are kept). */
+export type EventView = Omit<EventDocument, 'body' | 'headers'>;
+
+export interface BodyView {
+  readonly bytes: number;
+  readonly encoding: 'utf8' | 'base64';
+  readonly text: string;
+}
+
+export interface RunView {
+  readonly workflowId: string;
+  readonly runId: string;
+  readonly status: string;
+  readonly taskQueue: string;
+  readonly startTime: Date;
+  readonly closeTime: Date | null;
+  readonly historyLength: number;
+  /** The workflow's `status` query, for an open run whose worker answered. */
+  readonly state?: unknown;
+}
+
+export interface EventDetails {
+  readonly event: EventView;
+  readonly body?: BodyView;
+  readonly headers?: StoredHeader[];
+  readonly operatorActions: OperatorAction[];
+  /** Null when Temporal has no run for the event. */
+  readonly workflow: RunView | null;
+  readonly temporalUi: string;
+}
+
+export interface ShowOptions {
+  /** Include the raw body and the received headers. */
+  readonly body?: boolean;
+  /** Ask an open run for its `status` query (skipped when false). */
+  readonly query?: boolean;
+}
+
+/** How long an open run's worker gets to answer the status query: a missing worker must not stall `show`. */
+const STATUS_QUERY_MS = 2000;
+
+/** The stored event, what operators did to it, and its workflow run as Temporal sees it. */
+export async function showEvent(ctx: OpsContext, id: string, opts: ShowOptions = {}): Promise<EventDetails> {
+  const doc = await findEvent(ctx, id);
+  const { body, headers, ...event } = doc;
+  const [run, operatorActions] = await Promise.all([describeRun(ctx, doc.workflowId), ctx.actions.forEvent(doc._id)]);
+  return {
+    event,
+    ...(opts.body ? { body: bodyView(Buffer.from(body.buffer)), headers } : {}),
+    operatorActions,
+    workflow: run && (await runView(ctx, run, opts.query ?? true)),
+    temporalUi: temporalUiLink(ctx, doc.workflowId),
+  };
+}
+
+async function runView(ctx: OpsContext, run: WorkflowExecutionDescription, query: boolean): Promise<RunView> {
+  const view: RunView = {
+    workflowId: run.workflowId,
+    runId: run.runId,
+    status: run.status.name,
+    taskQueue: run.taskQueue,
+    startTime: run.startTime,
+    closeTime: run.closeTime ?? null,
+    historyLength: run.historyLength,
+  };
+  if (!query || run.status.name !== 'RUNNING') return view;
+  const quick = { ...ctx, timeoutMs: Math.min(ctx.timeoutMs, STATUS_QUERY_MS) };
+  try {
+    const state: unknown = await temporalCall(quick, () => ctx.temporal.workflow.getHandle(run.workflowId, run.runId).query('status'));
+    return { ...view, state };
+  } catch {
+    return { ...view, state: { unavailable: 'no worker answered the status query' } };
+  }
+}
+
+const strictUtf8 = new TextDecoder('utf-8', { fatal: true });
+
+function bodyView(bytes: Buffer): BodyView {
+  try {
+    return { bytes: bytes.length, encoding: 'utf8', text: strictUtf8.decode(bytes) };
+  } catch {
+    return { bytes: bytes.length, encoding: 'base64', text: bytes.toString('base64') };
+  }
+}
