@@ -8,6 +8,7 @@ import type { Logger } from './logger';
 import { createReceiverApp } from './receiver/app';
 import { EventStore } from './store/events';
 import { RejectionLog } from './store/rejections';
+import { RetentionSweeper } from './store/retention';
 import { createMongo, type Mongo } from './store/mongo';
 import { createTemporalClient } from './temporal/client';
 import { StartRelay } from './temporal/relay';
@@ -69,6 +70,11 @@ export async function startHookflow(opts: HookflowOptions): Promise<RunningHookf
     relay.start();
   }
 
+  // Every receiver and worker sweeps; concurrent sweeps are harmless (see retention.ts).
+  const sweeper =
+    env.RETENTION_DAYS > 0 ? new RetentionSweeper(store, env.RETENTION_DAYS * 86_400_000, 3_600_000, logger) : undefined;
+  sweeper?.start();
+
   let worker: Worker | undefined;
   let workerConnection: NativeConnection | undefined;
   let workerRun: Promise<void> | undefined;
@@ -91,7 +97,7 @@ export async function startHookflow(opts: HookflowOptions): Promise<RunningHookf
     relay,
     async stop() {
       // Stop taking new work first, then let in-flight work finish, then close connections.
-      await Promise.all([server && closeServer(server), relay?.stop()]);
+      await Promise.all([server && closeServer(server), relay?.stop(), sweeper?.stop()]);
       if (worker) {
         worker.shutdown();
         await workerRun;

@@ -19,7 +19,23 @@ const schema = z.object({
   MAX_BODY_BYTES: z.coerce.number().int().positive().default(1024 * 1024),
   START_TIMEOUT_MS: z.coerce.number().int().positive().default(2000),
   RELAY_INTERVAL_MS: z.coerce.number().int().positive().default(1000),
+  /** Finished events older than this are deleted; 0 keeps them for ever. */
+  RETENTION_DAYS: z.coerce.number().min(0).default(30),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  /** Unset: pretty when stdout is a terminal outside production, JSON otherwise. */
+  LOG_FORMAT: z.enum(['json', 'pretty']).optional(),
+  NODE_ENV: z.string().optional(),
+  /** Enables /admin. Unset or empty: /admin answers 404. */
+  ADMIN_TOKEN: z.preprocess(
+    (value) => (value === '' ? undefined : value),
+    z.string().min(16, 'use at least 16 characters (e.g. openssl rand -hex 32)').optional(),
+  ),
+  /** A second port serving /metrics, /healthz and /readyz: the worker-only process has no other. */
+  METRICS_PORT: z.coerce.number().int().min(0).max(65535).optional(),
+  /** host:port where the Temporal runtime exports its own worker metrics for Prometheus. */
+  TEMPORAL_METRICS_ADDRESS: z.string().regex(/^[^:\s]+:\d+$/, 'host:port, e.g. 0.0.0.0:9464').optional(),
+  /** How long SIGTERM/SIGINT may take before the process exits anyway. */
+  STOP_TIMEOUT_MS: z.coerce.number().int().positive().default(30_000),
 });
 
 export type Env = z.infer<typeof schema>;
