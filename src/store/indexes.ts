@@ -9,6 +9,21 @@ export async function createMissingIndexes<T extends Document>(
   collection: Collection<T>,
   indexes: readonly (IndexDescription & { name: string })[],
 ): Promise<void> {
+  const missing = await missingIndexes(collection, indexes);
+  if (missing.length === 0) return;
+  try {
+    await collection.createIndexes(missing);
+  } catch (err) {
+    // Two processes starting at once both saw the indexes missing; on FerretDB the slower one's
+    // connection is dropped. If the other one created them all, there is nothing left to do.
+    if ((await missingIndexes(collection, indexes)).length > 0) throw err;
+  }
+}
+
+async function missingIndexes<T extends Document>(
+  collection: Collection<T>,
+  indexes: readonly (IndexDescription & { name: string })[],
+): Promise<(IndexDescription & { name: string })[]> {
   const existing = new Set<string>();
   try {
     for (const index of await collection.listIndexes().toArray()) existing.add(String(index.name));
@@ -16,6 +31,5 @@ export async function createMissingIndexes<T extends Document>(
     // A collection that does not exist yet has no indexes.
     if ((err as { codeName?: string }).codeName !== 'NamespaceNotFound') throw err;
   }
-  const missing = indexes.filter((index) => !existing.has(index.name));
-  if (missing.length > 0) await collection.createIndexes(missing);
+  return indexes.filter((index) => !existing.has(index.name));
 }
