@@ -85,6 +85,7 @@ export async function startHookflow(opts: HookflowOptions): Promise<RunningHookf
       namespace: env.TEMPORAL_NAMESPACE,
       taskQueue: env.TEMPORAL_TASK_QUEUE,
       store,
+      config: opts.config,
       workflowBundle: opts.workflowBundle,
     });
     workerRun = worker.run();
@@ -99,7 +100,8 @@ export async function startHookflow(opts: HookflowOptions): Promise<RunningHookf
       // Stop taking new work first, then let in-flight work finish, then close connections.
       await Promise.all([server && closeServer(server), relay?.stop(), sweeper?.stop()]);
       if (worker) {
-        worker.shutdown();
+        // The SDK's runtime also shuts workers down on SIGINT/SIGTERM: it may have begun already.
+        if (worker.getState() === 'RUNNING') worker.shutdown();
         await workerRun;
       }
       await workerConnection?.close();
