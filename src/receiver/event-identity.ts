@@ -40,6 +40,10 @@ function ruleValue(source: SourceConfig, req: WebhookRequest, body: unknown): st
 function checked(eventId: string): string {
   if (eventId.length > MAX_EVENT_ID_LENGTH) throw new WebhookRejection('invalid_body', 'Event ID too long');
   if (/[\u0000-\u001f\u007f]/.test(eventId)) throw new WebhookRejection('invalid_body', 'Event ID has control characters');
+  // A lone surrogate (JSON allows "\ud800") is stored by MongoDB as U+FFFD and refused by Temporal, so
+  // two different IDs would collide and the acknowledged workflow ID would never exist. With the u
+  // flag, \p{Cs} matches only unpaired surrogates.
+  if (/\p{Cs}/u.test(eventId)) throw new WebhookRejection('invalid_body', 'Event ID is not well-formed Unicode');
   return eventId;
 }
 

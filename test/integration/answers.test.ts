@@ -323,6 +323,19 @@ describe('answers of the receiver through the real HTTP server', function () {
       const body = json({ data: { ref } });
       await assertAccepted('by-field', body, signed(body, null), String(ref));
     });
+
+    // Regression: "\ud800" and "\udbff" were both stored as U+FFFD, so the second was refused as a 409
+    // conflict, and the 202's workflow ID (with the lone surrogate) was never started by that name.
+    it('{ field } refuses an ID with a lone surrogate 400 invalid_body, nothing stored', async function () {
+      const body = `{"type": "thing.happened", "data": {"ref": "ref-${randomUUID()}-\\ud800"}}`;
+      await assertRefused(() => post(`${webhooks}/by-field`, body, signed(body, null)), 400, 'invalid_body');
+    });
+
+    it('{ field } accepts an ID with a character outside the BMP (a well-formed surrogate pair)', async function () {
+      const ref = `ref-${randomUUID()}-\u{1f600}`;
+      const body = json({ data: { ref } });
+      await assertAccepted('by-field', body, signed(body, null), ref);
+    });
   });
 
   describe('no event ID at all', function () {
@@ -360,6 +373,7 @@ describe('answers of the receiver through the real HTTP server', function () {
     const rows: readonly Malformed[] = [
       { title: 'a source name with broken percent-encoding', status: 404, error: 'unknown_source', send: at('%E0%A4%A') },
       { title: 'a source name with an encoded NUL', status: 404, error: 'unknown_source', send: at('main%00') },
+      { title: 'a source named __proto__', status: 404, error: 'unknown_source', send: at('__proto__') },
       { title: 'a 4000-character source name', status: 404, error: 'unknown_source', send: at('a'.repeat(4000)) },
       {
         title: 'PATCH with a garbage Content-Type and signature',
