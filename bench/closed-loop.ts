@@ -1,0 +1,64 @@
+/**
+ * Closed loop: `connections` keep-alive connections, each sending its next request as soon as the
+ * previous one is answered, until every prepared delivery is sent or the time limit passes.
+ */
+import autocannon from 'autocannon';
+import type { Delivery } from './deliveries';
+import { acceptedFrom, type Accepted, type LoadResult } from './load-result';
+
+export interface ClosedLoopOptions {
+  readonly url: string;
+  readonly deliveries: readonly Delivery[];
+  readonly connections: number;
+  readonly maxSeconds: number;
+}
+
+export async function runClosedLoop(opts: ClosedLoopOptions): Promise<LoadResult> {
+  const { deliveries } = opts;
+  if (deliveries.length === 0) throw new TypeError('bench: no deliveries to send');
+  let next = 0;
+  const latencies: number[] = [];
+  const statuses: Record<string, number> = {};
+  const accepted: Accepted[] = [];
+  let transportErrors = 0;
+  let settle: (err: unknown) => void = () => undefined;
+  const done = new Promise<void>((resolve, reject) => {
+    settle = (err) => (err ? reject(err instanceof Error ? err : new Error(String(err))) : resolve());
+  });
+  const started = process.hrtime.bigint();
+  const options: autocannon.Options = {
+    url: opts.url,
+    connections: Math.min(opts.connections, deliveries.length),
+    amount: deliveries.length,
+    timeout: 10,
+    requests: [
+      {
+        // Every connection takes the next prepared delivery, so none is sent twice unless planned.
+        setupRequest: (req) => {
+          const d = deliveries[next++ % deliveries.length];
+          return d ? { ...req, method: 'POST', path: d.path, headers: { ...d.headers }, body: d.body } : req;
+        },
+        onResponse: (status, body) => {
+          const a = acceptedFrom(status, body, Date.now());
+          if (a) accepted.push(a);
+        },
+      },
+    ],
+  };
+  const instance = autocannon(options, (err: unknown) => settle(err));
+  instance.on('response', (_client, statusCode, _bytes, responseTime) => {
+    latencies.push(responseTime);
+    statuses[String(statusCode)] = (statuses[String(statusCode)] ?? 0) + 1;
+  });
+  instance.on('reqError', () => {
+    transportErrors++;
+  });
+  const limit = setTimeout(() => instance.stop(), opts.maxSeconds * 1000);
+  try {
+    await done;
+  } finally {
+    clearTimeout(limit);
+  }
+  const durationMs = Number(process.hrtime.bigint() - started) / 1e6;
+  return { sent: latencies.length + transportErrors, durationMs, latencies, statuses, transportErrors, skipped: 0, accepted };
+}

@@ -1,0 +1,106 @@
+/** `npm run bench [-- options]`: what one run measures. Two presets; each figure can be overridden. */
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { repoRoot } from '../src/embedded/paths';
+
+export interface BenchOptions {
+  readonly smoke: boolean;
+  /** Closed-loop levels: concurrent connections (the floor uses as many concurrent loops). */
+  readonly concurrencies: readonly number[];
+  /** Deliveries per closed-loop level (duplicates included). */
+  readonly count: number;
+  /** A closed-loop level stops here even if not every delivery was sent. */
+  readonly maxSeconds: number;
+  /** Open-loop rates, as fractions of the highest receiver rate the closed-loop levels reached. */
+  readonly openLoopFractions: readonly number[];
+  readonly openLoopSeconds: number;
+  readonly duplicateShare: number;
+  readonly bodyBytes: number;
+  /** Deliveries sent before the first level, not reported (JIT, connection pools). */
+  readonly warmup: number;
+  /** How long to wait after a level for the worker to finish its events. */
+  readonly drainSeconds: number;
+  /** Where results.json, results.md and chart.svg go. */
+  readonly outDir: string;
+  /** The receiver's and worker's LOG_LEVEL. */
+  readonly logLevel: string;
+  /** Run the receiver and the worker under `node --cpu-prof`, writing profiles here. */
+  readonly cpuProfDir: string | undefined;
+  /** Leave the run's database in place for inspection (it is dropped by default). */
+  readonly keepDb: boolean;
+}
+
+const full: Omit<BenchOptions, 'outDir' | 'cpuProfDir' | 'keepDb'> = {
+  smoke: false,
+  concurrencies: [1, 4, 16, 64],
+  count: 3000,
+  maxSeconds: 30,
+  openLoopFractions: [0.5],
+  openLoopSeconds: 60,
+  duplicateShare: 0.1,
+  bodyBytes: 1024,
+  warmup: 300,
+  drainSeconds: 90,
+  logLevel: 'info',
+};
+
+const smoke: Omit<BenchOptions, 'outDir' | 'cpuProfDir' | 'keepDb'> = {
+  ...full,
+  smoke: true,
+  concurrencies: [4],
+  count: 40,
+  maxSeconds: 10,
+  openLoopSeconds: 3,
+  warmup: 10,
+  drainSeconds: 60,
+};
+
+export const USAGE = `usage: node dist/bench/main.js [--smoke] [--out DIR] [--concurrency 1,4,16] [--count N]
+  [--max-seconds S] [--open-loop 0.5,0.8] [--open-seconds S] [--duplicates 0.1] [--body-bytes N]
+  [--warmup N] [--drain-seconds S] [--log-level info] [--cpu-prof DIR] [--keep-db]`;
+
+export function parseOptions(argv: readonly string[]): BenchOptions {
+  const args = [...argv];
+  const isSmoke = args.includes('--smoke');
+  // A smoke run must never overwrite the committed results.
+  const outDir = isSmoke ? join(tmpdir(), 'hookflow-bench-smoke') : resolve(repoRoot(), 'bench/results');
+  let opts: BenchOptions = { ...(isSmoke ? smoke : full), outDir, cpuProfDir: undefined, keepDb: args.includes('--keep-db') };
+  for (let i = 0; i < args.length; i++) {
+    const flag = args[i];
+    if (flag === '--smoke' || flag === '--keep-db') continue;
+    const value = args[++i];
+    if (value === undefined) throw new TypeError(`bench: ${flag} needs a value\n${USAGE}`);
+    switch (flag) {
+      case '--out': opts = { ...opts, outDir: resolve(value) }; break;
+      case '--concurrency': opts = { ...opts, concurrencies: numbers(flag, value) }; break;
+      case '--count': opts = { ...opts, count: number(flag, value) }; break;
+      case '--max-seconds': opts = { ...opts, maxSeconds: number(flag, value) }; break;
+      case '--open-loop': opts = { ...opts, openLoopFractions: numbers(flag, value) }; break;
+      case '--open-seconds': opts = { ...opts, openLoopSeconds: number(flag, value) }; break;
+      case '--duplicates': opts = { ...opts, duplicateShare: share(flag, value) }; break;
+      case '--body-bytes': opts = { ...opts, bodyBytes: number(flag, value) }; break;
+      case '--warmup': opts = { ...opts, warmup: number(flag, value) }; break;
+      case '--drain-seconds': opts = { ...opts, drainSeconds: number(flag, value) }; break;
+      case '--log-level': opts = { ...opts, logLevel: value }; break;
+      case '--cpu-prof': opts = { ...opts, cpuProfDir: resolve(value) }; break;
+      default: throw new TypeError(`bench: unknown option ${flag}\n${USAGE}`);
+    }
+  }
+  return opts;
+}
+
+function number(flag: string | undefined, value: string): number {
+  const n = Number(value);
+  if (!Number.isFinite(n) || n <= 0) throw new TypeError(`bench: ${flag} must be a positive number (got "${value}")`);
+  return n;
+}
+
+function numbers(flag: string | undefined, value: string): number[] {
+  return value.split(',').map((v) => number(flag, v.trim()));
+}
+
+function share(flag: string | undefined, value: string): number {
+  const n = Number(value);
+  if (!(n >= 0 && n < 1)) throw new TypeError(`bench: ${flag} must be from 0 to below 1 (got "${value}")`);
+  return n;
+}

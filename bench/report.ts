@@ -1,0 +1,105 @@
+/** results.md: the tables a reader compares, from results.json's data. */
+import type { BenchResults, PhaseResult } from './results';
+
+const KIND_LABEL: Record<PhaseResult['kind'], string> = {
+  receiver: 'receiver',
+  floor: '(a) floor: insert + start',
+  'bare-koa': '(b) bare Koa 200',
+};
+
+function load(p: PhaseResult): string {
+  return p.mode === 'open' ? `open ${p.targetRate}/s` : `c=${p.concurrency}`;
+}
+
+function mb(p: PhaseResult, name: string): string {
+  const v = p.processes[name]?.peakRssMb;
+  return v === null || v === undefined ? '–' : String(Math.round(v));
+}
+
+function cpu(p: PhaseResult): string {
+  const names = ['receiver', 'worker', 'temporal', 'mongo', 'floor', 'bench'];
+  return names
+    .flatMap((n) => {
+      const v = p.processes[n]?.cpuCores;
+      return v === null || v === undefined ? [] : [`${n.slice(0, 4)} ${v.toFixed(2)}`];
+    })
+    .join(' · ');
+}
+
+function n(value: number | undefined): string {
+  return value === undefined || Number.isNaN(value) ? '–' : String(value);
+}
+
+export function phaseTable(phases: readonly PhaseResult[]): string {
+  const head = [
+    '| phase | load | sent | answers/s | new events/s | ack p50 | p90 | p99 | max (ms) | errors | e2e p50 | e2e p99 (ms) | e2e events/s | receiver MiB | worker MiB |',
+    '|---|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|',
+  ];
+  const rows = phases.map((p) =>
+    [
+      KIND_LABEL[p.kind],
+      load(p),
+      p.sent,
+      p.okPerSecond,
+      p.newPerSecond,
+      p.latency.p50,
+      p.latency.p90,
+      p.latency.p99,
+      p.latency.max,
+      p.errors,
+      n(p.endToEnd?.latency.p50),
+      n(p.endToEnd?.latency.p99),
+      n(p.endToEnd?.completedPerSecond),
+      p.kind === 'receiver' ? mb(p, 'receiver') : '–',
+      p.kind === 'bare-koa' ? '–' : mb(p, 'worker'),
+    ].join(' | '),
+  );
+  return [...head, ...rows.map((r) => `| ${r} |`)].join('\n');
+}
+
+export function cpuTable(phases: readonly PhaseResult[]): string {
+  const rows = phases.map((p) => `| ${KIND_LABEL[p.kind]} | ${load(p)} | ${cpu(p)} |`);
+  return ['| phase | load | CPU cores used (2 = the whole machine) |', '|---|---|---|', ...rows].join('\n');
+}
+
+export function renderMarkdown(r: BenchResults): string {
+  const m = r.machine;
+  const ratioRows = r.ratios.map((x) => `| c=${x.concurrency} | ${x.throughput} | ${x.p99} |`);
+  const targetRows = r.targets.map((t) => `| ${t.target} | ${t.measured} | ${t.pass ? 'pass' : '**fail**'} |`);
+  return [
+    `# hookflow benchmark, ${r.startedAt.slice(0, 16).replace('T', ' ')} UTC`,
+    '',
+    `Command: \`${r.command}\``,
+    '',
+    `Machine: ${m.cpu}, ${m.cores} cores, ${m.memoryGb} GB, ${m.os}, Node ${m.node}; Temporal ${m.temporal}; ${m.mongo}. ` +
+      `Load average at start: ${m.loadAverageAtStart.map((v) => v.toFixed(2)).join(', ')}. ` +
+      'The load generator, the receiver, the worker and both servers share these cores.',
+    '',
+    `Settings: ${Object.entries(r.settings).map(([k, v]) => `${k} ${JSON.stringify(v)}`).join('; ')}.`,
+    '',
+    '## Phases',
+    '',
+    phaseTable(r.phases),
+    '',
+    'answers/s counts every 2xx (202 new, 200 duplicate); for the floor, operations without error. ' +
+      'e2e: from the `started` entry (written just before the 202) to the final status written by the workflow. ' +
+      'MiB: the highest resident memory sampled during the phase.',
+    '',
+    '## Receiver against the floor (a)',
+    '',
+    '| level | throughput ÷ floor | p99 ÷ floor p99 |',
+    '|---|--:|--:|',
+    ...ratioRows,
+    '',
+    '## Targets',
+    '',
+    '| target | measured | |',
+    '|---|---|---|',
+    ...targetRows,
+    '',
+    '## CPU by process',
+    '',
+    cpuTable(r.phases),
+    '',
+  ].join('\n');
+}

@@ -1,0 +1,184 @@
+/**
+ * One bench run: servers up (embedded or from the environment), the receiver, the worker and the
+ * bare Koa app as child processes, then per concurrency the ceiling (b), the floor (a) and the
+ * receiver, then the receiver in an open loop at fractions of the best rate it reached.
+ */
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { cpus, loadavg, release, tmpdir, totalmem, type as osType } from 'node:os';
+import { join } from 'node:path';
+import { Connection } from '@temporalio/client';
+import { describeMongo } from '../src/embedded/mongo-server';
+import { servicesStatus, startServices } from '../src/embedded/services';
+import { EventStore } from '../src/store/events';
+import { createMongo } from '../src/store/mongo';
+import { createTemporalClient } from '../src/temporal/client';
+import { isRecord, jsonLine, startChild, type BenchChild } from './children';
+import { BENCH_SOURCES, benchConfig } from './deliveries';
+import type { BenchOptions } from './options';
+import { bareKoaPhase, floorPhase, receiverClosedPhase, receiverOpenPhase, warmUp, type BenchContext } from './phases';
+import { memoryMb } from './proc-stats';
+import type { BenchResults, PhaseResult } from './results';
+import { checkTargets, maxReceiverRate, ratios } from './targets';
+
+/** The receiver waits this long for Temporal before it acknowledges anyway (its default). */
+const START_TIMEOUT_MS = 2000;
+
+export async function runBench(opts: BenchOptions, command: string, log: (line: string) => void): Promise<BenchResults & { workDir: string }> {
+  const startedAt = new Date().toISOString();
+  const loadAverageAtStart = loadavg();
+  const services = await startServices({ log: (line) => log(`[services] ${line}`) });
+  const runId = randomBytes(4).toString('hex');
+  const workDir = mkdtempSync(join(tmpdir(), 'hookflow-bench-'));
+  const mongoDb = `hookflow_bench_${runId}`;
+  const taskQueue = `hookflow-bench-${runId}`;
+  const configFile = join(workDir, 'sources.json');
+  writeFileSync(configFile, JSON.stringify(benchConfig(), null, 2));
+  const mongo = createMongo(services.mongoUrl, mongoDb);
+  const store = new EventStore(mongo.db);
+  const temporal = createTemporalClient(services.temporalAddress, services.temporalNamespace);
+  const children: BenchChild[] = [];
+  try {
+    const env: NodeJS.ProcessEnv = {
+      ...process.env,
+      TEMPORAL_ADDRESS: services.temporalAddress,
+      TEMPORAL_NAMESPACE: services.temporalNamespace,
+      TEMPORAL_TASK_QUEUE: taskQueue,
+      MONGO_URL: services.mongoUrl,
+      MONGO_DB: mongoDb,
+      HOOKFLOW_CONFIG: configFile,
+      HOST: '127.0.0.1',
+      PORT: '0',
+      START_TIMEOUT_MS: String(START_TIMEOUT_MS),
+      LOG_LEVEL: opts.logLevel,
+      LOG_FORMAT: 'json',
+    };
+    // Ports and endpoints the developer's own instance may use must not clash with the bench's.
+    for (const name of ['METRICS_PORT', 'TEMPORAL_METRICS_ADDRESS', 'ADMIN_TOKEN']) delete env[name];
+    const nodeArgs = opts.cpuProfDir ? ['--cpu-prof', '--cpu-prof-dir', opts.cpuProfDir] : [];
+    const dist = join(__dirname, '..', 'src');
+
+    log('starting the worker, the receiver and the bare Koa app');
+    const worker = startChild({ name: 'worker', script: join(dist, 'worker/main.js'), nodeArgs, env, logFile: join(workDir, 'worker.log') });
+    children.push(worker);
+    const receiver = startChild({ name: 'receiver', script: join(dist, 'receiver/main.js'), nodeArgs, env, logFile: join(workDir, 'receiver.log') });
+    children.push(receiver);
+    const koa = startChild({ name: 'bare Koa', script: join(__dirname, 'koa-main.js'), env, logFile: join(workDir, 'koa.log') });
+    children.push(koa);
+    const receiverUrl = await receiver.waitFor((line) => {
+      const j = jsonLine(line);
+      return j && j.msg === 'hookflow-receiver running' && typeof j.url === 'string' ? j.url : undefined;
+    }, 120_000);
+    const koaPort = await koa.waitFor((line) => {
+      const port = jsonLine(line)?.port;
+      return typeof port === 'number' ? port : undefined;
+    }, 30_000);
+    await worker.waitFor((line) => (jsonLine(line)?.msg === 'hookflow-worker running' ? true : undefined), 300_000);
+
+    const pids = new Map<string, number>([
+      ['receiver', receiver.pid],
+      ['worker', worker.pid],
+      ['bench', process.pid],
+    ]);
+    for (const s of servicesStatus()) {
+      const ours = s.address === services.temporalAddress || s.address === services.mongoUrl;
+      if (s.pid !== undefined && ours) pids.set(s.name, s.pid);
+    }
+    const ctx: BenchContext = {
+      opts,
+      runId,
+      workDir,
+      receiverUrl,
+      koaUrl: `http://127.0.0.1:${koaPort}`,
+      store,
+      temporal,
+      taskQueue,
+      pids,
+      floorJob: {
+        mongoUrl: services.mongoUrl,
+        mongoDb,
+        temporalAddress: services.temporalAddress,
+        temporalNamespace: services.temporalNamespace,
+        taskQueue,
+        startTimeoutMs: START_TIMEOUT_MS,
+      },
+      sources: BENCH_SOURCES.map((s) => s.name),
+      log,
+    };
+
+    log(`warming up (${opts.warmup} deliveries)`);
+    await warmUp(ctx);
+    const phases: PhaseResult[] = [];
+    const report = (p: PhaseResult): void => {
+      phases.push(p);
+      const load = p.mode === 'open' ? `open ${p.targetRate}/s` : `c=${p.concurrency}`;
+      const e2e = p.endToEnd ? `, e2e p99 ${p.endToEnd.latency.p99} ms at ${p.endToEnd.completedPerSecond}/s` : '';
+      log(`${p.kind} ${load}: ${p.okPerSecond}/s, p50 ${p.latency.p50} ms, p99 ${p.latency.p99} ms, errors ${p.errors}${e2e}`);
+      if (p.drain && p.drain.unfinished > 0) {
+        log(`  ${p.drain.unfinished} runs still open after ${p.drain.waitedMs} ms`);
+      }
+      if (p.endToEnd && p.endToEnd.statusLost > 0) log(`  ${p.endToEnd.statusLost} events finished in Temporal but not in MongoDB (lost status update)`);
+    };
+    for (const c of opts.concurrencies) {
+      report(await bareKoaPhase(ctx, c));
+      report(await floorPhase(ctx, c));
+      report(await receiverClosedPhase(ctx, c));
+    }
+    const maxRate = maxReceiverRate(phases);
+    for (const fraction of opts.openLoopFractions) if (maxRate > 0) report(await receiverOpenPhase(ctx, maxRate, fraction));
+
+    const lifetimePeakRssMb = { receiver: memoryMb(receiver.pid, 'VmHWM') ?? null, worker: memoryMb(worker.pid, 'VmHWM') ?? null };
+    const levels = ratios(phases);
+    return {
+      startedAt,
+      finishedAt: new Date().toISOString(),
+      command,
+      machine: await machine(services.temporalAddress, services.mongoUrl, loadAverageAtStart),
+      settings: {
+        concurrencies: opts.concurrencies,
+        deliveriesPerLevel: opts.count,
+        maxSecondsPerLevel: opts.maxSeconds,
+        openLoop: opts.openLoopFractions.map((f) => `${f} × max for ${opts.openLoopSeconds} s`),
+        duplicateShare: opts.duplicateShare,
+        bodyBytes: opts.bodyBytes,
+        providers: BENCH_SOURCES.map((s) => s.provider),
+        logLevel: opts.logLevel,
+        startTimeoutMs: START_TIMEOUT_MS,
+        cpuProfile: opts.cpuProfDir !== undefined,
+      },
+      phases,
+      lifetimePeakRssMb,
+      ratios: levels,
+      targets: checkTargets(phases, levels, lifetimePeakRssMb),
+      workDir,
+    };
+  } finally {
+    await Promise.allSettled(children.map((c) => c.stop()));
+    if (opts.keepDb) log(`kept database ${mongoDb} (task queue ${taskQueue})`);
+    else await mongo.db.dropDatabase().catch(() => undefined);
+    await mongo.client.close();
+    await temporal.connection.close();
+    await services.stop();
+  }
+}
+
+async function machine(temporalAddress: string, mongoUrl: string, loadAverageAtStart: number[]): Promise<BenchResults['machine']> {
+  let temporal = 'unknown version';
+  const connection = await Connection.connect({ address: temporalAddress });
+  try {
+    const info: unknown = await connection.workflowService.getSystemInfo({});
+    if (isRecord(info) && typeof info.serverVersion === 'string') temporal = `server ${info.serverVersion}`;
+  } finally {
+    await connection.close();
+  }
+  return {
+    cpu: cpus()[0]?.model.trim() ?? 'unknown CPU',
+    cores: cpus().length,
+    memoryGb: Math.round(totalmem() / 2 ** 30),
+    os: `${osType()} ${release()}`,
+    node: process.version,
+    loadAverageAtStart,
+    temporal,
+    mongo: await describeMongo(mongoUrl),
+  };
+}

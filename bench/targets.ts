@@ -1,0 +1,85 @@
+/** The issue's targets, checked against one run's phases. Every check says what it measured, pass or not. */
+import type { PhaseResult, Ratio, TargetCheck } from './results';
+import { round } from './stats';
+
+export const LIMITS = {
+  throughputVsFloor: 0.9,
+  p99VsFloor: 1.2,
+  p99AtHalfRateMs: 50,
+  endToEndVsAcks: 0.8,
+  /** Backlog growth that still counts as flat, as a share of the new-event rate (per second). */
+  backlogGrowthShare: 0.02,
+  receiverRssMb: 150,
+  workerRssMb: 300,
+} as const;
+
+export function closedReceiver(phases: readonly PhaseResult[]): PhaseResult[] {
+  return phases.filter((p) => p.kind === 'receiver' && p.mode === 'closed');
+}
+
+/** The highest answer rate the receiver reached in a closed loop: the "maximum sustained rate". */
+export function maxReceiverRate(phases: readonly PhaseResult[]): number {
+  return closedReceiver(phases).reduce((max, p) => Math.max(max, p.okPerSecond), 0);
+}
+
+export function ratios(phases: readonly PhaseResult[]): Ratio[] {
+  return closedReceiver(phases).flatMap((r) => {
+    const floor = phases.find((p) => p.kind === 'floor' && p.concurrency === r.concurrency);
+    if (!floor || r.concurrency === undefined) return [];
+    return [{ concurrency: r.concurrency, throughput: round(r.okPerSecond / floor.okPerSecond), p99: round(r.latency.p99 / floor.latency.p99) }];
+  });
+}
+
+export function checkTargets(
+  phases: readonly PhaseResult[],
+  levels: readonly Ratio[],
+  lifetime: { receiver: number | null; worker: number | null },
+): TargetCheck[] {
+  const checks: TargetCheck[] = [];
+  const perLevel = (pick: (r: Ratio) => number): string => levels.map((r) => `c=${r.concurrency}: ${pick(r)}`).join(', ');
+  checks.push({
+    target: `receiver throughput ≥ ${LIMITS.throughputVsFloor} × floor (a), every level`,
+    measured: perLevel((r) => r.throughput),
+    pass: levels.length > 0 && levels.every((r) => r.throughput >= LIMITS.throughputVsFloor),
+  });
+  checks.push({
+    target: `receiver p99 ≤ ${LIMITS.p99VsFloor} × floor (a) p99, every level`,
+    measured: perLevel((r) => r.p99),
+    pass: levels.length > 0 && levels.every((r) => r.p99 <= LIMITS.p99VsFloor),
+  });
+
+  const half = phases.find((p) => p.mode === 'open' && p.fractionOfMax === 0.5);
+  checks.push({
+    target: `p99 acknowledgement < ${LIMITS.p99AtHalfRateMs} ms at half the max rate (open loop)`,
+    measured: half ? `${half.latency.p99} ms at ${half.targetRate}/s` : 'no open-loop phase at 0.5',
+    pass: half !== undefined && half.latency.p99 < LIMITS.p99AtHalfRateMs && half.errors === 0,
+  });
+
+  const e2e = half?.endToEnd;
+  if (half && e2e) {
+    const share = half.newPerSecond > 0 ? round(e2e.completedPerSecond / half.newPerSecond) : 0;
+    const slope = e2e.backlogSlopePerSecond ?? 0;
+    const flat = slope <= Math.max(1, LIMITS.backlogGrowthShare * half.newPerSecond);
+    checks.push({
+      target: `end-to-end ≥ ${LIMITS.endToEndVsAcks} × new-event rate, no growing backlog (open loop, ${Math.round(half.durationMs / 1000)} s)`,
+      measured: `${e2e.completedPerSecond}/s completed vs ${half.newPerSecond}/s accepted (${share}); backlog slope ${slope}/s; ${half.drain?.unfinished ?? '?'} unfinished after drain`,
+      pass: share >= LIMITS.endToEndVsAcks && flat && (half.drain?.unfinished ?? 1) === 0,
+    });
+  } else {
+    checks.push({ target: 'end-to-end throughput and backlog', measured: 'no open-loop phase at 0.5', pass: false });
+  }
+
+  const underLoad = (name: string): number =>
+    phases.filter((p) => p.kind === 'receiver').reduce((max, p) => Math.max(max, p.processes[name]?.peakRssMb ?? 0), 0);
+  for (const [name, limit, life] of [
+    ['receiver', LIMITS.receiverRssMb, lifetime.receiver],
+    ['worker', LIMITS.workerRssMb, lifetime.worker],
+  ] as const) {
+    checks.push({
+      target: `${name} RSS < ${limit} MB at peak`,
+      measured: `${life === null ? '?' : round(life, 0)} MiB lifetime peak (start-up included), ${round(underLoad(name), 0)} MiB under load`,
+      pass: life !== null && life < limit,
+    });
+  }
+  return checks;
+}
