@@ -62,6 +62,14 @@ export function cpuTable(phases: readonly PhaseResult[]): string {
   return ['| phase | load | CPU cores used (2 = the whole machine) |', '|---|---|---|', ...rows].join('\n');
 }
 
+function lostLine(r: BenchResults): string {
+  const lost = r.phases.reduce((acc, p) => acc + (p.endToEnd?.statusLost ?? 0), 0);
+  const events = r.phases.reduce((acc, p) => acc + (p.endToEnd?.events ?? 0), 0);
+  return lost === 0
+    ? 'Every accepted event reached a final status in MongoDB.'
+    : `${lost} of ${events} accepted events finished in Temporal but kept an unfinished status in MongoDB (a lost update: ${r.machine.mongo} does not isolate concurrent updates of one document).`;
+}
+
 export function renderMarkdown(r: BenchResults): string {
   const m = r.machine;
   const ratioRows = r.ratios.map((x) => `| c=${x.concurrency} | ${x.throughput} | ${x.p99} |`);
@@ -82,8 +90,10 @@ export function renderMarkdown(r: BenchResults): string {
     phaseTable(r.phases),
     '',
     'answers/s counts every 2xx (202 new, 200 duplicate); for the floor, operations without error. ' +
-      'e2e: from the `started` entry (written just before the 202) to the final status written by the workflow. ' +
+      'e2e: from the moment the sender had its 202 to the close of the event\'s run in Temporal (negative when the run closed first). ' +
       'MiB: the highest resident memory sampled during the phase.',
+    '',
+    lostLine(r),
     '',
     '## Receiver against the floor (a)',
     '',

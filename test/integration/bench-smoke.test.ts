@@ -1,0 +1,72 @@
+/**
+ * `npm run bench -- --smoke` against the suite's servers: proves the harness runs end to end
+ * (children, both baselines, closed and open loop, results files). The benchmark itself never runs here.
+ */
+import { strict as assert } from 'node:assert';
+import { execFile } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { promisify } from 'node:util';
+import type { BenchResults } from '../../bench/results';
+import { testServices } from '../setup/root-hooks';
+
+const run = promisify(execFile);
+const benchMain = resolve(__dirname, '../../bench/main.js');
+
+describe('npm run bench -- --smoke', function () {
+  this.timeout(5 * 60_000);
+  let out: string;
+  let results: BenchResults;
+
+  before(async () => {
+    out = mkdtempSync(join(tmpdir(), 'hookflow-bench-test-'));
+    const services = testServices();
+    await run(process.execPath, [benchMain, '--smoke', '--out', out], {
+      env: {
+        ...process.env,
+        TEMPORAL_ADDRESS: services.temporalAddress,
+        TEMPORAL_NAMESPACE: services.temporalNamespace,
+        MONGO_URL: services.mongoUrl,
+      },
+      maxBuffer: 10 * 1024 * 1024,
+    });
+    // Written by the bench from the BenchResults type.
+    results = JSON.parse(readFileSync(join(out, 'results.json'), 'utf8')) as BenchResults;
+  });
+
+  after(() => rmSync(out, { recursive: true, force: true }));
+
+  it('writes results.json, results.md and chart.svg', () => {
+    assert.ok(readFileSync(join(out, 'results.md'), 'utf8').includes('| receiver | c='));
+    assert.ok(readFileSync(join(out, 'chart.svg'), 'utf8').startsWith('<svg'));
+    assert.ok(existsSync(join(out, 'results.json')));
+  });
+
+  it('measures the receiver, the floor and the bare Koa ceiling at each level', () => {
+    for (const kind of ['receiver', 'floor', 'bare-koa'] as const) {
+      const phase = results.phases.find((p) => p.kind === kind && p.mode === 'closed');
+      assert.ok(phase, `no ${kind} phase`);
+      assert.ok(phase.okPerSecond > 0, `${kind}: no throughput`);
+      assert.ok(phase.latency.count > 0 && phase.latency.p99 >= phase.latency.p50, `${kind}: no latencies`);
+      assert.equal(phase.errors, 0, `${kind}: errors`);
+    }
+    assert.ok(results.ratios.length > 0 && results.ratios.every((r) => r.throughput > 0 && r.p99 > 0));
+  });
+
+  it('follows every accepted event to its closed run, in the closed and the open loop', () => {
+    for (const mode of ['closed', 'open'] as const) {
+      const phase = results.phases.find((p) => p.kind === 'receiver' && p.mode === mode);
+      assert.ok(phase?.endToEnd, `no end-to-end figures for the ${mode} loop`);
+      assert.ok(phase.endToEnd.events > 0);
+      assert.equal(phase.endToEnd.completed, phase.endToEnd.events, `${mode}: not every accepted event completed`);
+    }
+  });
+
+  it('sends duplicates and reports peak memory of the receiver and the worker', () => {
+    const receiver = results.phases.find((p) => p.kind === 'receiver' && p.mode === 'closed');
+    assert.ok((receiver?.statuses['200'] ?? 0) > 0, 'no duplicate was answered 200');
+    assert.ok((results.lifetimePeakRssMb.receiver ?? 0) > 0 && (results.lifetimePeakRssMb.worker ?? 0) > 0);
+    assert.ok(results.targets.length >= 6);
+  });
+});
