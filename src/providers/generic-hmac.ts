@@ -115,10 +115,13 @@ function signedParts(req: WebhookRequest, o: GenericHmacOptions, timestamp: stri
     });
 }
 
-/** A string or number at `path`, as text; IDs are often numeric in JSON. */
+/**
+ * A string or integer at `path`, as text; IDs are often numeric in JSON. Only safe integers: a
+ * larger number has already lost digits in JSON.parse, so two different IDs could read the same.
+ */
 function fieldText(body: unknown, path: string | undefined): string | undefined {
   if (path === undefined) return undefined;
   const value = readPath(body, path);
   if (typeof value === 'string') return value;
-  return typeof value === 'number' && Number.isFinite(value) ? String(value) : undefined;
+  return typeof value === 'number' && Number.isSafeInteger(value) ? String(value) : undefined;
 }

@@ -11,10 +11,16 @@ export async function readRawBody(req: IncomingMessage, limit: number): Promise<
   if (declared !== undefined && Number(declared) > limit) throw tooLarge(limit);
   const chunks: Buffer[] = [];
   let size = 0;
-  for await (const chunk of req as AsyncIterable<Buffer>) {
-    size += chunk.length;
-    if (size > limit) throw tooLarge(limit);
-    chunks.push(chunk);
+  try {
+    for await (const chunk of req as AsyncIterable<Buffer>) {
+      size += chunk.length;
+      if (size > limit) throw tooLarge(limit);
+      chunks.push(chunk);
+    }
+  } catch (err) {
+    // The sender hung up or broke the framing (a bad chunk) mid-body: a bad request, not our error.
+    if ((err as NodeJS.ErrnoException).code === 'ECONNRESET') throw new WebhookRejection('invalid_body', 'Request body incomplete');
+    throw err;
   }
   return Buffer.concat(chunks, size);
 }
