@@ -37,10 +37,11 @@ function label(v: number): string {
 
 export function renderChart(phases: readonly PhaseResult[], title: string): string {
   const series: Series[] = [
-    { label: 'receiver (closed loop)', color: '#1f77b4', phases: phases.filter((p) => p.kind === 'receiver' && p.mode === 'closed'), line: true },
+    { label: 'receiver (closed loop)', color: '#1f77b4', phases: phases.filter((p) => p.kind === 'receiver' && p.mode === 'closed' && !p.storedBefore), line: true },
     { label: '(a) floor: insert + start', color: '#2ca02c', phases: phases.filter((p) => p.kind === 'floor'), line: true },
     { label: '(b) bare Koa 200', color: '#7f7f7f', phases: phases.filter((p) => p.kind === 'bare-koa'), line: true },
     { label: 'receiver (open loop)', color: '#ff7f0e', phases: phases.filter((p) => p.mode === 'open'), line: false },
+    { label: 'receiver, store pre-filled', color: '#d62728', phases: phases.filter((p) => p.storedBefore !== undefined), line: false },
   ];
   const points = phases.flatMap((p) => [p.latency.p50, p.latency.p99].filter((v) => v > 0).map((y) => ({ x: p.okPerSecond, y })));
   const valid = points.filter((p) => p.x > 0 && Number.isFinite(p.y));
@@ -82,7 +83,7 @@ export function renderChart(phases: readonly PhaseResult[], title: string): stri
       const pts = sorted.filter((p) => pick(p) > 0).map((p) => `${f(sx(p.okPerSecond))},${f(sy(pick(p)))}`);
       if (s.line && pts.length > 1) out.push(`<polyline points="${pts.join(' ')}" fill="none" stroke="${s.color}" stroke-width="2"${dash}/>`);
       for (const p of sorted.filter((q) => pick(q) > 0)) {
-        const tip = `${s.label} ${p.mode === 'open' ? `open ${p.targetRate}/s` : `c=${p.concurrency}`}: ${p.okPerSecond}/s, p50 ${p.latency.p50} ms, p99 ${p.latency.p99} ms`;
+        const tip = `${s.label} ${p.mode === 'open' ? `open ${p.targetRate}/s` : `c=${p.concurrency}`}${p.storedBefore ? ` after ${p.storedBefore} stored` : ''}: ${p.okPerSecond}/s, p50 ${p.latency.p50} ms, p99 ${p.latency.p99} ms`;
         out.push(`<circle cx="${f(sx(p.okPerSecond))}" cy="${f(sy(pick(p)))}" r="${dash ? 2.5 : 4}" fill="${s.color}"><title>${esc(tip)}</title></circle>`);
       }
       if (s.line && dash === '') {

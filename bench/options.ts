@@ -18,6 +18,10 @@ export interface BenchOptions {
   readonly bodyBytes: number;
   /** Deliveries sent before the first level, not reported (JIT, connection pools). */
   readonly warmup: number;
+  /** Events stored before the last receiver phase (at the highest concurrency), to show how the store's size matters; 0 skips it. */
+  readonly stored: number;
+  /** The receiver's RELAY_INTERVAL_MS; undefined keeps its default. */
+  readonly relayIntervalMs: number | undefined;
   /** How long to wait after a level for the worker to finish its events. */
   readonly drainSeconds: number;
   /** Where results.json, results.md and chart.svg go. */
@@ -40,6 +44,8 @@ const full: Omit<BenchOptions, 'outDir' | 'cpuProfDir' | 'keepDb'> = {
   duplicateShare: 0.1,
   bodyBytes: 1024,
   warmup: 300,
+  stored: 10_000,
+  relayIntervalMs: undefined,
   drainSeconds: 90,
   logLevel: 'info',
 };
@@ -52,12 +58,13 @@ const smoke: Omit<BenchOptions, 'outDir' | 'cpuProfDir' | 'keepDb'> = {
   maxSeconds: 10,
   openLoopSeconds: 3,
   warmup: 10,
+  stored: 30,
   drainSeconds: 60,
 };
 
 export const USAGE = `usage: node dist/bench/main.js [--smoke] [--out DIR] [--concurrency 1,4,16] [--count N]
   [--max-seconds S] [--open-loop 0.5,0.8] [--open-seconds S] [--duplicates 0.1] [--body-bytes N]
-  [--warmup N] [--drain-seconds S] [--log-level info] [--cpu-prof DIR] [--keep-db]`;
+  [--warmup N] [--stored N] [--relay-interval-ms MS] [--drain-seconds S] [--log-level info] [--cpu-prof DIR] [--keep-db]`;
 
 export function parseOptions(argv: readonly string[]): BenchOptions {
   const args = [...argv];
@@ -80,6 +87,8 @@ export function parseOptions(argv: readonly string[]): BenchOptions {
       case '--duplicates': opts = { ...opts, duplicateShare: share(flag, value) }; break;
       case '--body-bytes': opts = { ...opts, bodyBytes: number(flag, value) }; break;
       case '--warmup': opts = { ...opts, warmup: number(flag, value) }; break;
+      case '--stored': opts = { ...opts, stored: Number(value) > 0 ? number(flag, value) : 0 }; break;
+      case '--relay-interval-ms': opts = { ...opts, relayIntervalMs: number(flag, value) }; break;
       case '--drain-seconds': opts = { ...opts, drainSeconds: number(flag, value) }; break;
       case '--log-level': opts = { ...opts, logLevel: value }; break;
       case '--cpu-prof': opts = { ...opts, cpuProfDir: resolve(value) }; break;

@@ -17,6 +17,7 @@ import type { BenchOptions } from './options';
 import { ProcessSampler } from './proc-stats';
 import type { PhaseResult } from './results';
 import { round, summarize } from './stats';
+import { emptyStore, fillStore, measureStore } from './store-size';
 
 export interface BenchContext {
   readonly opts: BenchOptions;
@@ -85,6 +86,7 @@ export async function floorPhase(ctx: BenchContext, concurrency: number): Promis
   const resultFile = join(ctx.workDir, `floor-c${concurrency}.result.json`);
   const job: FloorJob = { ...ctx.floorJob, concurrency, maxSeconds: ctx.opts.maxSeconds, deliveries: deliveries(ctx, `floor-c${concurrency}`, ctx.opts.count) };
   writeFileSync(jobFile, JSON.stringify(job));
+  await emptyStore(ctx.store);
   const from = new Date();
   const child = startChild({
     name: 'floor',
@@ -115,13 +117,17 @@ export async function floorPhase(ctx: BenchContext, concurrency: number): Promis
     statuses: result.outcomes,
     errors: failed,
     drain,
+    store: await measureStore(ctx.store),
     processes,
     ...(result.firstError ? { firstError: result.firstError } : {}),
   };
 }
 
-export async function receiverClosedPhase(ctx: BenchContext, concurrency: number): Promise<PhaseResult> {
-  const list = deliveries(ctx, `recv-c${concurrency}`, ctx.opts.count);
+/** The receiver in a closed loop; `stored` events are put in the store first (default: none). */
+export async function receiverClosedPhase(ctx: BenchContext, concurrency: number, stored = 0): Promise<PhaseResult> {
+  const list = deliveries(ctx, `recv-c${concurrency}${stored > 0 ? `-s${stored}` : ''}`, ctx.opts.count);
+  await emptyStore(ctx.store);
+  if (stored > 0) await fillStore(ctx.store, deliveries(ctx, `fill-${stored}`, stored).filter((d) => !d.duplicate));
   const from = new Date();
   const sampler = new ProcessSampler(ctx.pids);
   sampler.start();
@@ -130,7 +136,17 @@ export async function receiverClosedPhase(ctx: BenchContext, concurrency: number
   const { drain, e2e, lost } = await settle(ctx, from, load);
   // A closed loop's backlog is bounded by its concurrency; the series matters for the open loop only.
   const { backlog: _series, ...figures } = e2e;
-  return { kind: 'receiver', mode: 'closed', concurrency, ...fromLoad(load), endToEnd: { ...figures, statusLost: lost }, drain, processes };
+  return {
+    kind: 'receiver',
+    mode: 'closed',
+    concurrency,
+    ...(stored > 0 ? { storedBefore: stored } : {}),
+    ...fromLoad(load),
+    endToEnd: { ...figures, statusLost: lost },
+    drain,
+    store: await measureStore(ctx.store),
+    processes,
+  };
 }
 
 /** After a receiver phase: waits for its runs to close, then measures them. */
@@ -145,6 +161,7 @@ export async function receiverOpenPhase(ctx: BenchContext, maxRate: number, frac
   const rate = maxRate * fraction;
   const count = Math.max(1, Math.round(rate * ctx.opts.openLoopSeconds));
   const list = deliveries(ctx, `open-r${Math.round(rate)}`, count);
+  await emptyStore(ctx.store);
   const from = new Date();
   const sampler = new ProcessSampler(ctx.pids);
   sampler.start();
@@ -160,6 +177,7 @@ export async function receiverOpenPhase(ctx: BenchContext, maxRate: number, frac
     ...fromLoad(load),
     endToEnd: { ...e2e, backlogSlopePerSecond, statusLost: lost },
     drain,
+    store: await measureStore(ctx.store),
     processes,
   };
 }

@@ -8,7 +8,8 @@ const KIND_LABEL: Record<PhaseResult['kind'], string> = {
 };
 
 function load(p: PhaseResult): string {
-  return p.mode === 'open' ? `open ${p.targetRate}/s` : `c=${p.concurrency}`;
+  const base = p.mode === 'open' ? `open ${p.targetRate}/s` : `c=${p.concurrency}`;
+  return p.storedBefore ? `${base}, ${p.storedBefore} stored first` : base;
 }
 
 function mb(p: PhaseResult, name: string): string {
@@ -32,8 +33,8 @@ function n(value: number | undefined): string {
 
 export function phaseTable(phases: readonly PhaseResult[]): string {
   const head = [
-    '| phase | load | sent | answers/s | new events/s | ack p50 | p90 | p99 | max (ms) | errors | e2e p50 | e2e p99 (ms) | e2e events/s | receiver MiB | worker MiB |',
-    '|---|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|',
+    '| phase | load | sent | answers/s | new events/s | ack p50 | p90 | p99 | max (ms) | errors | e2e p50 | e2e p99 (ms) | e2e events/s | receiver MiB | worker MiB | stored after | lookup ms |',
+    '|---|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|',
   ];
   const rows = phases.map((p) =>
     [
@@ -52,6 +53,8 @@ export function phaseTable(phases: readonly PhaseResult[]): string {
       n(p.endToEnd?.completedPerSecond),
       p.kind === 'receiver' ? mb(p, 'receiver') : '–',
       p.kind === 'bare-koa' ? '–' : mb(p, 'worker'),
+      n(p.store?.storedEvents),
+      n(p.store?.lookupMs),
     ].join(' | '),
   );
   return [...head, ...rows.map((r) => `| ${r} |`)].join('\n');
@@ -91,7 +94,8 @@ export function renderMarkdown(r: BenchResults): string {
     '',
     'answers/s counts every 2xx (202 new, 200 duplicate); for the floor, operations without error. ' +
       'e2e: from the moment the sender had its 202 to the close of the event\'s run in Temporal (negative when the run closed first). ' +
-      'MiB: the highest resident memory sampled during the phase.',
+      'MiB: the highest resident memory sampled during the phase. ' +
+      'Each phase starts with an empty events collection; "stored after" is its size at the end, and "lookup ms" what one `findOne({_id})` cost then.',
     '',
     lostLine(r),
     '',

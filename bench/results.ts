@@ -1,6 +1,7 @@
 /** The shape of bench/results/results.json. */
 import type { BacklogPoint, Completion } from './end-to-end';
 import type { LatencySummary } from './stats';
+import type { StoreSize } from './store-size';
 
 export type PhaseKind = 'receiver' | 'floor' | 'bare-koa';
 
@@ -42,6 +43,10 @@ export interface PhaseResult {
     readonly backlog?: BacklogPoint[];
     readonly backlogSlopePerSecond?: number;
   };
+  /** Events already stored when the phase started (0 unless the phase fills the store first). */
+  readonly storedBefore?: number;
+  /** The events collection after the phase, and what one lookup by `_id` cost at that size. */
+  readonly store?: StoreSize;
   /** Waiting after the phase until the worker had finished its events. */
   readonly drain?: Completion;
   readonly processes: Record<string, ProcessFigures>;

@@ -52,6 +52,7 @@ export async function runBench(opts: BenchOptions, command: string, log: (line: 
       START_TIMEOUT_MS: String(START_TIMEOUT_MS),
       LOG_LEVEL: opts.logLevel,
       LOG_FORMAT: 'json',
+      ...(opts.relayIntervalMs === undefined ? {} : { RELAY_INTERVAL_MS: String(opts.relayIntervalMs) }),
     };
     // Ports and endpoints the developer's own instance may use must not clash with the bench's.
     for (const name of ['METRICS_PORT', 'TEMPORAL_METRICS_ADDRESS', 'ADMIN_TOKEN']) delete env[name];
@@ -113,7 +114,8 @@ export async function runBench(opts: BenchOptions, command: string, log: (line: 
       phases.push(p);
       const load = p.mode === 'open' ? `open ${p.targetRate}/s` : `c=${p.concurrency}`;
       const e2e = p.endToEnd ? `, e2e p99 ${p.endToEnd.latency.p99} ms at ${p.endToEnd.completedPerSecond}/s` : '';
-      log(`${p.kind} ${load}: ${p.okPerSecond}/s, p50 ${p.latency.p50} ms, p99 ${p.latency.p99} ms, errors ${p.errors}${e2e}`);
+      const stored = p.store ? `, ${p.store.storedEvents} stored (lookup ${p.store.lookupMs} ms)` : '';
+      log(`${p.kind} ${load}${p.storedBefore ? ` after ${p.storedBefore} stored` : ''}: ${p.okPerSecond}/s, p50 ${p.latency.p50} ms, p99 ${p.latency.p99} ms, errors ${p.errors}${e2e}${stored}`);
       if (p.drain && p.drain.unfinished > 0) {
         log(`  ${p.drain.unfinished} runs still open after ${p.drain.waitedMs} ms`);
       }
@@ -126,6 +128,11 @@ export async function runBench(opts: BenchOptions, command: string, log: (line: 
     }
     const maxRate = maxReceiverRate(phases);
     for (const fraction of opts.openLoopFractions) if (maxRate > 0) report(await receiverOpenPhase(ctx, maxRate, fraction));
+    const top = opts.concurrencies[opts.concurrencies.length - 1];
+    if (opts.stored > 0 && top !== undefined) {
+      log(`storing ${opts.stored} events first, then the receiver at c=${top} again`);
+      report(await receiverClosedPhase(ctx, top, opts.stored));
+    }
 
     const lifetimePeakRssMb = { receiver: memoryMb(receiver.pid, 'VmHWM') ?? null, worker: memoryMb(worker.pid, 'VmHWM') ?? null };
     const levels = ratios(phases);
@@ -140,6 +147,8 @@ export async function runBench(opts: BenchOptions, command: string, log: (line: 
         maxSecondsPerLevel: opts.maxSeconds,
         openLoop: opts.openLoopFractions.map((f) => `${f} × max for ${opts.openLoopSeconds} s`),
         duplicateShare: opts.duplicateShare,
+        storedBeforeLastPhase: opts.stored,
+        relayIntervalMs: opts.relayIntervalMs ?? 'default',
         bodyBytes: opts.bodyBytes,
         providers: BENCH_SOURCES.map((s) => s.provider),
         logLevel: opts.logLevel,

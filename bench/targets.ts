@@ -14,7 +14,7 @@ export const LIMITS = {
 } as const;
 
 export function closedReceiver(phases: readonly PhaseResult[]): PhaseResult[] {
-  return phases.filter((p) => p.kind === 'receiver' && p.mode === 'closed');
+  return phases.filter((p) => p.kind === 'receiver' && p.mode === 'closed' && p.storedBefore === undefined);
 }
 
 /** The highest answer rate the receiver reached in a closed loop: the "maximum sustained rate". */

@@ -1,0 +1,52 @@
+/**
+ * The size of the events collection, which every phase reports: on FerretDB 1.24 (SQLite) a lookup
+ * by `_id` reads the whole collection, so the receiver's and the worker's updates slow down as
+ * events accumulate. Each phase starts from an empty collection so levels compare; one phase
+ * starts from a filled one to show the effect.
+ */
+import type { EventDocument, EventStore } from '../src/store/events';
+import type { Delivery } from './deliveries';
+import { floorEvent } from './floor-job';
+import { round } from './stats';
+
+/** Removes every event (keeping the collection and its indexes, which the receiver created). */
+export async function emptyStore(store: EventStore): Promise<void> {
+  await store.collection.deleteMany({});
+}
+
+/** Stores `count` finished events, as weeks of traffic would leave them. */
+export async function fillStore(store: EventStore, deliveries: readonly Delivery[]): Promise<void> {
+  const at = new Date(Date.now() - 24 * 3600_000);
+  const docs: EventDocument[] = deliveries.map((d) => ({
+    ...floorEvent(d),
+    _id: `${d.source}:${d.eventId}`,
+    receivedAt: at,
+    status: 'processed',
+    statusHistory: [
+      { status: 'received', at },
+      { status: 'processed', at },
+    ],
+    runId: null,
+    nextStartAt: null,
+    startAttempts: 0,
+  }));
+  for (let i = 0; i < docs.length; i += 500) await store.collection.insertMany(docs.slice(i, i + 500));
+}
+
+export interface StoreSize {
+  readonly storedEvents: number;
+  /** Median time of a lookup by `_id` (of an absent event) at that size, ms. */
+  readonly lookupMs: number;
+}
+
+export async function measureStore(store: EventStore): Promise<StoreSize> {
+  const storedEvents = await store.collection.estimatedDocumentCount();
+  const times: number[] = [];
+  for (let i = 0; i < 3; i++) {
+    const t0 = performance.now();
+    await store.get(`bench:absent-${i}`);
+    times.push(performance.now() - t0);
+  }
+  times.sort((a, b) => a - b);
+  return { storedEvents, lookupMs: round(times[1] ?? Number.NaN) };
+}
