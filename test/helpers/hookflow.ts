@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import type { WorkflowBundle } from '@temporalio/worker';
-import pino from 'pino';
+import pino, { type Logger } from 'pino';
 import { loadEnv, type Env } from '../../src/config/env';
 import { parseConfig } from '../../src/config/sources';
 import { startHookflow, type RunningHookflow } from '../../src/service';
@@ -30,6 +30,10 @@ export interface TestHookflowOptions {
   readonly temporalAddress?: string;
   /** Extra environment, e.g. MONGO_DB and TEMPORAL_TASK_QUEUE to share another instance's. */
   readonly env?: Record<string, string>;
+  /** Another MongoDB than the suite's (a test that stops and restarts its own). */
+  readonly mongoUrl?: string;
+  /** Where the logs go, e.g. a pino logger writing to a stream a test reads; default pino at LOG_LEVEL. */
+  readonly logger?: Logger;
 }
 
 /**
@@ -52,9 +56,9 @@ export async function startTestHookflow(opts: TestHookflowOptions): Promise<Test
   const running = await startHookflow({
     env,
     config,
-    logger: pino({ level: env.LOG_LEVEL }),
+    logger: opts.logger ?? pino({ level: env.LOG_LEVEL }),
     temporalAddress: opts.temporalAddress ?? services.temporalAddress,
-    mongoUrl: services.mongoUrl,
+    mongoUrl: opts.mongoUrl ?? services.mongoUrl,
     receiver: opts.receiver ?? true,
     worker: opts.worker ?? true,
     workflowBundle: opts.worker === false ? undefined : await sharedWorkflowBundle(),

@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { eventually } from '../helpers/eventually';
 import { startTestHookflow, type TestHookflow } from '../helpers/hookflow';
 import { post, type Answer } from '../helpers/http';
+import { untilAccepting } from '../helpers/ready';
 import { countRuns } from '../helpers/runs';
 import { signStandard, standardSecret, type SignedDelivery } from '../helpers/signed-event';
 
@@ -20,24 +21,26 @@ function statusCounts(answers: readonly Answer[]): Record<number, number> {
   return counts;
 }
 
+/** Where a run leaves an event: processed, or ignored when no route wants it. */
+const FINISHED: readonly string[] = ['processed', 'ignored'];
+
 /**
  * Exactly one document and one completed run for the event, and its history shows one start and
- * one processing: a second run would have pushed a second `processed`.
+ * one finish: a second run would have pushed a second one.
  */
 async function assertProcessedOnce(hookflow: TestHookflow, delivery: SignedDelivery, body = delivery.body): Promise<void> {
   const workflowId = `demo:${delivery.id}`;
   await eventually(async () => {
     const stored = await hookflow.store.get(workflowId);
-    assert.equal(stored?.status, 'processed');
+    assert.ok(stored && FINISHED.includes(stored.status), `status ${stored?.status}`);
   }, 60_000, 200);
   assert.equal(await hookflow.store.collection.countDocuments({ eventId: delivery.id }), 1, 'one document');
   const stored = await hookflow.store.get(workflowId);
   assert.ok(stored);
   assert.equal(Buffer.from(stored.body.buffer).toString('utf8'), body, 'the first body is kept');
-  assert.deepEqual(
-    stored.statusHistory.map((s) => s.status),
-    ['received', 'started', 'processed'],
-  );
+  const history = stored.statusHistory.map((change) => change.status);
+  assert.equal(history.filter((status) => status === 'started').length, 1, `one start in ${history.join(',')}`);
+  assert.equal(history.filter((status) => FINISHED.includes(status)).length, 1, `one finish in ${history.join(',')}`);
   await eventually(async () => assert.ok((await countRuns(hookflow.temporal, workflowId)) >= 1), 30_000, 250);
   assert.equal(await countRuns(hookflow.temporal, workflowId), 1, 'one workflow run');
 }
@@ -54,6 +57,7 @@ describe('duplicate storms', function () {
       config: CONFIG,
       env: { MONGO_DB: first.env.MONGO_DB, TEMPORAL_TASK_QUEUE: first.env.TEMPORAL_TASK_QUEUE },
     });
+    await Promise.all([untilAccepting(first.url, 'demo'), untilAccepting(second.url, 'demo')]);
   });
   after(async function () {
     // The first drops the shared database; the second only has to stop.

@@ -6,6 +6,7 @@ import { eventually } from '../helpers/eventually';
 import { startTestHookflow, type TestHookflow } from '../helpers/hookflow';
 import { post } from '../helpers/http';
 import { rawRequest } from '../helpers/raw-http';
+import { untilAccepting } from '../helpers/ready';
 import { signStandard, standardSecret } from '../helpers/signed-event';
 
 const SECRET = standardSecret('hostile-http-test-secret');
@@ -134,6 +135,7 @@ describe('hostile input over HTTP', function () {
 
   before(async function () {
     hookflow = await startTestHookflow({ config: CONFIG, worker: false });
+    await untilAccepting(hookflow.url, 'demo');
   });
   after(async function () {
     await hookflow?.stop();
