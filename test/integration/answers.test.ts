@@ -13,6 +13,7 @@ import { createTemporalClient } from '../../src/temporal/client';
 import { startTestHookflow, type TestHookflow } from '../helpers/hookflow';
 import { post, type Answer } from '../helpers/http';
 import { rawRequest, rawSocketStatus, type RawAnswer } from '../helpers/raw-http';
+import { untilAccepting } from '../helpers/ready';
 import { testServices } from '../setup/root-hooks';
 
 /**
@@ -98,6 +99,7 @@ describe('answers of the receiver through the real HTTP server', function () {
   before(async function () {
     hookflow = await startTestHookflow({ config: CONFIG, worker: false, env: { MAX_BODY_BYTES: String(GLOBAL_LIMIT) } });
     webhooks = `${hookflow.url}/webhooks`;
+    await untilAccepting(hookflow.url, 'main');
   });
   after(async function () {
     await hookflow?.stop();

@@ -7,6 +7,7 @@ import twilioSdk from 'twilio';
 import { startTestHookflow, type TestHookflow } from '../helpers/hookflow';
 import { post, type Answer } from '../helpers/http';
 import { loadOctokitSign, type OctokitSign } from '../helpers/octokit';
+import { untilAccepting } from '../helpers/ready';
 
 /**
  * Every provider through the real HTTP server, signed by the provider's own library where one can
@@ -396,6 +397,7 @@ describe('providers through the real HTTP server', function () {
   before(async function () {
     octokitSign = await loadOctokitSign();
     hookflow = await startTestHookflow({ config: CONFIG, worker: false });
+    await untilAccepting(hookflow.url, 'stripe');
   });
   after(async function () {
     await hookflow?.stop();
