@@ -1,7 +1,9 @@
 import { ConfigError, loadEnv, type Env } from './config/env';
 import { configPath } from './config/paths';
+import { serverAddresses } from './config/servers';
 import { loadConfigFile, type HookflowConfig } from './config/sources';
-import { createLogger, type Logger } from './logger';
+import { createLogger, logFormat, type Logger } from './logger';
+import { installTemporalRuntime } from './metrics/temporal-runtime';
 import { startHookflow } from './service';
 
 export interface Bootstrap {
@@ -10,42 +12,58 @@ export interface Bootstrap {
   readonly logger: Logger;
 }
 
+/** What an entry point runs until a signal. */
+export interface Running {
+  stop(): Promise<void>;
+  /** How long stop() may take before the process exits anyway; default 30 s. */
+  readonly stopTimeoutMs?: number;
+}
+
 /** Reads and validates the environment and the config file: a mistake stops the process here. */
 export function bootstrap(): Bootstrap {
   const env = loadEnv();
-  const logger = createLogger(env.LOG_LEVEL);
+  const logger = createLogger(env.LOG_LEVEL, logFormat(env));
   const config = loadConfigFile(configPath(env), { defaultMaxBodyBytes: env.MAX_BODY_BYTES });
   return { env, config, logger };
 }
 
 /**
- * Runs an entry point until SIGINT or SIGTERM, then stops it once, within `graceMs`. Every entry
+ * Runs an entry point until SIGINT or SIGTERM, then stops it once, and exits 0 (1 if stopping
+ * failed or took too long). A signal during start-up stops it as soon as it has started. Every entry
  * point ends here, so failures are reported the same way: a config mistake as its message alone,
  * anything else with its stack; both exit non-zero.
  */
-export function runMain(name: string, start: () => Promise<{ stop(): Promise<void> }>, graceMs = 30_000): void {
+export function runMain(name: string, start: () => Promise<Running>): void {
+  let running: Running | undefined;
+  let signalled: NodeJS.Signals | undefined;
+
+  const stop = (instance: Running, signal: NodeJS.Signals): void => {
+    const graceMs = instance.stopTimeoutMs ?? 30_000;
+    console.error(`${name}: ${signal} received, stopping (at most ${graceMs} ms)...`);
+    setTimeout(() => {
+      console.error(`${name}: did not stop within ${graceMs} ms; exiting`);
+      process.exit(1);
+    }, graceMs).unref();
+    instance.stop().then(
+      () => process.exit(0),
+      (err: unknown) => {
+        console.error(`${name}: error while stopping`, err);
+        process.exit(1);
+      },
+    );
+  };
+  const onSignal = (signal: NodeJS.Signals): void => {
+    if (signalled) return;
+    signalled = signal;
+    if (running) stop(running, signal);
+  };
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
+
   start()
-    .then((running) => {
-      let stopping = false;
-      const onSignal = (signal: NodeJS.Signals): void => {
-        if (stopping) return;
-        stopping = true;
-        console.error(`${name}: ${signal} received, stopping...`);
-        const force = setTimeout(() => {
-          console.error(`${name}: did not stop within ${graceMs} ms; exiting`);
-          process.exit(1);
-        }, graceMs);
-        force.unref();
-        running.stop().then(
-          () => process.exit(0),
-          (err: unknown) => {
-            console.error(`${name}: error while stopping`, err);
-            process.exit(1);
-          },
-        );
-      };
-      process.on('SIGINT', onSignal);
-      process.on('SIGTERM', onSignal);
+    .then((started) => {
+      running = started;
+      if (signalled) stop(started, signalled);
     })
     .catch((err: unknown) => {
       if (err instanceof ConfigError) console.error(`${name}: ${err.message}`);
@@ -54,22 +72,13 @@ export function runMain(name: string, start: () => Promise<{ stop(): Promise<voi
     });
 }
 
-/**
- * Runs the receiver and/or the worker against servers named by the environment (production, Docker),
- * defaulting to the embedded servers' local addresses.
- */
+/** Runs the receiver and/or the worker against servers named by the environment (production, Docker). */
 export function runRole(name: string, roles: { receiver: boolean; worker: boolean }): void {
   runMain(name, async () => {
     const { env, config, logger } = bootstrap();
-    const running = await startHookflow({
-      env,
-      config,
-      logger,
-      temporalAddress: env.TEMPORAL_ADDRESS ?? '127.0.0.1:7233',
-      mongoUrl: env.MONGO_URL ?? 'mongodb://127.0.0.1:27017',
-      ...roles,
-    });
-    logger.info({ url: running.url, taskQueue: env.TEMPORAL_TASK_QUEUE, ...roles }, `${name} running`);
-    return running;
+    if (roles.worker) installTemporalRuntime(env, logger);
+    const running = await startHookflow({ env, config, logger, ...serverAddresses(env), ...roles });
+    logger.info({ url: running.url, monitoringUrl: running.monitoringUrl, taskQueue: env.TEMPORAL_TASK_QUEUE, ...roles }, `${name} running`);
+    return { stop: () => running.stop(), stopTimeoutMs: env.STOP_TIMEOUT_MS };
   });
 }

@@ -4,10 +4,12 @@
  */
 import { startServices } from './embedded/services';
 import { bootstrap, runMain } from './entry';
+import { installTemporalRuntime } from './metrics/temporal-runtime';
 import { startHookflow } from './service';
 
 runMain('hookflow', async () => {
   const { env, config, logger } = bootstrap();
+  installTemporalRuntime(env, logger);
   const services = await startServices({ log: (line) => console.log(`[services] ${line}`) });
   try {
     const hookflow = await startHookflow({
@@ -26,6 +28,7 @@ runMain('hookflow', async () => {
         'hookflow is running.',
         `  Receiver:     ${hookflow.url}  (sources: ${sources.join(', ')})`,
         `  Temporal UI:  ${services.temporalUiUrl ?? env.TEMPORAL_UI_URL ?? '(external server: see its UI)'}`,
+        `  Monitoring:   ${hookflow.url}/metrics, /healthz, /readyz${env.ADMIN_TOKEN ? '; admin API under /admin' : ''}`,
         `  MongoDB:      ${services.mongoUrl.replace(/\/\/[^@/]*@/, '//***@')}`,
         '',
         'Send a signed sample event from another terminal:',
@@ -40,6 +43,7 @@ runMain('hookflow', async () => {
         await hookflow.stop();
         await services.stop();
       },
+      stopTimeoutMs: env.STOP_TIMEOUT_MS,
     };
   } catch (err) {
     await services.stop();

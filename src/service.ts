@@ -1,15 +1,23 @@
-import { createServer, type RequestListener, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import type { Client } from '@temporalio/client';
-import { NativeConnection, type Worker, type WorkflowBundle } from '@temporalio/worker';
+import type { WorkflowBundle } from '@temporalio/worker';
 import type { Env } from './config/env';
 import type { HookflowConfig } from './config/sources';
+import { createMonitoringApp } from './health/monitoring-app';
+import { createReadiness } from './health/readiness';
+import { startHttpServer, type HttpServer } from './lifecycle/http-server';
+import { StoreSetup } from './lifecycle/store-setup';
+import { WorkerRunner } from './lifecycle/worker-runner';
 import type { Logger } from './logger';
+import { createMetrics, type HookflowMetrics } from './metrics/metrics';
+import { startLatencyInterceptor } from './metrics/start-latency';
+import { createOpsContext } from './ops/context';
 import { createReceiverApp } from './receiver/app';
+import { countAwaitingStart } from './store/event-queries';
 import { EventStore } from './store/events';
+import { createMongo } from './store/mongo';
+import { OperatorActionLog } from './store/operator-actions';
 import { RejectionLog } from './store/rejections';
 import { RetentionSweeper } from './store/retention';
-import { createMongo, type Mongo } from './store/mongo';
 import { createTemporalClient } from './temporal/client';
 import { StartRelay } from './temporal/relay';
 import { createWorker } from './worker/worker';
@@ -28,104 +36,131 @@ export interface HookflowOptions {
 export interface RunningHookflow {
   /** The receiver's base URL, when it runs. */
   readonly url: string | undefined;
+  /** The monitoring server's base URL, when METRICS_PORT is set. */
+  readonly monitoringUrl: string | undefined;
   readonly store: EventStore;
   readonly temporal: Client;
   readonly relay: StartRelay | undefined;
+  readonly metrics: HookflowMetrics;
+  /** Resolves true once the store's indexes exist (false if stopped first). */
+  storeReady(): Promise<boolean>;
   stop(): Promise<void>;
 }
 
-/** Starts the receiver (with its relay), the worker, or both, sharing one MongoDB client. */
+/** How long requests in flight get to finish at stop before their connections are cut. */
+const DRAIN_MS = 10_000;
+
+/**
+ * Starts the receiver (with its relay), the worker, or both, sharing one MongoDB client. Neither
+ * server has to be up yet: if the store cannot be set up at once it is retried in the background
+ * (the receiver answers 503 until then), and the worker connects in the background, retrying.
+ */
 export async function startHookflow(opts: HookflowOptions): Promise<RunningHookflow> {
   const { env, logger } = opts;
-  const mongo: Mongo = createMongo(opts.mongoUrl, env.MONGO_DB);
+  const mongo = createMongo(opts.mongoUrl, env.MONGO_DB);
   const store = new EventStore(mongo.db);
   const rejections = new RejectionLog(mongo.db);
-  await Promise.all([store.ensureIndexes(), rejections.ensureCollection()]);
-  const temporal = createTemporalClient(opts.temporalAddress, env.TEMPORAL_NAMESPACE);
+  const actions = new OperatorActionLog(mongo.db);
+  const storeSetup = new StoreSetup(
+    () => Promise.all([store.ensureIndexes(), rejections.ensureCollection(), actions.ensureIndexes()]),
+    logger,
+  );
+  const worker = opts.worker
+    ? new WorkerRunner({
+        address: opts.temporalAddress,
+        logger,
+        create: (connection) =>
+          createWorker({
+            connection,
+            namespace: env.TEMPORAL_NAMESPACE,
+            taskQueue: env.TEMPORAL_TASK_QUEUE,
+            store,
+            config: opts.config,
+            workflowBundle: opts.workflowBundle,
+          }),
+      })
+    : undefined;
+  const metrics = createMetrics({
+    ...(opts.receiver ? { relayBacklog: () => countAwaitingStart(store.collection) } : {}),
+    ...(worker ? { workerRunning: () => worker.state === 'running' } : {}),
+  });
+  const temporal = createTemporalClient(opts.temporalAddress, env.TEMPORAL_NAMESPACE, [
+    startLatencyInterceptor(metrics.workflowStartSeconds),
+  ]);
+  const readiness = createReadiness({
+    db: mongo.db,
+    temporal,
+    storeReady: () => storeSetup.isReady(),
+    ...(worker ? { workerState: () => worker.state } : {}),
+  });
+  const monitoring = { metrics, readiness };
 
-  let server: Server | undefined;
-  let url: string | undefined;
-  let relay: StartRelay | undefined;
-  if (opts.receiver) {
-    const app = createReceiverApp({
-      config: opts.config,
-      store,
-      temporal,
-      taskQueue: env.TEMPORAL_TASK_QUEUE,
-      startTimeoutMs: env.START_TIMEOUT_MS,
-      logger,
-      rejections,
-    });
-    server = await listen(app.callback(), env.HOST, env.PORT);
-    const { port } = server.address() as AddressInfo;
-    url = `http://${env.HOST}:${port}`;
-    relay = new StartRelay({
-      store,
-      temporal,
-      taskQueue: env.TEMPORAL_TASK_QUEUE,
-      startTimeoutMs: env.START_TIMEOUT_MS,
-      intervalMs: env.RELAY_INTERVAL_MS,
-      logger,
-    });
-    relay.start();
+  let receiverServer: HttpServer | undefined;
+  let monitoringServer: HttpServer | undefined;
+  try {
+    if (opts.receiver) {
+      const ops = createOpsContext(env, { store, actions, temporal, temporalAddress: opts.temporalAddress, timeoutMs: 5000, actor: 'admin-api' });
+      const app = createReceiverApp(
+        {
+          config: opts.config,
+          store,
+          temporal,
+          taskQueue: env.TEMPORAL_TASK_QUEUE,
+          startTimeoutMs: env.START_TIMEOUT_MS,
+          logger,
+          rejections,
+        },
+        {
+          monitoring,
+          storeReady: () => storeSetup.isReady(),
+          ...(env.ADMIN_TOKEN ? { admin: { token: env.ADMIN_TOKEN, logger, ops } } : {}),
+        },
+      );
+      receiverServer = await startHttpServer(app.callback(), env.HOST, env.PORT);
+    }
+    if (env.METRICS_PORT !== undefined) {
+      monitoringServer = await startHttpServer(createMonitoringApp(monitoring).callback(), env.HOST, env.METRICS_PORT);
+    }
+  } catch (err) {
+    // A port in use: release what was opened, so the caller only has to report it.
+    await receiverServer?.close(0);
+    await Promise.allSettled([temporal.connection.close(), mongo.client.close()]);
+    throw err;
   }
 
+  await storeSetup.start();
+  worker?.start();
+  const relay = opts.receiver
+    ? new StartRelay({
+        store,
+        temporal,
+        taskQueue: env.TEMPORAL_TASK_QUEUE,
+        startTimeoutMs: env.START_TIMEOUT_MS,
+        intervalMs: env.RELAY_INTERVAL_MS,
+        logger,
+      })
+    : undefined;
+  relay?.start();
   // Every receiver and worker sweeps; concurrent sweeps are harmless (see retention.ts).
   const sweeper =
     env.RETENTION_DAYS > 0 ? new RetentionSweeper(store, env.RETENTION_DAYS * 86_400_000, 3_600_000, logger) : undefined;
   sweeper?.start();
 
-  let worker: Worker | undefined;
-  let workerConnection: NativeConnection | undefined;
-  let workerRun: Promise<void> | undefined;
-  if (opts.worker) {
-    workerConnection = await NativeConnection.connect({ address: opts.temporalAddress });
-    worker = await createWorker({
-      connection: workerConnection,
-      namespace: env.TEMPORAL_NAMESPACE,
-      taskQueue: env.TEMPORAL_TASK_QUEUE,
-      store,
-      config: opts.config,
-      workflowBundle: opts.workflowBundle,
-    });
-    workerRun = worker.run();
-  }
-
   return {
-    url,
+    url: receiverServer?.url,
+    monitoringUrl: monitoringServer?.url,
     store,
     temporal,
     relay,
+    metrics,
+    storeReady: () => storeSetup.settled(),
     async stop() {
-      // Stop taking new work first, then let in-flight work finish, then close connections.
-      await Promise.all([server && closeServer(server), relay?.stop(), sweeper?.stop()]);
-      if (worker) {
-        // The SDK's runtime also shuts workers down on SIGINT/SIGTERM: it may have begun already.
-        if (worker.getState() === 'RUNNING') worker.shutdown();
-        await workerRun;
-      }
-      await workerConnection?.close();
-      await temporal.connection.close();
-      await mongo.client.close();
+      // Stop taking webhooks and let those in flight finish (they may still start workflows), then
+      // stop the background work, drain the worker, and close the connections last.
+      await Promise.all([receiverServer?.close(DRAIN_MS), relay?.stop(), sweeper?.stop(), storeSetup.stop()]);
+      await worker?.stop();
+      await monitoringServer?.close(DRAIN_MS);
+      await Promise.allSettled([temporal.connection.close(), mongo.client.close()]);
     },
   };
-}
-
-async function listen(handler: RequestListener, host: string, port: number): Promise<Server> {
-  const server = createServer(handler);
-  // A slow sender must not hold a connection for ever.
-  server.headersTimeout = 10_000;
-  server.requestTimeout = 30_000;
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(port, host, () => resolve());
-  });
-  return server;
-}
-
-function closeServer(server: Server): Promise<void> {
-  return new Promise((resolve) => {
-    server.close(() => resolve());
-    server.closeIdleConnections();
-  });
 }

@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import { loadEnv, type Env } from '../config/env';
 import { serverAddresses } from '../config/servers';
-import { DEFAULT_TEMPORAL_UI_URL, type OpsContext } from '../ops/context';
+import { createOpsContext, type OpsContext } from '../ops/context';
 import { EventStore } from '../store/events';
 import { createMongo } from '../store/mongo';
 import { OperatorActionLog } from '../store/operator-actions';
@@ -24,17 +24,14 @@ export function openSession(timeoutMs: number): CliSession {
   const temporal = createTemporalClient(temporalAddress, env.TEMPORAL_NAMESPACE);
   return {
     env,
-    ops: {
+    ops: createOpsContext(env, {
       store: new EventStore(mongo.db),
       actions: new OperatorActionLog(mongo.db),
       temporal,
       temporalAddress,
-      namespace: env.TEMPORAL_NAMESPACE,
-      taskQueue: env.TEMPORAL_TASK_QUEUE,
-      temporalUiUrl: (env.TEMPORAL_UI_URL ?? DEFAULT_TEMPORAL_UI_URL).replace(/\/+$/, ''),
       timeoutMs,
       actor: 'cli',
-    },
+    }),
     async close() {
       await Promise.allSettled([temporal.connection.close(), mongo.client.close()]);
     },

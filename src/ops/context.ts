@@ -1,4 +1,5 @@
 import type { Client } from '@temporalio/client';
+import type { Env } from '../config/env';
 import type { EventStore } from '../store/events';
 import type { OperatorActionLog } from '../store/operator-actions';
 
@@ -22,7 +23,26 @@ export interface OpsContext {
   readonly actor: Actor;
 }
 
-export const DEFAULT_TEMPORAL_UI_URL = 'http://127.0.0.1:8233';
+const DEFAULT_TEMPORAL_UI_URL = 'http://127.0.0.1:8233';
+
+export interface OpsParts {
+  readonly store: EventStore;
+  readonly actions: OperatorActionLog;
+  readonly temporal: Client;
+  readonly temporalAddress: string;
+  readonly timeoutMs: number;
+  readonly actor: Actor;
+}
+
+/** The context for the CLI and the admin API alike: namespace, task queue and UI from the environment. */
+export function createOpsContext(env: Env, parts: OpsParts): OpsContext {
+  return {
+    ...parts,
+    namespace: env.TEMPORAL_NAMESPACE,
+    taskQueue: env.TEMPORAL_TASK_QUEUE,
+    temporalUiUrl: (env.TEMPORAL_UI_URL ?? DEFAULT_TEMPORAL_UI_URL).replace(/\/+$/, ''),
+  };
+}
 
 /** The run's page in the Temporal Web UI. */
 export function temporalUiLink(ctx: OpsContext, workflowId: string): string {

@@ -1,5 +1,8 @@
 import type { Middleware } from 'koa';
 import type { Logger } from 'pino';
+import { AdminAuthRejection } from '../admin/auth';
+import { StoreNotReadyError } from '../lifecycle/store-setup';
+import { OpsError, type OpsErrorCode } from '../ops/errors';
 import { WebhookRejection, type RejectReason } from '../providers/rejection';
 import { isUnavailable } from '../store/mongo';
 
@@ -21,10 +24,19 @@ export const statusFor: Readonly<Record<RejectReason, number>> = {
   event_id_conflict: 409,
 };
 
+/** Statuses of the admin API's refusals. */
+export const statusForOps: Readonly<Record<OpsErrorCode, number>> = {
+  bad_request: 400,
+  not_found: 404,
+  conflict: 409,
+  unavailable: 503,
+};
+
 /**
  * Turns every error into a JSON answer. A rejection's reason and short message are shown to the
  * sender; anything else is logged and answered without detail, so nothing internal leaks.
- * MongoDB being unreachable is a 503: the provider will retry, and nothing was acknowledged.
+ * MongoDB being unreachable (or not set up yet) is a 503: the provider will retry, and nothing was
+ * acknowledged. The admin API's refusals carry their own short, safe messages.
  */
 export function errorAnswers(logger: Logger): Middleware {
   return async (ctx, next) => {
@@ -36,7 +48,15 @@ export function errorAnswers(logger: Logger): Middleware {
         ctx.body = { error: err.reason, message: err.message };
         if (err.reason === 'method_not_allowed') ctx.set('Allow', 'POST');
         ctx.state.rejection = err.reason;
-      } else if (isUnavailable(err)) {
+      } else if (err instanceof AdminAuthRejection) {
+        ctx.status = 401;
+        ctx.set('WWW-Authenticate', `Bearer realm="hookflow-admin"${err.problem === 'invalid_token' ? ', error="invalid_token"' : ''}`);
+        ctx.body = { error: err.problem, message: err.message };
+      } else if (err instanceof OpsError) {
+        ctx.status = statusForOps[err.code];
+        if (err.code === 'unavailable') ctx.set('Retry-After', '5');
+        ctx.body = { error: err.code, message: err.message };
+      } else if (err instanceof StoreNotReadyError || isUnavailable(err)) {
         logger.warn({ err: { name: (err as Error).name } }, 'store unavailable; answering 503');
         ctx.status = 503;
         ctx.set('Retry-After', '5');

@@ -1,14 +1,40 @@
 import Router from '@koa/router';
-import Koa from 'koa';
+import Koa, { type Middleware } from 'koa';
+import { mountAdmin, type AdminDeps } from '../admin/routes';
+import { monitoringRoutes, type MonitoringDeps } from '../health/monitoring-routes';
+import { StoreNotReadyError } from '../lifecycle/store-setup';
+import { observeWebhooks } from '../metrics/webhook-outcomes';
 import { errorAnswers } from './answers';
 import { receiveWebhook, type ReceiverDeps } from './receive-webhook';
 
-/** The HTTP surface: webhook endpoints behind the one error handler that decides every answer. */
-export function createReceiverApp(deps: ReceiverDeps): Koa {
+/** What the service adds around the webhook endpoint; each part is optional for tests that need none. */
+export interface ReceiverExtras {
+  /** Webhook outcome metrics, and the /metrics, /healthz and /readyz endpoints. */
+  readonly monitoring?: MonitoringDeps;
+  /** Webhooks are answered 503 until the store is set up (its indexes exist). */
+  readonly storeReady?: () => boolean;
+  /** `/admin`, mounted only when a token is configured: otherwise it does not exist (404). */
+  readonly admin?: AdminDeps;
+}
+
+/** The HTTP surface: every endpoint behind the one error handler that decides every answer. */
+export function createReceiverApp(deps: ReceiverDeps, extras: ReceiverExtras = {}): Koa {
   const app = new Koa();
-  const router = new Router();
-  router.all('/webhooks/:source', receiveWebhook(deps));
   app.use(errorAnswers(deps.logger));
+  if (extras.monitoring) app.use(monitoringRoutes(extras.monitoring).routes());
+  if (extras.admin) mountAdmin(app, extras.admin);
+
+  const webhook: Middleware[] = [];
+  if (extras.monitoring) webhook.push(observeWebhooks(extras.monitoring.metrics, deps.config));
+  const { storeReady } = extras;
+  if (storeReady) {
+    webhook.push((_ctx, next) => {
+      if (!storeReady()) throw new StoreNotReadyError('The event store is not set up yet');
+      return next();
+    });
+  }
+  const router = new Router();
+  router.all('/webhooks/:source', ...webhook, receiveWebhook(deps));
   app.use(router.routes());
   return app;
 }

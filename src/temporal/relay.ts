@@ -56,7 +56,13 @@ export class StartRelay {
         const backoff = Math.min(1000 * 2 ** Math.min(event.startAttempts, 15), MAX_BACKOFF_MS);
         await store.deferStart(event._id, new Date(Date.now() + backoff));
         logger.warn(
-          { workflowId: event.workflowId, attempts: event.startAttempts, err: { name: (err as Error).name } },
+          {
+            source: event.source,
+            eventId: event.eventId,
+            workflowId: event.workflowId,
+            attempts: event.startAttempts,
+            err: { name: (err as Error).name },
+          },
           'relay could not start workflow; will retry',
         );
         break; // Temporal is likely down: wait for the next tick rather than spin through the backlog.

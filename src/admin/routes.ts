@@ -1,0 +1,76 @@
+import Router from '@koa/router';
+import type Koa from 'koa';
+import { z } from 'zod';
+import type { Logger } from '../logger';
+import type { OpsContext } from '../ops/context';
+import { parseEventFilter, parseLimit } from '../ops/event-filter';
+import type { EventRef } from '../ops/event-ref';
+import { listEvents } from '../ops/list-events';
+import { replayEvent } from '../ops/replay-event';
+import { showEvent } from '../ops/show-event';
+import { signalEvent } from '../ops/signal-event';
+import { bearerAuth } from './auth';
+import { jsonBody } from './json-body';
+
+export interface AdminDeps {
+  readonly token: string;
+  readonly ops: OpsContext;
+  readonly logger: Logger;
+}
+
+const MAX_LIST = 1000;
+const shortText = (max: number) => z.string().min(1).max(max);
+const replayBody = z.object({ force: z.boolean().optional() }).strict();
+const redeliverBody = z.object({ handler: shortText(200).optional() }).strict();
+const discardBody = z.object({ reason: shortText(1000).optional() }).strict();
+
+/**
+ * Mounts `/admin`: list, show, replay, redeliver and discard over HTTP, through the same library as
+ * the CLI. Every path under /admin needs the bearer token, unknown ones too, so the surface cannot be
+ * explored without it.
+ */
+export function mountAdmin(app: Koa, deps: AdminDeps): void {
+  const { ops, logger } = deps;
+  const router = new Router({ prefix: '/admin' });
+  const done = (action: string, ref: EventRef): void => {
+    logger.info({ source: ref.source, eventId: ref.eventId, workflowId: ref.workflowId, action, by: 'admin-api' }, 'operator action');
+  };
+
+  router.get('/events', async (ctx) => {
+    const q = (name: string): string | undefined => first(ctx.query[name]);
+    const query = parseEventFilter({ source: q('source'), status: q('status'), type: q('type'), since: q('since'), until: q('until') });
+    ctx.body = { events: await listEvents(ops, query, parseLimit(q('limit'), 50, MAX_LIST)) };
+  });
+  router.get('/events/:id', async (ctx) => {
+    ctx.body = await showEvent(ops, ctx.params.id ?? '', {
+      body: first(ctx.query.body) === 'true',
+      query: first(ctx.query.query) !== 'false',
+    });
+  });
+  router.post('/events/:id/replay', async (ctx) => {
+    const { force } = await jsonBody(ctx, replayBody);
+    const result = await replayEvent(ops, ctx.params.id ?? '', { force: force === true });
+    done('replay', result);
+    ctx.body = result;
+  });
+  router.post('/events/:id/redeliver', async (ctx) => {
+    const { handler } = await jsonBody(ctx, redeliverBody);
+    const result = await signalEvent(ops, ctx.params.id ?? '', 'redeliver', handler === undefined ? {} : { handler });
+    done('redeliver', result);
+    ctx.body = result;
+  });
+  router.post('/events/:id/discard', async (ctx) => {
+    const { reason } = await jsonBody(ctx, discardBody);
+    const result = await signalEvent(ops, ctx.params.id ?? '', 'discard', reason === undefined ? {} : { reason });
+    done('discard', result);
+    ctx.body = result;
+  });
+
+  const auth = bearerAuth(deps.token);
+  app.use((ctx, next) => (ctx.path === '/admin' || ctx.path.startsWith('/admin/') ? auth(ctx, next) : next()));
+  app.use(router.routes());
+}
+
+function first(value: string | string[] | undefined): string | undefined {
+  return Array.isArray(value) ? value[0] : value;
+}

@@ -1,0 +1,93 @@
+import type { Client } from '@temporalio/client';
+import type { Db } from 'mongodb';
+
+export interface CheckResult {
+  readonly ok: boolean;
+  /** A failed required check makes the process not ready; the others are reported only. */
+  readonly required: boolean;
+  readonly ms: number;
+  /** Short and generic ("timeout", an error's name): the answer may be public. */
+  readonly error?: string;
+  readonly state?: string;
+}
+
+export interface ReadinessReport {
+  readonly ready: boolean;
+  readonly checks: Readonly<Record<string, CheckResult>>;
+}
+
+export interface ReadinessDeps {
+  readonly db: Db;
+  readonly temporal: Client;
+  /** Indexes in place: the receiver refuses webhooks until then. */
+  readonly storeReady: () => boolean;
+  /**
+   * This process's worker, when it runs one: ready once it polls. Only then is Temporal required:
+   * a receiver keeps acknowledging webhooks while Temporal is away (the relay starts them later), so
+   * a load balancer must not take it out of service for that.
+   */
+  readonly workerState?: () => string;
+  readonly timeoutMs?: number;
+  readonly cacheMs?: number;
+}
+
+export type Readiness = () => Promise<ReadinessReport>;
+
+/**
+ * Whether this process can do its work now: MongoDB answers a ping (and the indexes exist), Temporal
+ * answers getSystemInfo, each within a short deadline. One result serves every caller for `cacheMs`, so a
+ * load balancer polling hard costs the servers one check per second at most.
+ */
+export function createReadiness(deps: ReadinessDeps): Readiness {
+  const timeoutMs = deps.timeoutMs ?? 1000;
+  const cacheMs = deps.cacheMs ?? 1000;
+  let cached: { readonly at: number; readonly report: Promise<ReadinessReport> } | undefined;
+
+  const check = async (): Promise<ReadinessReport> => {
+    const runsWorker = deps.workerState !== undefined;
+    const [mongodb, temporal] = await Promise.all([
+      timed(true, timeoutMs, async () => {
+        await deps.db.command({ ping: 1 });
+        if (!deps.storeReady()) throw new NamedError('indexes_pending');
+      }),
+      timed(runsWorker, timeoutMs, () =>
+        deps.temporal.withDeadline(Date.now() + timeoutMs, () => deps.temporal.workflowService.getSystemInfo({})),
+      ),
+    ]);
+    const checks: Record<string, CheckResult> = { mongodb, temporal };
+    if (deps.workerState) {
+      const state = deps.workerState();
+      checks.worker = { ok: state === 'running', required: true, ms: 0, state };
+    }
+    return { ready: Object.values(checks).every((c) => c.ok || !c.required), checks };
+  };
+
+  return () => {
+    const now = Date.now();
+    if (!cached || now - cached.at >= cacheMs) cached = { at: now, report: check() };
+    return cached.report;
+  };
+}
+
+class NamedError extends Error {
+  constructor(name: string) {
+    super(name);
+    this.name = name;
+  }
+}
+
+async function timed(required: boolean, timeoutMs: number, probe: () => Promise<unknown>): Promise<CheckResult> {
+  const started = Date.now();
+  let timer: NodeJS.Timeout | undefined;
+  const deadline = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new NamedError('timeout')), timeoutMs);
+  });
+  try {
+    await Promise.race([probe(), deadline]);
+    return { ok: true, required, ms: Date.now() - started };
+  } catch (err) {
+    return { ok: false, required, ms: Date.now() - started, error: err instanceof Error ? err.name : 'error' };
+  } finally {
+    clearTimeout(timer);
+  }
+}

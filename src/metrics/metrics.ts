@@ -1,0 +1,91 @@
+import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
+import { createHandlerMetrics, type HandlerMetrics } from './handler-metrics';
+
+/** How a webhook request ended. `rejected` carries the rejection reason as a label. */
+export type WebhookOutcome = 'accepted' | 'duplicate' | 'handshake' | 'rejected' | 'unavailable' | 'error';
+
+/** Values read when Prometheus scrapes, so nothing polls in between. */
+export interface ScrapedValues {
+  /** Events stored whose workflow is not started yet. */
+  readonly relayBacklog?: () => Promise<number>;
+  /** Whether this process's worker is polling Temporal. */
+  readonly workerRunning?: () => boolean;
+}
+
+export interface HookflowMetrics {
+  /** This instance's own registry: several apps in one process (tests) never share counters. */
+  readonly registry: Registry;
+  readonly webhookRequests: Counter<'source' | 'outcome' | 'reason'>;
+  readonly acknowledgeSeconds: Histogram<'source' | 'outcome'>;
+  readonly workflowStartSeconds: Histogram<'outcome'>;
+  readonly handlers: HandlerMetrics;
+}
+
+/** A scrape must stay cheap even when MongoDB is slow: the backlog keeps its last value then. */
+const SCRAPE_QUERY_MS = 1000;
+
+const LATENCY_BUCKETS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10];
+
+export function createMetrics(values: ScrapedValues = {}): HookflowMetrics {
+  const registry = new Registry();
+  collectDefaultMetrics({ register: registry });
+  const { relayBacklog, workerRunning } = values;
+  if (relayBacklog) {
+    new Gauge({
+      name: 'hookflow_relay_backlog',
+      help: 'Stored events whose workflow is not started yet (last successful count)',
+      registers: [registry],
+      async collect() {
+        const count = await withinMs(relayBacklog(), SCRAPE_QUERY_MS);
+        if (count !== undefined) this.set(count);
+      },
+    });
+  }
+  if (workerRunning) {
+    new Gauge({
+      name: 'hookflow_worker_running',
+      help: '1 when this process runs a worker that is connected and polling, else 0',
+      registers: [registry],
+      collect() {
+        this.set(workerRunning() ? 1 : 0);
+      },
+    });
+  }
+  return {
+    registry,
+    webhookRequests: new Counter({
+      name: 'hookflow_webhook_requests_total',
+      help: 'Webhook requests by source and outcome; reason is set for rejected ones',
+      labelNames: ['source', 'outcome', 'reason'] as const,
+      registers: [registry],
+    }),
+    acknowledgeSeconds: new Histogram({
+      name: 'hookflow_webhook_ack_seconds',
+      help: 'Time from receiving a webhook request to answering it',
+      labelNames: ['source', 'outcome'] as const,
+      buckets: LATENCY_BUCKETS,
+      registers: [registry],
+    }),
+    workflowStartSeconds: new Histogram({
+      name: 'hookflow_workflow_start_seconds',
+      help: 'Duration of workflow start calls to Temporal (receiver and relay) by outcome',
+      labelNames: ['outcome'] as const,
+      buckets: LATENCY_BUCKETS,
+      registers: [registry],
+    }),
+    handlers: createHandlerMetrics(registry),
+  };
+}
+
+/** The value, or undefined when it fails or takes longer than `ms`. */
+async function withinMs<T>(promise: Promise<T>, ms: number): Promise<T | undefined> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<undefined>((resolve) => {
+    timer = setTimeout(() => resolve(undefined), ms);
+  });
+  try {
+    return await Promise.race([promise.catch(() => undefined), timeout]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
