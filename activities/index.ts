@@ -1,15 +1,76 @@
-import type { EventStatus, EventStore } from '../src/store/events';
+import { Context } from '@temporalio/activity';
+import { ApplicationFailure } from '@temporalio/common';
+import type { HandlerKind } from '../src/config/handlers';
+import type { HookflowConfig } from '../src/config/sources';
+import type { WebhookHandler } from '../src/handlers/api';
+import { runAttempt } from '../src/handlers/attempt';
+import { parsedBody } from '../src/handlers/handler-event';
+import { forwardOverHttp } from '../src/handlers/http-forward';
+import { loadModuleHandler, runModuleHandler } from '../src/handlers/module-handler';
+import { planRoutes } from '../src/routing/route-plan';
+import type { AttemptRecord, EventDocument, EventStatus, EventStore } from '../src/store/events';
+import type { RoutePlan } from '../workflows/types';
 
 /**
- * Activities get their dependencies (the event store, ...) when the worker is built, not from
- * globals, so tests can run them against any database.
+ * Activities get their dependencies (the event store, the config) when the worker is built, not
+ * from globals, so tests can run them against any database. Workflows pass event references and
+ * handler names; bodies and handler secrets are read here and never enter Temporal's history.
  */
-export function createActivities(store: EventStore) {
+export function createActivities(store: EventStore, config: HookflowConfig) {
+  // Loaded now: a broken handler module stops the worker's start, not an event's processing.
+  const modules = new Map<string, WebhookHandler>();
+  for (const handler of config.handlers.values()) {
+    if (handler.kind === 'module') modules.set(handler.name, loadModuleHandler(handler));
+  }
+
+  async function load(ref: string): Promise<EventDocument> {
+    const event = await store.get(ref);
+    if (!event) throw new Error(`event ${ref} not found in the store`);
+    return event;
+  }
+
+  /** The config changed since the event was routed: retrying on this worker cannot help. */
+  function unknownHandler(name: string, kind: HandlerKind): ApplicationFailure {
+    return ApplicationFailure.nonRetryable(`no ${kind} handler "${name}" in this worker's config`, 'UnknownHandler');
+  }
+
+  /** An attempt is recorded for operators; failing to record it must not fail (and so repeat) the delivery. */
+  function recorder(ref: string): (attempt: AttemptRecord) => Promise<void> {
+    return async (attempt) => {
+      try {
+        await store.recordAttempt(ref, attempt);
+      } catch (err) {
+        Context.current().log.warn('could not record a handler attempt', { ref, handler: attempt.handler, error: String(err) });
+      }
+    };
+  }
+
   return {
     /** Moves the stored event to `status`; fails if the event does not exist, so the workflow sees it. */
     async setEventStatus(ref: string, status: EventStatus, note?: string): Promise<void> {
       const found = await store.setStatus(ref, status, new Date(), note);
       if (!found) throw new Error(`event ${ref} not found in the store`);
+    },
+
+    /** Which handlers the event goes to, by the routes of its source as this worker's config has them now. */
+    async planEventRoutes(ref: string): Promise<RoutePlan> {
+      const event = await load(ref);
+      const routes = config.sources.get(event.source)?.routes ?? [];
+      return planRoutes(routes, config.handlers, { eventType: event.eventType, body: parsedBody(event) });
+    },
+
+    async forwardToHttpHandler(ref: string, name: string): Promise<void> {
+      const handler = config.handlers.get(name);
+      if (handler?.kind !== 'http') throw unknownHandler(name, 'http');
+      const event = await load(ref);
+      await runAttempt(Context.current(), name, recorder(ref), (ctx) => forwardOverHttp(handler, event, ctx));
+    },
+
+    async runModuleHandler(ref: string, name: string): Promise<void> {
+      const fn = modules.get(name);
+      if (!fn) throw unknownHandler(name, 'module');
+      const event = await load(ref);
+      await runAttempt(Context.current(), name, recorder(ref), (ctx) => runModuleHandler(fn, event, ctx));
     },
   };
 }

@@ -1,16 +1,61 @@
-import { proxyActivities, upsertSearchAttributes } from '@temporalio/workflow';
+import { condition, proxyActivities, setHandler, upsertSearchAttributes } from '@temporalio/workflow';
 import type { Activities } from '../activities';
+import { formatDuration } from '../src/config/duration';
 import { WebhookStatus } from '../src/temporal/search-attributes';
+import { discardSignal, redeliverSignal, statusQuery } from './definitions';
+import { EventTracker } from './event-tracker';
+import { runHandlerActivity } from './handler-activity';
 import type { WebhookEventInput, WebhookEventResult } from './types';
 
-const { setEventStatus } = proxyActivities<Activities>({
+const { planEventRoutes, setEventStatus } = proxyActivities<Activities>({
   startToCloseTimeout: '10 seconds',
   retry: { initialInterval: '1 second', maximumInterval: '30 seconds' },
 });
 
-/** One run per webhook event; its workflow ID is the event's `<source>:<eventId>`. */
+type Status = WebhookEventResult['status'] | 'processing';
+
+/**
+ * One run per webhook event; its workflow ID is the event's `<source>:<eventId>`. Routes the event,
+ * runs its handlers in parallel, and when one fails for good waits for an operator's `redeliver`
+ * or `discard` (definitions.ts) before giving up as failed.
+ */
 export async function processWebhookEvent(input: WebhookEventInput): Promise<WebhookEventResult> {
-  await setEventStatus(input.ref, 'processed');
-  upsertSearchAttributes([{ key: WebhookStatus, value: 'processed' }]);
-  return { status: 'processed' };
+  const tracker = new EventTracker();
+  setHandler(statusQuery, () => tracker.status());
+  setHandler(redeliverSignal, (request) => tracker.requestRedelivery(request?.handler));
+  setHandler(discardSignal, (request) => tracker.requestDiscard(request?.reason));
+
+  /** MongoDB and the WebhookStatus search attribute always say the same. */
+  async function setStatus(status: Status, note?: string): Promise<void> {
+    upsertSearchAttributes([{ key: WebhookStatus, value: status }]);
+    await setEventStatus(input.ref, status, note);
+  }
+  async function finish(status: WebhookEventResult['status'], note?: string): Promise<WebhookEventResult> {
+    tracker.finish(status);
+    await setStatus(status, note);
+    return { status };
+  }
+  const discarded = (): Promise<WebhookEventResult> => finish('discarded', tracker.discardReason ?? 'discarded by an operator');
+
+  const plan = await planEventRoutes(input.ref);
+  if (plan.handlers.length === 0) return finish('ignored', 'no route matches this event');
+  tracker.plan(plan.handlers);
+  await setStatus('processing');
+
+  let handlers = plan.handlers;
+  for (;;) {
+    if (tracker.discardRequested) return discarded();
+    await tracker.runRound(handlers, (handler) => runHandlerActivity(input.ref, handler));
+    if (tracker.discardRequested) return discarded();
+    if (tracker.allSucceeded()) return finish('processed');
+
+    tracker.waitForOperator(Date.now() + plan.waitForOperatorMs);
+    await setStatus('failed', tracker.failureSummary());
+    if (!(await condition(() => tracker.hasOperatorRequest(), plan.waitForOperatorMs))) {
+      return finish('failed', `no redeliver or discard within ${formatDuration(plan.waitForOperatorMs)}`);
+    }
+    if (tracker.discardRequested) return discarded();
+    handlers = tracker.takeRedelivery();
+    await setStatus('processing', `redelivery of ${handlers.map((h) => h.name).join(', ')}`);
+  }
 }

@@ -16,3 +16,46 @@ export interface WebhookEventInput {
 export interface WebhookEventResult {
   readonly status: 'processed' | 'ignored' | 'failed' | 'discarded';
 }
+
+/** One handler to run for an event: its name (never its secrets) and its route's delivery settings. */
+export interface PlannedHandler {
+  readonly name: string;
+  readonly kind: 'http' | 'module';
+  readonly timeoutMs: number;
+  readonly heartbeatMs?: number;
+  readonly retry: {
+    readonly initialIntervalMs: number;
+    readonly backoffCoefficient: number;
+    readonly maximumIntervalMs: number;
+    /** 0: no limit; `expiryMs` bounds the retries. */
+    readonly maximumAttempts: number;
+    readonly expiryMs?: number;
+  };
+}
+
+/** What the routes made of one event; an empty `handlers` means no route matched. */
+export interface RoutePlan {
+  readonly handlers: readonly PlannedHandler[];
+  /** How long a failed event waits for `redeliver` or `discard`. */
+  readonly waitForOperatorMs: number;
+}
+
+export type HandlerState = 'pending' | 'running' | 'succeeded' | 'failed' | 'cancelled';
+
+export interface HandlerStatus {
+  readonly name: string;
+  readonly kind: 'http' | 'module';
+  readonly state: HandlerState;
+  /** How many times the workflow has started this handler (1 + redeliveries); attempts within a run are in MongoDB. */
+  readonly runs: number;
+  readonly lastError?: string;
+}
+
+/** The answer of the `status` query. */
+export interface EventProcessingStatus {
+  readonly status: 'routing' | 'processing' | 'failed' | 'processed' | 'ignored' | 'discarded';
+  readonly handlers: readonly HandlerStatus[];
+  /** ISO 8601; set while a failed event waits for an operator. */
+  readonly waitingUntil?: string;
+  readonly discardReason?: string;
+}

@@ -1,18 +1,14 @@
 import { readFileSync } from 'node:fs';
-import { isAbsolute, resolve, dirname } from 'node:path';
+import { dirname } from 'node:path';
 import { z } from 'zod';
 import { getProvider, providers } from '../providers';
 import { isSafePath } from '../providers/json-path';
 import type { Provider } from '../providers/types';
 import { ConfigError } from './env';
 import { formatIssues } from './errors';
-
-/** A secret is written literally (development only), or read from an environment variable or a file. */
-const secretRef = z.union([
-  z.string().min(1),
-  z.object({ env: z.string().min(1) }).strict(),
-  z.object({ file: z.string().min(1) }).strict(),
-]);
+import { handlerSchema, resolveHandler, type HandlerConfig } from './handlers';
+import { defaultsSchema, deliveryProblems, mergeDelivery, routeSchema, type RouteConfig } from './routes';
+import { resolveSecret, secretRef } from './secret-ref';
 
 /** Where the event ID comes from when the provider's own rule does not fit. */
 const eventIdRule = z.union([
@@ -31,15 +27,32 @@ const sourceSchema = z
     eventId: eventIdRule.optional(),
     publicUrl: z.url().optional(),
     options: z.record(z.string(), z.unknown()).default({}),
+    /** Which handlers an event goes to; an event no route matches is `ignored`. */
+    routes: z.array(routeSchema).default([]),
   })
   .strict();
 
-/** Source names become URL segments, workflow IDs and MongoDB values: keep them plain. */
-const sourceName = z.string().regex(/^[a-z0-9][a-z0-9_-]{0,62}$/, 'lower-case letters, digits, _ and - (max 63)');
+/**
+ * Source and handler names become URL segments, workflow IDs, idempotency keys and MongoDB values:
+ * keep them plain. Checked here rather than by a key schema, whose message would only say
+ * "Invalid key in record".
+ */
+const PLAIN_NAME = /^[a-z0-9][a-z0-9_-]{0,62}$/;
+
+function namedRecord<T extends z.ZodType>(value: T) {
+  return z.record(z.string(), value).superRefine((record, ctx) => {
+    for (const name of Object.keys(record)) {
+      if (!PLAIN_NAME.test(name)) ctx.addIssue({ code: 'custom', path: [name], message: 'name: lower-case letters, digits, _ and - (max 63)' });
+    }
+  });
+}
 
 const fileSchema = z
   .object({
-    sources: z.record(sourceName, sourceSchema).refine((s) => Object.keys(s).length > 0, 'define at least one source'),
+    sources: namedRecord(sourceSchema).refine((s) => Object.keys(s).length > 0, 'define at least one source'),
+    handlers: namedRecord(handlerSchema).default({}),
+    /** Delivery settings for every route that does not set its own. */
+    defaults: defaultsSchema.default({}),
   })
   .strict();
 
@@ -55,10 +68,14 @@ export interface SourceConfig {
   readonly eventId: EventIdRule | undefined;
   readonly publicUrl: string | undefined;
   readonly options: unknown;
+  /** In file order; every matching route contributes its handlers. */
+  readonly routes: readonly RouteConfig[];
 }
 
 export interface HookflowConfig {
   readonly sources: ReadonlyMap<string, SourceConfig>;
+  /** By name; routes refer to these. */
+  readonly handlers: ReadonlyMap<string, HandlerConfig>;
 }
 
 export interface LoadOptions {
@@ -92,6 +109,10 @@ export function parseConfig(
 
   const env = opts.env ?? process.env;
   const problems: string[] = [];
+  const handlers = new Map<string, HandlerConfig>();
+  const handlerCtx = { env, baseDir: opts.baseDir, problem: (line: string) => problems.push(`  - ${line}`) };
+  for (const [name, raw] of Object.entries(parsed.data.handlers)) handlers.set(name, resolveHandler(name, raw, handlerCtx));
+  const defaultsProblems = deliveryProblems(mergeDelivery({}, parsed.data.defaults));
   const sources = new Map<string, SourceConfig>();
   for (const [name, raw] of Object.entries(parsed.data.sources)) {
     const where = `sources.${name}`;
@@ -109,6 +130,16 @@ export function parseConfig(
       if (result.success) options = result.data;
       else problems.push(formatIssues(result.error.issues, `${where}.options`));
     }
+    const routes = raw.routes.map((route, i): RouteConfig => {
+      const at = `${where}.routes[${i}]`;
+      route.handlers.forEach((handler, j) => {
+        if (!handlers.has(handler)) problems.push(`  - ${at}.handlers[${j}]: no handler named "${handler}" in handlers (${knownNames(handlers)})`);
+      });
+      const delivery = mergeDelivery(route, parsed.data.defaults);
+      // A problem the route only inherits is reported once, at `defaults`.
+      for (const problem of deliveryProblems(delivery)) if (!defaultsProblems.includes(problem)) problems.push(`  - ${at}: ${problem}`);
+      return { match: route.match, handlers: route.handlers, ...delivery };
+    });
     sources.set(name, {
       name,
       provider,
@@ -118,32 +149,14 @@ export function parseConfig(
       eventId: raw.eventId,
       publicUrl: raw.publicUrl,
       options,
+      routes,
     });
   }
+  for (const problem of defaultsProblems) problems.push(`  - defaults: ${problem}`);
   if (problems.length > 0) throw new ConfigError(`Invalid config ${opts.label}:\n${problems.join('\n')}`);
-  return { sources };
+  return { sources, handlers };
 }
 
-/** The messages name the variable or file, never the secret's value. */
-function resolveSecret(
-  ref: z.infer<typeof secretRef>,
-  env: NodeJS.ProcessEnv,
-  baseDir: string,
-  problem: (msg: string) => void,
-): string | undefined {
-  if (typeof ref === 'string') return ref;
-  if ('env' in ref) {
-    const value = env[ref.env];
-    if (!value) problem(`environment variable ${ref.env} is not set`);
-    return value || undefined;
-  }
-  const path = isAbsolute(ref.file) ? ref.file : resolve(baseDir, ref.file);
-  try {
-    const value = readFileSync(path, 'utf8').replace(/\r?\n$/, '');
-    if (!value) problem(`secret file ${path} is empty`);
-    return value || undefined;
-  } catch (err) {
-    problem(`cannot read secret file ${path}: ${(err as NodeJS.ErrnoException).code ?? 'error'}`);
-    return undefined;
-  }
+function knownNames(map: ReadonlyMap<string, unknown>): string {
+  return map.size === 0 ? 'none defined' : `defined: ${[...map.keys()].join(', ')}`;
 }

@@ -9,6 +9,20 @@ export interface StatusChange {
   readonly note?: string;
 }
 
+/** One try of one handler, as the worker saw it. Never holds a secret or a response body. */
+export interface AttemptRecord {
+  readonly handler: string;
+  /** Temporal's attempt number within one run of the handler (1, 2, ...; starts again after a redelivery). */
+  readonly attempt: number;
+  readonly startedAt: Date;
+  readonly durationMs: number;
+  readonly outcome: 'succeeded' | 'failed';
+  /** For a failure: whether Temporal will try again (within the route's retry policy). */
+  readonly retryable?: boolean;
+  readonly httpStatus?: number;
+  readonly error?: string;
+}
+
 export interface StoredHeader {
   readonly name: string;
   readonly value: string;
@@ -37,6 +51,16 @@ export interface EventDocument {
   startAttempts: number;
 }
 
+/**
+ * Attempts live in their own collection, one document each: parallel handlers then never update
+ * the same event document at once (FerretDB can lose one of two concurrent updates), and an event
+ * retried for days does not grow without bound.
+ */
+export interface AttemptDocument extends AttemptRecord {
+  /** The event's `_id`. */
+  readonly eventRef: string;
+}
+
 export type NewEvent = Omit<EventDocument, '_id' | 'status' | 'statusHistory' | 'runId' | 'nextStartAt' | 'startAttempts'>;
 
 export type InsertOutcome =
@@ -51,9 +75,11 @@ export function eventKey(source: string, eventId: string): string {
 /** All reads and writes of the `events` collection. */
 export class EventStore {
   readonly collection: Collection<EventDocument>;
+  readonly attempts: Collection<AttemptDocument>;
 
   constructor(db: Db) {
     this.collection = db.collection<EventDocument>('events');
+    this.attempts = db.collection<AttemptDocument>('attempts');
   }
 
   async ensureIndexes(): Promise<void> {
@@ -65,6 +91,7 @@ export class EventStore {
       { key: { source: 1, status: 1, receivedAt: -1 }, name: 'by_source_status_time' },
       { key: { receivedAt: -1 }, name: 'by_time' },
     ]);
+    await this.attempts.createIndexes([{ key: { eventRef: 1, startedAt: 1 }, name: 'by_event_time' }]);
   }
 
   /**
@@ -128,6 +155,17 @@ export class EventStore {
       { $set: { status, nextStartAt: null }, $push: { statusHistory: change } },
     );
     return res.matchedCount === 1;
+  }
+
+  /** Records one handler attempt of the event `id`. */
+  async recordAttempt(id: string, attempt: AttemptRecord): Promise<void> {
+    await this.attempts.insertOne({ eventRef: id, ...attempt });
+  }
+
+  /** The event's handler attempts, oldest first. */
+  async attemptsOf(id: string): Promise<AttemptRecord[]> {
+    const docs = await this.attempts.find({ eventRef: id }).sort({ startedAt: 1, _id: 1 }).toArray();
+    return docs.map(({ _id, eventRef, ...attempt }) => attempt);
   }
 
   async get(id: string): Promise<EventDocument | null> {

@@ -1,5 +1,6 @@
 import { NativeConnection, Worker, bundleWorkflowCode, type WorkflowBundle } from '@temporalio/worker';
 import { createActivities } from '../../activities';
+import type { HookflowConfig } from '../config/sources';
 import type { EventStore } from '../store/events';
 
 export interface WorkerDeps {
@@ -7,6 +8,8 @@ export interface WorkerDeps {
   readonly namespace: string;
   readonly taskQueue: string;
   readonly store: EventStore;
+  /** Routes and handlers (with their secrets) live here, in the worker, never in workflow histories. */
+  readonly config: HookflowConfig;
   /** A pre-built bundle (see bundleWorkflows) saves the few seconds of bundling at each start. */
   readonly workflowBundle?: WorkflowBundle;
 }
@@ -23,7 +26,7 @@ export function createWorker(deps: WorkerDeps): Promise<Worker> {
     namespace: deps.namespace,
     taskQueue: deps.taskQueue,
     ...(deps.workflowBundle ? { workflowBundle: deps.workflowBundle } : { workflowsPath }),
-    activities: createActivities(deps.store),
+    activities: createActivities(deps.store, deps.config),
   });
 }
 

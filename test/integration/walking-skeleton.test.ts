@@ -24,8 +24,13 @@ describe('walking skeleton: POST /webhooks/:source through MongoDB and Temporal'
 
   before(async function () {
     hookflow = await startTestHookflow({
-      config: { sources: { demo: { provider: 'standard-webhooks', secrets: [SECRET] } } },
+      // Every event goes to a handler that does nothing: without a route an event would be `ignored`.
+      config: {
+        sources: { demo: { provider: 'standard-webhooks', secrets: [SECRET], routes: [{ handlers: ['noop'] }] } },
+        handlers: { noop: { kind: 'module', module: require.resolve('../fixtures/handlers/test-handlers'), export: 'noop' } },
+      },
     });
+    assert.equal(await hookflow.storeReady(), true, 'the receiver answers 503 until its store is set up');
   });
   after(async function () {
     await hookflow?.stop();
@@ -49,7 +54,7 @@ describe('walking skeleton: POST /webhooks/:source through MongoDB and Temporal'
     assert.equal(Buffer.from(stored.body.buffer).toString('utf8'), body, 'raw body is stored byte for byte');
     assert.deepEqual(
       stored.statusHistory.map((s) => s.status),
-      ['received', 'started', 'processed'],
+      ['received', 'started', 'processing', 'processed'],
     );
   });
 

@@ -1,0 +1,139 @@
+import { isAbsolute, resolve } from 'node:path';
+import { z } from 'zod';
+import { secretKey } from '../providers/standard-webhooks';
+import { resolveSecret, secretRef } from './secret-ref';
+
+/*
+ * The `handlers` section of the config file: named destinations that routes refer to. A handler's
+ * secrets stay here, in the worker's memory: workflows and their histories only ever see its name.
+ */
+
+/** Header names hookflow sets itself on every forward; a handler may not replace them. */
+export const RESERVED_HEADERS: ReadonlySet<string> = new Set([
+  'host',
+  'content-length',
+  'content-type',
+  'transfer-encoding',
+  'connection',
+  'webhook-id',
+  'webhook-timestamp',
+  'webhook-signature',
+  'idempotency-key',
+]);
+
+/** The message for a header name the config may not use, or undefined when it is fine. */
+function headerNameProblem(name: string): string | undefined {
+  if (!/^[A-Za-z0-9!#$%&'*+.^_`|~-]+$/.test(name)) return 'not an HTTP header name';
+  if (RESERVED_HEADERS.has(name.toLowerCase())) return 'set by hookflow itself; cannot be configured';
+  return undefined;
+}
+
+const headerName = z.string().superRefine((name, ctx) => {
+  const problem = headerNameProblem(name);
+  if (problem) ctx.addIssue({ code: 'custom', message: problem });
+});
+
+/** Header names are record keys here: checked one by one so the message names the header. */
+const headerValues = z.record(z.string(), secretRef).superRefine((headers, ctx) => {
+  for (const name of Object.keys(headers)) {
+    const problem = headerNameProblem(name);
+    if (problem) ctx.addIssue({ code: 'custom', path: [name], message: problem });
+  }
+});
+
+const httpHandlerSchema = z
+  .object({
+    kind: z.literal('http'),
+    url: z.url({ protocol: /^https?$/, error: 'an http:// or https:// URL' }),
+    /** Our own Standard Webhooks secret (`whsec_...`) that the destination verifies with. */
+    secret: secretRef,
+    /** Extra headers, e.g. an Authorization token: values may come from the environment or a file. */
+    headers: headerValues.default({}),
+    /** Headers of the original delivery to pass along (e.g. user-agent). */
+    forwardHeaders: z.array(headerName).default([]),
+  })
+  .strict();
+
+const moduleHandlerSchema = z
+  .object({
+    kind: z.literal('module'),
+    /** The compiled JavaScript module, relative to the config file. */
+    module: z.string().min(1),
+    export: z.string().regex(/^[A-Za-z_$][\w$]*$/, 'a JavaScript export name').default('default'),
+  })
+  .strict();
+
+export const handlerSchema = z.discriminatedUnion('kind', [httpHandlerSchema, moduleHandlerSchema], {
+  error: 'a handler needs "kind": "http" or "module"',
+});
+
+export interface HttpHandlerConfig {
+  readonly kind: 'http';
+  readonly name: string;
+  readonly url: string;
+  readonly secret: string;
+  /** Lower-case names. */
+  readonly headers: Readonly<Record<string, string>>;
+  /** Lower-case names. */
+  readonly forwardHeaders: readonly string[];
+}
+
+export interface ModuleHandlerConfig {
+  readonly kind: 'module';
+  readonly name: string;
+  /** Absolute. */
+  readonly modulePath: string;
+  readonly exportName: string;
+}
+
+export type HandlerConfig = HttpHandlerConfig | ModuleHandlerConfig;
+export type HandlerKind = HandlerConfig['kind'];
+
+export interface ResolveContext {
+  readonly env: NodeJS.ProcessEnv;
+  readonly baseDir: string;
+  /** Reports one problem, already prefixed with its place. */
+  readonly problem: (line: string) => void;
+}
+
+/** Resolves secrets and paths of one handler; problems are reported, not thrown. */
+export function resolveHandler(name: string, raw: z.infer<typeof handlerSchema>, ctx: ResolveContext): HandlerConfig {
+  const where = `handlers.${name}`;
+  if (raw.kind === 'module') {
+    const modulePath = isAbsolute(raw.module) ? raw.module : resolve(ctx.baseDir, raw.module);
+    try {
+      require.resolve(modulePath);
+    } catch {
+      ctx.problem(`${where}.module: cannot find ${modulePath} (give the compiled .js file)`);
+    }
+    return { kind: 'module', name, modulePath, exportName: raw.export };
+  }
+  const secret = resolveSecret(raw.secret, ctx.env, ctx.baseDir, (msg) => ctx.problem(`${where}.secret: ${msg}`)) ?? '';
+  if (secret !== '' && !isSigningSecret(secret)) {
+    ctx.problem(`${where}.secret: must be whsec_ followed by base64, e.g. whsec_$(openssl rand -base64 32)`);
+  }
+  const headers: Record<string, string> = {};
+  for (const [header, ref] of Object.entries(raw.headers)) {
+    const value = resolveSecret(ref, ctx.env, ctx.baseDir, (msg) => ctx.problem(`${where}.headers.${header}: ${msg}`));
+    headers[header.toLowerCase()] = value ?? '';
+  }
+  return {
+    kind: 'http',
+    name,
+    url: raw.url,
+    secret,
+    headers,
+    forwardHeaders: raw.forwardHeaders.map((h) => h.toLowerCase()),
+  };
+}
+
+/** Our own signing secret: `whsec_` and base64, as Standard Webhooks senders show theirs. */
+function isSigningSecret(secret: string): boolean {
+  if (!secret.startsWith('whsec_')) return false;
+  try {
+    secretKey(secret);
+    return true;
+  } catch {
+    return false;
+  }
+}

@@ -1,0 +1,138 @@
+import { z } from 'zod';
+import { isSafePath } from '../providers/json-path';
+import { DURATION_HINT, formatDuration, parseDuration } from './duration';
+
+/*
+ * `sources.<name>.routes` and the top-level `defaults`: which handlers an event goes to, and how
+ * hard each delivery is tried. Durations are strings with a unit (see duration.ts).
+ */
+
+const duration = z.string().transform((text, ctx) => {
+  const ms = parseDuration(text);
+  if (ms === undefined) ctx.addIssue({ code: 'custom', message: DURATION_HINT });
+  return ms ?? 0;
+});
+
+const retrySchema = z
+  .object({
+    initialInterval: duration.optional(),
+    backoffCoefficient: z.number().min(1, 'at least 1').optional(),
+    maximumInterval: duration.optional(),
+    maximumAttempts: z.number().int().min(1, 'at least 1').optional(),
+    /** How long after the first attempt retries stop, whatever the attempt count. */
+    expiry: duration.optional(),
+  })
+  .strict();
+
+const deliveryFields = {
+  retry: retrySchema.optional(),
+  /** One attempt's limit (Temporal's start-to-close timeout). */
+  timeout: duration.optional(),
+  /** When set, an attempt that has not heartbeated for this long is retried. */
+  heartbeat: duration.optional(),
+  /** How long a failed event waits for `redeliver` or `discard` before it completes as failed. */
+  waitForOperator: duration.optional(),
+};
+
+export const defaultsSchema = z.object(deliveryFields).strict();
+
+const matchSchema = z
+  .object({
+    /** Exact, or a glob when it holds `*` (any run of characters, dots included). */
+    type: z.string().min(1).optional(),
+    typePrefix: z.string().min(1).optional(),
+    field: z
+      .object({
+        path: z.string().refine(isSafePath, 'a dotted path such as data.object.status'),
+        equals: z.union([z.string(), z.number(), z.boolean(), z.null()], { error: 'a string, number, boolean or null' }),
+      })
+      .strict()
+      .optional(),
+  })
+  .strict()
+  .refine((m) => m.type === undefined || m.typePrefix === undefined, 'give type or typePrefix, not both');
+
+export const routeSchema = z
+  .object({
+    match: matchSchema.default({}),
+    handlers: z
+      .array(z.string().min(1))
+      .min(1, 'name at least one handler')
+      .refine((names) => new Set(names).size === names.length, 'name each handler once'),
+    ...deliveryFields,
+  })
+  .strict();
+
+export type RouteMatch = z.infer<typeof matchSchema>;
+
+export interface RetrySettings {
+  readonly initialIntervalMs: number;
+  readonly backoffCoefficient: number;
+  readonly maximumIntervalMs: number;
+  /** 0: no limit, `expiryMs` bounds the retries. */
+  readonly maximumAttempts: number;
+  readonly expiryMs: number | undefined;
+}
+
+export interface DeliverySettings {
+  readonly retry: RetrySettings;
+  readonly timeoutMs: number;
+  readonly heartbeatMs: number | undefined;
+  readonly waitForOperatorMs: number;
+}
+
+export interface RouteConfig extends DeliverySettings {
+  readonly match: RouteMatch;
+  /** Handler names, each defined in the top-level `handlers`. */
+  readonly handlers: readonly string[];
+}
+
+/** Ten attempts over about eight and a half minutes, 30 s each, then a week for an operator. */
+export const BUILTIN_DELIVERY: DeliverySettings = {
+  retry: { initialIntervalMs: 1000, backoffCoefficient: 2, maximumIntervalMs: 5 * 60_000, maximumAttempts: 10, expiryMs: undefined },
+  timeoutMs: 30_000,
+  heartbeatMs: undefined,
+  waitForOperatorMs: 7 * 86_400_000,
+};
+
+const DEFAULT_ATTEMPTS = BUILTIN_DELIVERY.retry.maximumAttempts;
+
+type DeliveryInput = z.infer<typeof defaultsSchema>;
+
+/**
+ * The route's settings over the file's `defaults` over the built-in ones, field by field. An
+ * `expiry` given without `maximumAttempts` lifts the attempt limit: the expiry alone bounds retries.
+ */
+export function mergeDelivery(route: DeliveryInput, defaults: DeliveryInput): DeliverySettings {
+  const base = BUILTIN_DELIVERY.retry;
+  const retry = { ...defaults.retry, ...route.retry };
+  const expiryMs = retry.expiry ?? base.expiryMs;
+  return {
+    retry: {
+      initialIntervalMs: retry.initialInterval ?? base.initialIntervalMs,
+      backoffCoefficient: retry.backoffCoefficient ?? base.backoffCoefficient,
+      maximumIntervalMs: retry.maximumInterval ?? base.maximumIntervalMs,
+      maximumAttempts: retry.maximumAttempts ?? (expiryMs === undefined ? DEFAULT_ATTEMPTS : 0),
+      expiryMs,
+    },
+    timeoutMs: route.timeout ?? defaults.timeout ?? BUILTIN_DELIVERY.timeoutMs,
+    heartbeatMs: route.heartbeat ?? defaults.heartbeat ?? BUILTIN_DELIVERY.heartbeatMs,
+    waitForOperatorMs: route.waitForOperator ?? defaults.waitForOperator ?? BUILTIN_DELIVERY.waitForOperatorMs,
+  };
+}
+
+/** Combinations Temporal would refuse (or silently clamp) when the activity is scheduled. */
+export function deliveryProblems(s: DeliverySettings): string[] {
+  const problems: string[] = [];
+  const { retry } = s;
+  if (retry.maximumIntervalMs < retry.initialIntervalMs) {
+    problems.push(`retry.maximumInterval (${formatDuration(retry.maximumIntervalMs)}) is shorter than retry.initialInterval (${formatDuration(retry.initialIntervalMs)})`);
+  }
+  if (s.heartbeatMs !== undefined && s.heartbeatMs >= s.timeoutMs) {
+    problems.push(`heartbeat (${formatDuration(s.heartbeatMs)}) must be shorter than timeout (${formatDuration(s.timeoutMs)})`);
+  }
+  if (retry.expiryMs !== undefined && retry.expiryMs < s.timeoutMs) {
+    problems.push(`retry.expiry (${formatDuration(retry.expiryMs)}) is shorter than one attempt's timeout (${formatDuration(s.timeoutMs)})`);
+  }
+  return problems;
+}
