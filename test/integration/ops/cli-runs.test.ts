@@ -1,0 +1,159 @@
+import assert from 'node:assert/strict';
+import { readPath } from '../../../src/providers/json-path';
+import { cliEnv, jsonOf, runCli } from '../../helpers/cli';
+import { eventually } from '../../helpers/eventually';
+import { startTestHookflow, type TestHookflow } from '../../helpers/hookflow';
+import { standardSecret } from '../../helpers/signed-event';
+import { closedRun, sendAccepted, signalsOf, storeUnstartedEvent, WORKFLOW_EXECUTION_STARTED, WORKFLOW_TASK_COMPLETED } from '../../helpers/operated-runs';
+
+const SECRET = standardSecret('cli-runs-test-secret');
+const CONFIG = { sources: { shop: { provider: 'standard-webhooks', secrets: [SECRET] } } };
+
+describe('hookflow CLI: replay, signal, reset, terminate', function () {
+  /** With a worker: runs complete (no routes: the event is ignored) and close. */
+  let processing: TestHookflow;
+  /** Without a worker: runs stay open, and never complete a workflow task. */
+  let stalled: TestHookflow;
+
+  before(async function () {
+    processing = await startTestHookflow({ config: CONFIG });
+    stalled = await startTestHookflow({ config: CONFIG, worker: false });
+  });
+  after(async function () {
+    await Promise.all([processing?.stop(), stalled?.stop()]);
+  });
+
+  describe('replay <id>', function () {
+    it('resets a closed run to its first workflow task: same workflow ID, a new run that completes', async function () {
+      const sent = await sendAccepted(processing, 'shop', SECRET, { type: 'order.created' });
+      const firstRun = await closedRun(processing.temporal, sent.workflowId);
+
+      const result = jsonOf(await runCli(['replay', sent.workflowId, '--json'], cliEnv(processing)));
+      assert.equal(readPath(result, 'how'), 'reset');
+      assert.equal(readPath(result, 'previousRunId'), firstRun);
+      const newRun = readPath(result, 'runId');
+      assert.ok(typeof newRun === 'string' && newRun !== firstRun);
+      assert.equal(await closedRun(processing.temporal, sent.workflowId), newRun, 'the new run is current and completes');
+
+      const shown = await runCli(['events', 'show', sent.workflowId], cliEnv(processing));
+      assert.match(shown.stdout, new RegExp(`^Operators\\s+\\S+ \\S+ replay by cli -> run ${newRun}$`, 'm'));
+    });
+
+    it('refuses an open run (exit 1) unless forced, and says what to do instead', async function () {
+      const sent = await sendAccepted(stalled, 'shop', SECRET, { type: 'order.created' });
+      const run = await runCli(['replay', sent.workflowId], cliEnv(stalled));
+      assert.equal(run.code, 1);
+      assert.match(run.stderr, /is still open; signal it to redeliver a parked failure, or replay with force/);
+      const forced = await runCli(['replay', sent.workflowId, '--force'], cliEnv(stalled));
+      assert.equal(forced.code, 1, 'nothing to reset to: no worker has run it');
+      assert.match(forced.stderr, /has not been picked up by a worker yet/);
+    });
+
+    it('starts a run for an event stored but never started', async function () {
+      const event = await storeUnstartedEvent(stalled, 'shop', 10 * 60_000);
+      const result = jsonOf(await runCli(['replay', event._id, '--json'], cliEnv(stalled)));
+      assert.equal(readPath(result, 'how'), 'started');
+      assert.equal(readPath(result, 'previousRunId'), null);
+      const described = await stalled.temporal.workflow.getHandle(event.workflowId).describe();
+      assert.equal(described.runId, readPath(result, 'runId'));
+      const stored = await stalled.store.get(event._id);
+      assert.equal(stored?.status, 'started');
+      assert.equal(stored?.runId, described.runId);
+    });
+
+    it('starts a new run after a run that closed before any worker ran it', async function () {
+      const sent = await sendAccepted(stalled, 'shop', SECRET, { type: 'order.created' });
+      assert.equal((await runCli(['terminate', sent.workflowId, '--reason', 'stuck'], cliEnv(stalled))).code, 0);
+      const result = jsonOf(await runCli(['replay', sent.workflowId, '--json'], cliEnv(stalled)));
+      assert.equal(readPath(result, 'how'), 'started');
+      const described = await stalled.temporal.workflow.getHandle(sent.workflowId).describe();
+      assert.equal(described.status.name, 'RUNNING');
+      assert.equal(described.runId, readPath(result, 'runId'));
+    });
+  });
+
+  describe('signal <id> redeliver|discard', function () {
+    it('sends redeliver with the handler, and discard with the reason, to the open run', async function () {
+      const sent = await sendAccepted(stalled, 'shop', SECRET, { type: 'order.failed' });
+      const redeliver = await runCli(['signal', sent.workflowId, 'redeliver', '--handler', 'erp'], cliEnv(stalled));
+      assert.equal(redeliver.code, 0, redeliver.stderr);
+      assert.match(redeliver.stdout, /redeliver sent/);
+      const discard = await runCli(['signal', sent.workflowId, 'discard', '--reason', 'duplicate order', '--json'], cliEnv(stalled));
+      assert.equal(readPath(jsonOf(discard), 'signal'), 'discard');
+      assert.deepEqual(await signalsOf(stalled.temporal, sent.workflowId), [
+        { name: 'redeliver', arg: { handler: 'erp' } },
+        { name: 'discard', arg: { reason: 'duplicate order' } },
+      ]);
+    });
+
+    it('refuses a closed run with exit 1, naming its state', async function () {
+      const sent = await sendAccepted(processing, 'shop', SECRET, { type: 'order.created' });
+      await closedRun(processing.temporal, sent.workflowId);
+      const run = await runCli(['signal', sent.workflowId, 'redeliver'], cliEnv(processing));
+      assert.equal(run.code, 1);
+      assert.match(run.stderr, /is closed \(COMPLETED\); use replay/);
+    });
+
+    it('refuses an unknown signal name with exit 2', async function () {
+      const run = await runCli(['signal', 'shop:x', 'retry'], cliEnv(stalled));
+      assert.equal(run.code, 2);
+      assert.match(run.stderr, /value 'retry' is invalid for argument 'signal'\. Allowed choices are redeliver, discard/);
+    });
+  });
+
+  describe('reset <id> --to', function () {
+    it('resets to the first, the last and a named workflow task, each making a new run', async function () {
+      const sent = await sendAccepted(processing, 'shop', SECRET, { type: 'order.created' });
+      let current = await closedRun(processing.temporal, sent.workflowId);
+      for (const to of ['first', 'last', 'named'] as const) {
+        const history = await processing.temporal.workflow.getHandle(sent.workflowId, current).fetchHistory();
+        const tasks = (history.events ?? []).filter((e) => e.eventType === WORKFLOW_TASK_COMPLETED).map((e) => e.eventId?.toNumber());
+        const expected = to === 'first' ? tasks[0] : tasks.at(-1);
+        assert.ok(expected !== undefined);
+        const point = to === 'named' ? String(expected) : to;
+        const result = jsonOf(await runCli(['reset', sent.workflowId, '--to', point, '--reason', `test ${to}`, '--json'], cliEnv(processing)));
+        assert.equal(readPath(result, 'previousRunId'), current, `reset --to ${point}`);
+        assert.equal(readPath(result, 'resetToEventId'), expected);
+        current = await closedRun(processing.temporal, sent.workflowId);
+        assert.equal(current, readPath(result, 'runId'));
+      }
+    });
+
+    it('refuses an event that is not a workflow task (exit 2) and a bad --to (exit 2)', async function () {
+      const sent = await sendAccepted(processing, 'shop', SECRET, { type: 'order.created' });
+      await closedRun(processing.temporal, sent.workflowId);
+      const notATask = await runCli(['reset', sent.workflowId, '--to', String(WORKFLOW_EXECUTION_STARTED)], cliEnv(processing));
+      assert.equal(notATask.code, 2);
+      assert.match(notATask.stderr, /Event 1 of this run is not a workflow task event/);
+      const badPoint = await runCli(['reset', sent.workflowId, '--to', 'middle'], cliEnv(processing));
+      assert.equal(badPoint.code, 2);
+      const missing = await runCli(['reset', sent.workflowId], cliEnv(processing));
+      assert.equal(missing.code, 2);
+      assert.match(missing.stderr, /required option '--to <point>' not specified/);
+    });
+  });
+
+  describe('terminate <id> --reason', function () {
+    it('terminates the open run with the reason', async function () {
+      const sent = await sendAccepted(stalled, 'shop', SECRET, { type: 'order.created' });
+      const run = await runCli(['terminate', sent.workflowId, '--reason', 'operator test'], cliEnv(stalled));
+      assert.equal(run.code, 0, run.stderr);
+      await closedRun(stalled.temporal, sent.workflowId, 'TERMINATED');
+      await eventually(async () => {
+        const shown = jsonOf(await runCli(['events', 'show', sent.workflowId, '--json'], cliEnv(stalled)));
+        assert.equal(readPath(shown, 'operatorActions.0.action'), 'terminate');
+        assert.equal(readPath(shown, 'operatorActions.0.note'), 'operator test');
+      });
+    });
+
+    it('needs --reason (exit 2), and refuses a closed run (exit 1) and an unknown event (exit 3)', async function () {
+      const sent = await sendAccepted(processing, 'shop', SECRET, { type: 'order.created' });
+      await closedRun(processing.temporal, sent.workflowId);
+      assert.equal((await runCli(['terminate', sent.workflowId], cliEnv(processing))).code, 2);
+      const closed = await runCli(['terminate', sent.workflowId, '--reason', 'late'], cliEnv(processing));
+      assert.equal(closed.code, 1);
+      assert.match(closed.stderr, /is closed \(COMPLETED\)/);
+      assert.equal((await runCli(['terminate', 'shop:nope', '--reason', 'x'], cliEnv(processing))).code, 3);
+    });
+  });
+});
