@@ -27,8 +27,9 @@ function cpu(p: PhaseResult): string {
     .join(' · ');
 }
 
-function n(value: number | undefined): string {
-  return value === undefined || Number.isNaN(value) ? '–' : String(value);
+/** A figure, or a dash where there is none (no samples: NaN in memory, null once read back from JSON). */
+function n(value: number | null | undefined): string {
+  return typeof value !== 'number' || Number.isNaN(value) ? '–' : String(value);
 }
 
 export function phaseTable(phases: readonly PhaseResult[]): string {
@@ -43,10 +44,10 @@ export function phaseTable(phases: readonly PhaseResult[]): string {
       p.sent,
       p.okPerSecond,
       p.newPerSecond,
-      p.latency.p50,
-      p.latency.p90,
-      p.latency.p99,
-      p.latency.max,
+      n(p.latency.p50),
+      n(p.latency.p90),
+      n(p.latency.p99),
+      n(p.latency.max),
       p.errors,
       n(p.endToEnd?.latency.p50),
       n(p.endToEnd?.latency.p99),
