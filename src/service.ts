@@ -95,6 +95,7 @@ export async function startHookflow(opts: HookflowOptions): Promise<RunningHookf
   });
   const monitoring = { metrics, readiness };
 
+  const httpTimeouts = { headersTimeoutMs: env.HTTP_HEADERS_TIMEOUT_MS, requestTimeoutMs: env.HTTP_REQUEST_TIMEOUT_MS };
   let receiverServer: HttpServer | undefined;
   let monitoringServer: HttpServer | undefined;
   try {
@@ -116,10 +117,10 @@ export async function startHookflow(opts: HookflowOptions): Promise<RunningHookf
           ...(env.ADMIN_TOKEN ? { admin: { token: env.ADMIN_TOKEN, logger, ops } } : {}),
         },
       );
-      receiverServer = await startHttpServer(app.callback(), env.HOST, env.PORT);
+      receiverServer = await startHttpServer(app.callback(), env.HOST, env.PORT, httpTimeouts);
     }
     if (env.METRICS_PORT !== undefined) {
-      monitoringServer = await startHttpServer(createMonitoringApp(monitoring).callback(), env.HOST, env.METRICS_PORT);
+      monitoringServer = await startHttpServer(createMonitoringApp(monitoring).callback(), env.HOST, env.METRICS_PORT, httpTimeouts);
     }
   } catch (err) {
     // A port in use: release what was opened, so the caller only has to report it.
@@ -160,6 +161,7 @@ export async function startHookflow(opts: HookflowOptions): Promise<RunningHookf
       await Promise.all([receiverServer?.close(DRAIN_MS), relay?.stop(), sweeper?.stop(), storeSetup.stop()]);
       await worker?.stop();
       await monitoringServer?.close(DRAIN_MS);
+      await readiness.settle();
       await Promise.allSettled([temporal.connection.close(), mongo.client.close()]);
     },
   };

@@ -36,6 +36,13 @@ const schema = z.object({
   TEMPORAL_METRICS_ADDRESS: z.string().regex(/^[^:\s]+:\d+$/, 'host:port, e.g. 0.0.0.0:9464').optional(),
   /** How long SIGTERM/SIGINT may take before the process exits anyway. */
   STOP_TIMEOUT_MS: z.coerce.number().int().positive().default(30_000),
+  /** A slow sender gets this long for its headers, then a 408 and a closed connection. */
+  HTTP_HEADERS_TIMEOUT_MS: z.coerce.number().int().positive().default(10_000),
+  /** ...and this long for the whole request, body included. */
+  HTTP_REQUEST_TIMEOUT_MS: z.coerce.number().int().positive().default(30_000),
+}).refine((env) => env.HTTP_REQUEST_TIMEOUT_MS >= env.HTTP_HEADERS_TIMEOUT_MS, {
+  path: ['HTTP_REQUEST_TIMEOUT_MS'],
+  message: 'must be at least HTTP_HEADERS_TIMEOUT_MS',
 });
 
 export type Env = z.infer<typeof schema>;

@@ -9,16 +9,35 @@ export interface HttpServer {
   close(graceMs: number): Promise<void>;
 }
 
-export async function startHttpServer(handler: RequestListener, host: string, port: number): Promise<HttpServer> {
+/** A slow sender must not hold a connection for ever: past these it gets a 408 and the connection is closed. */
+export interface HttpTimeouts {
+  readonly headersTimeoutMs: number;
+  /** The whole request, body included; at least `headersTimeoutMs`. */
+  readonly requestTimeoutMs: number;
+}
+
+const DEFAULT_TIMEOUTS: HttpTimeouts = { headersTimeoutMs: 10_000, requestTimeoutMs: 30_000 };
+
+export async function startHttpServer(
+  handler: RequestListener,
+  host: string,
+  port: number,
+  timeouts: HttpTimeouts = DEFAULT_TIMEOUTS,
+): Promise<HttpServer> {
   let draining = false;
-  const server: Server = createServer((req, res) => {
-    // A keep-alive client must not send its next request to a process about to exit.
-    if (draining) res.setHeader('Connection', 'close');
-    handler(req, res);
-  });
-  // A slow sender must not hold a connection for ever.
-  server.headersTimeout = 10_000;
-  server.requestTimeout = 30_000;
+  const server: Server = createServer(
+    {
+      headersTimeout: timeouts.headersTimeoutMs,
+      requestTimeout: timeouts.requestTimeoutMs,
+      // Node checks both timeouts only this often (default 30 s, which would make 10 s up to 40 s).
+      connectionsCheckingInterval: Math.min(1000, timeouts.headersTimeoutMs),
+    },
+    (req, res) => {
+      // A keep-alive client must not send its next request to a process about to exit.
+      if (draining) res.setHeader('Connection', 'close');
+      handler(req, res);
+    },
+  );
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(port, host, () => {

@@ -20,6 +20,9 @@ export interface ReceiverExtras {
 /** The HTTP surface: every endpoint behind the one error handler that decides every answer. */
 export function createReceiverApp(deps: ReceiverDeps, extras: ReceiverExtras = {}): Koa {
   const app = new Koa();
+  // What reaches here is the connection's, not a handler's (errorAnswers takes those): a sender that
+  // hung up, broke the framing or was too slow. Koa would print each stack to stderr, at a sender's will.
+  app.on('error', (err: NodeJS.ErrnoException) => deps.logger.debug({ err: { name: err.name, code: err.code } }, 'connection ended with an error'));
   app.use(errorAnswers(deps.logger));
   if (extras.monitoring) app.use(monitoringRoutes(extras.monitoring).routes());
   if (extras.admin) mountAdmin(app, extras.admin);
