@@ -161,7 +161,6 @@ export async function startHookflow(opts: HookflowOptions): Promise<RunningHookf
       await Promise.all([receiverServer?.close(DRAIN_MS), relay?.stop(), sweeper?.stop(), storeSetup.stop()]);
       await worker?.stop();
       await monitoringServer?.close(DRAIN_MS);
-      await readiness.settle();
       await Promise.allSettled([temporal.connection.close(), mongo.client.close()]);
     },
   };
