@@ -1,4 +1,4 @@
-import { MongoClient, type Db } from 'mongodb';
+import { MongoClient, MongoServerError, type Db } from 'mongodb';
 
 export interface Mongo {
   readonly client: MongoClient;
@@ -21,8 +21,21 @@ export function createMongo(url: string, dbName: string): Mongo {
   return { client, db: client.db(dbName) };
 }
 
-/** Errors that mean "the database is unreachable right now", as opposed to a bad request. */
+/**
+ * Server errors that say "not now" rather than "never": no primary, a shutdown or step-down in
+ * progress, a network failure seen by the server, an operation out of time.
+ */
+const TRANSIENT_SERVER_CODES: ReadonlySet<number> = new Set([6, 7, 89, 91, 189, 262, 9001, 10107, 11600, 11602, 13435, 13436]);
+
+/** Errors that mean "the database is unreachable or too busy right now", as opposed to a bad request. */
 export function isUnavailable(err: unknown): boolean {
   if (!(err instanceof Error)) return false;
-  return /^Mongo(ServerSelection|Network|NetworkTimeout|NotConnected|Topology.*|OperationTimeout)Error$/.test(err.name);
+  if (/^Mongo(ServerSelection|Network|NetworkTimeout|NotConnected|Topology.*|OperationTimeout)Error$/.test(err.name)) return true;
+  if (!(err instanceof MongoServerError)) return false;
+  return (
+    (typeof err.code === 'number' && TRANSIENT_SERVER_CODES.has(err.code)) ||
+    err.hasErrorLabel('RetryableWriteError') ||
+    // FerretDB over SQLite gives up on a write it could not lock in time with a plain InternalError.
+    /\(SQLITE_BUSY\)/.test(err.message)
+  );
 }
