@@ -48,7 +48,8 @@ export function createActivities(store: EventStore, config: HookflowConfig) {
   return {
     /** Moves the stored event to `status`; fails if the event does not exist, so the workflow sees it. */
     async setEventStatus(ref: string, status: EventStatus, note?: string): Promise<void> {
-      const found = await store.setStatus(ref, status, new Date(), note);
+      const runId = Context.current().info.workflowExecution?.runId;
+      const found = await store.setStatus(ref, status, new Date(), note, runId);
       if (!found) throw new Error(`event ${ref} not found in the store`);
     },
 

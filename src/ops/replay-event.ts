@@ -54,6 +54,6 @@ async function startAgain(ctx: OpsContext, event: EventDocument, afterClosedRun:
   if (started.runId === null) {
     throw new OpsError('conflict', `A run of ${quoted(event._id)} was started meanwhile; show the event to see it`);
   }
-  await ctx.store.markStarted(event._id, started.runId, new Date());
+  await ctx.store.markStarted(event._id, new Date(), started.runId);
   return started.runId;
 }

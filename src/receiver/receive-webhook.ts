@@ -117,8 +117,10 @@ function handleDelivery(deps: ReceiverDeps): Middleware {
 
     let started = false;
     try {
-      const result = await startEventWorkflow(deps.temporal, deps.taskQueue, outcome.event, deps.startTimeoutMs);
-      await deps.store.markStarted(outcome.event._id, result.runId, now());
+      // No write after a successful start: the lease taken at insert keeps the relay away, and the
+      // workflow's own first status update is then the only writer (FerretDB does not isolate
+      // concurrent updates of one document, so a late write here could undo the worker's).
+      await startEventWorkflow(deps.temporal, deps.taskQueue, outcome.event, deps.startTimeoutMs);
       started = true;
     } catch (err) {
       // Stored but not started: still acknowledged; the relay starts it once Temporal answers.

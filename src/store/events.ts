@@ -119,16 +119,15 @@ export class EventStore {
     }
   }
 
-  /** Records that the workflow is started; never moves an event that a worker has already advanced. */
-  async markStarted(id: string, runId: string | null, now: Date): Promise<void> {
-    const res = await this.collection.updateOne(
+  /** Records that the event's workflow exists; never moves an event that a worker has already advanced. */
+  async markStarted(id: string, now: Date, runId?: string): Promise<void> {
+    await this.collection.updateOne(
       { _id: id, status: 'received' },
       {
-        $set: { status: 'started', runId, nextStartAt: null },
+        $set: { status: 'started', nextStartAt: null, ...(runId === undefined ? {} : { runId }) },
         $push: { statusHistory: { status: 'started', at: now } },
       },
     );
-    if (res.matchedCount === 0) await this.collection.updateOne({ _id: id }, { $set: { nextStartAt: null } });
   }
 
   /** Puts the event back for the relay after a failed start. */
@@ -148,11 +147,12 @@ export class EventStore {
     );
   }
 
-  async setStatus(id: string, status: EventStatus, now: Date, note?: string): Promise<boolean> {
+  /** Sets the status; `runId` is the workflow run reporting it, recorded with it. */
+  async setStatus(id: string, status: EventStatus, now: Date, note?: string, runId?: string): Promise<boolean> {
     const change: StatusChange = note === undefined ? { status, at: now } : { status, at: now, note };
     const res = await this.collection.updateOne(
       { _id: id },
-      { $set: { status, nextStartAt: null }, $push: { statusHistory: change } },
+      { $set: { status, nextStartAt: null, ...(runId === undefined ? {} : { runId }) }, $push: { statusHistory: change } },
     );
     return res.matchedCount === 1;
   }

@@ -50,8 +50,10 @@ export class StartRelay {
       if (!event) break;
       try {
         const result = await startEventWorkflow(temporal, taskQueue, event, startTimeoutMs);
-        await store.markStarted(event._id, result.runId, new Date());
-        if (!result.alreadyStarted) started++;
+        // A run that already existed and has not reported for a whole lease: stop claiming it.
+        // After a new start the claim's lease suffices and the workflow writes next (see receive-webhook.ts).
+        if (result.alreadyStarted) await store.markStarted(event._id, new Date());
+        else started++;
       } catch (err) {
         const backoff = Math.min(1000 * 2 ** Math.min(event.startAttempts, 15), MAX_BACKOFF_MS);
         await store.deferStart(event._id, new Date(Date.now() + backoff));

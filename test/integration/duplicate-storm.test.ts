@@ -39,7 +39,7 @@ async function assertProcessedOnce(hookflow: TestHookflow, delivery: SignedDeliv
   assert.ok(stored);
   assert.equal(Buffer.from(stored.body.buffer).toString('utf8'), body, 'the first body is kept');
   const history = stored.statusHistory.map((change) => change.status);
-  assert.equal(history.filter((status) => status === 'started').length, 1, `one start in ${history.join(',')}`);
+  assert.equal(history.filter((status) => status === 'received').length, 1, `one receipt in ${history.join(',')}`);
   assert.equal(history.filter((status) => FINISHED.includes(status)).length, 1, `one finish in ${history.join(',')}`);
   await eventually(async () => assert.ok((await countRuns(hookflow.temporal, workflowId)) >= 1), 30_000, 250);
   assert.equal(await countRuns(hookflow.temporal, workflowId), 1, 'one workflow run');

@@ -6,7 +6,11 @@ import { StartRelay } from '../../src/temporal/relay';
 import { eventually } from '../helpers/eventually';
 import { startTestHookflow, type TestHookflow } from '../helpers/hookflow';
 
-const CONFIG = { sources: { demo: { provider: 'standard-webhooks', secrets: ['whsec_' + Buffer.from('k').toString('base64')] } } };
+// Every event goes to a handler that does nothing, so a processed event ends `processed`.
+const CONFIG = {
+  sources: { demo: { provider: 'standard-webhooks', secrets: ['whsec_' + Buffer.from('k').toString('base64')], routes: [{ handlers: ['noop'] }] } },
+  handlers: { noop: { kind: 'module', module: require.resolve('../fixtures/handlers/test-handlers'), export: 'noop' } },
+};
 
 describe('StartRelay', function () {
   let hookflow: TestHookflow;
