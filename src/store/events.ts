@@ -91,7 +91,7 @@ export class EventStore {
       { key: { source: 1, status: 1, receivedAt: -1 }, name: 'by_source_status_time' },
       { key: { receivedAt: -1 }, name: 'by_time' },
     ]);
-    await this.attempts.createIndexes([{ key: { eventRef: 1, startedAt: 1 }, name: 'by_event_time' }]);
+    await createMissingIndexes(this.attempts, [{ key: { eventRef: 1, startedAt: 1 }, name: 'by_event_time' }]);
   }
 
   /**

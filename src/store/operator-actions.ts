@@ -1,4 +1,5 @@
 import type { Collection, Db } from 'mongodb';
+import { createMissingIndexes } from './indexes';
 
 export type OperatorActionName = 'replay' | 'redeliver' | 'discard' | 'reset' | 'terminate';
 
@@ -25,7 +26,7 @@ export class OperatorActionLog {
   }
 
   async ensureIndexes(): Promise<void> {
-    await this.collection.createIndex({ ref: 1, at: 1 }, { name: 'by_event' });
+    await createMissingIndexes(this.collection, [{ key: { ref: 1, at: 1 }, name: 'by_event' }]);
   }
 
   async record(action: OperatorAction): Promise<void> {

@@ -7,10 +7,22 @@ import type { EventStatus, EventStore } from './events';
  */
 export const FINISHED_STATUSES: readonly EventStatus[] = ['processed', 'ignored', 'discarded'];
 
-/** Deletes finished events received before `cutoff`; returns how many. */
+const BATCH = 500;
+
+/**
+ * Deletes finished events received before `cutoff`, with their handler attempts, a batch at a
+ * time; returns how many events. Attempts go first, so a sweep cut short leaves no orphans.
+ */
 export async function sweepFinishedEvents(store: EventStore, cutoff: Date): Promise<number> {
-  const res = await store.collection.deleteMany({ status: { $in: [...FINISHED_STATUSES] }, receivedAt: { $lt: cutoff } });
-  return res.deletedCount;
+  const filter = { status: { $in: [...FINISHED_STATUSES] }, receivedAt: { $lt: cutoff } };
+  let deleted = 0;
+  for (;;) {
+    const ids = (await store.collection.find(filter, { projection: { _id: 1 } }).limit(BATCH).toArray()).map((d) => d._id);
+    if (ids.length === 0) return deleted;
+    await store.attempts.deleteMany({ eventRef: { $in: ids } });
+    // The status is checked again: an operator may have replayed one of them meanwhile.
+    deleted += (await store.collection.deleteMany({ _id: { $in: ids }, ...filter })).deletedCount;
+  }
 }
 
 /**

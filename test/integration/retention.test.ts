@@ -38,6 +38,7 @@ describe('sweepFinishedEvents(store, cutoff)', function () {
       0,
     );
     if (status !== 'received') await store.setStatus(`s:${eventId}`, status, receivedAt);
+    await store.recordAttempt(`s:${eventId}`, { handler: 'h', attempt: 1, startedAt: receivedAt, durationMs: 1, outcome: 'succeeded' });
   }
 
   it('removes old finished events and never an old event still in progress or failed', async function () {
@@ -58,5 +59,7 @@ describe('sweepFinishedEvents(store, cutoff)', function () {
       ...['received', 'started', 'processing', 'failed'].map((s) => `old-${s}`),
     ].sort();
     assert.deepEqual(left, expected);
+    const attemptsLeft = (await store.attempts.find({}).toArray()).map((a) => a.eventRef.slice(2)).sort();
+    assert.deepEqual(attemptsLeft, expected, 'the attempts of removed events go with them');
   });
 });
