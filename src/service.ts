@@ -61,10 +61,12 @@ export async function startHookflow(opts: HookflowOptions): Promise<RunningHookf
   const store = new EventStore(mongo.db);
   const rejections = new RejectionLog(mongo.db);
   const actions = new OperatorActionLog(mongo.db);
-  const storeSetup = new StoreSetup(
-    () => Promise.all([store.ensureIndexes(), rejections.ensureCollection(), actions.ensureIndexes()]),
-    logger,
-  );
+  const storeSetup = new StoreSetup(async () => {
+    // An explicit connect each attempt: after a failed first connection the driver's client stays
+    // closed ("Topology is closed") until connect() is called again.
+    await mongo.client.connect();
+    await Promise.all([store.ensureIndexes(), rejections.ensureCollection(), actions.ensureIndexes()]);
+  }, logger);
   const worker = opts.worker
     ? new WorkerRunner({
         address: opts.temporalAddress,
@@ -161,6 +163,7 @@ export async function startHookflow(opts: HookflowOptions): Promise<RunningHookf
       await Promise.all([receiverServer?.close(DRAIN_MS), relay?.stop(), sweeper?.stop(), storeSetup.stop()]);
       await worker?.stop();
       await monitoringServer?.close(DRAIN_MS);
+      await readiness.settle();
       await Promise.allSettled([temporal.connection.close(), mongo.client.close()]);
     },
   };

@@ -17,7 +17,7 @@ export function monitoringRoutes(deps: MonitoringDeps): Router {
     ctx.body = { status: 'ok' };
   });
   router.get('/readyz', async (ctx) => {
-    const report = await deps.readiness();
+    const report = await deps.readiness.check();
     ctx.status = report.ready ? 200 : 503;
     ctx.set('Cache-Control', 'no-store');
     ctx.body = { status: report.ready ? 'ready' : 'not_ready', checks: report.checks };

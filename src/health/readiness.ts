@@ -31,26 +31,39 @@ export interface ReadinessDeps {
   readonly cacheMs?: number;
 }
 
-export type Readiness = () => Promise<ReadinessReport>;
+export interface Readiness {
+  check(): Promise<ReadinessReport>;
+  /** Resolves once no probe is in flight: closing the Temporal connection under one throws from a timer. */
+  settle(): Promise<void>;
+}
 
 /**
  * Whether this process can do its work now: MongoDB answers a ping (and the indexes exist), Temporal
- * answers getSystemInfo, each within a short deadline. One result serves every caller for `cacheMs`, so a
- * load balancer polling hard costs the servers one check per second at most.
+ * answers getSystemInfo, each within a short deadline. One result serves every caller for `cacheMs`,
+ * so a load balancer polling hard costs the servers one check per second at most.
  */
 export function createReadiness(deps: ReadinessDeps): Readiness {
   const timeoutMs = deps.timeoutMs ?? 1000;
   const cacheMs = deps.cacheMs ?? 1000;
   let cached: { readonly at: number; readonly report: Promise<ReadinessReport> } | undefined;
 
+  // A probe may outlive its answer (the gRPC client retries in the background until the deadline).
+  const inFlight = new Set<Promise<unknown>>();
+  const probe = (required: boolean, run: () => Promise<unknown>): Promise<CheckResult> => {
+    const call = run();
+    inFlight.add(call);
+    const forget = (): void => void inFlight.delete(call);
+    call.then(forget, forget);
+    return timed(required, timeoutMs, call);
+  };
+
   const check = async (): Promise<ReadinessReport> => {
-    const runsWorker = deps.workerState !== undefined;
     const [mongodb, temporal] = await Promise.all([
-      timed(true, timeoutMs, async () => {
+      probe(true, async () => {
         await deps.db.command({ ping: 1 });
         if (!deps.storeReady()) throw new NamedError('indexes_pending');
       }),
-      timed(runsWorker, timeoutMs, () =>
+      probe(deps.workerState !== undefined, () =>
         deps.temporal.withDeadline(Date.now() + timeoutMs, () => deps.temporal.workflowService.getSystemInfo({})),
       ),
     ]);
@@ -62,10 +75,15 @@ export function createReadiness(deps: ReadinessDeps): Readiness {
     return { ready: Object.values(checks).every((c) => c.ok || !c.required), checks };
   };
 
-  return () => {
-    const now = Date.now();
-    if (!cached || now - cached.at >= cacheMs) cached = { at: now, report: check() };
-    return cached.report;
+  return {
+    check() {
+      const now = Date.now();
+      if (!cached || now - cached.at >= cacheMs) cached = { at: now, report: check() };
+      return cached.report;
+    },
+    async settle() {
+      await Promise.allSettled([...inFlight]);
+    },
   };
 }
 
@@ -76,14 +94,14 @@ class NamedError extends Error {
   }
 }
 
-async function timed(required: boolean, timeoutMs: number, probe: () => Promise<unknown>): Promise<CheckResult> {
+async function timed(required: boolean, timeoutMs: number, call: Promise<unknown>): Promise<CheckResult> {
   const started = Date.now();
   let timer: NodeJS.Timeout | undefined;
   const deadline = new Promise<never>((_, reject) => {
     timer = setTimeout(() => reject(new NamedError('timeout')), timeoutMs);
   });
   try {
-    await Promise.race([probe(), deadline]);
+    await Promise.race([call, deadline]);
     return { ok: true, required, ms: Date.now() - started };
   } catch (err) {
     return { ok: false, required, ms: Date.now() - started, error: err instanceof Error ? err.name : 'error' };

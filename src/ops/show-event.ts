@@ -1,4 +1,5 @@
 import type { WorkflowExecutionDescription } from '@temporalio/client';
+import { statusQuery } from '../../workflows/definitions';
 import type { EventDocument, StoredHeader } from '../store/events';
 import type { OperatorAction } from '../store/operator-actions';
 import { temporalUiLink, type OpsContext } from './context';
@@ -74,7 +75,7 @@ async function runView(ctx: OpsContext, run: WorkflowExecutionDescription, query
   if (!query || run.status.name !== 'RUNNING') return view;
   const quick = { ...ctx, timeoutMs: Math.min(ctx.timeoutMs, STATUS_QUERY_MS) };
   try {
-    const state: unknown = await temporalCall(quick, () => ctx.temporal.workflow.getHandle(run.workflowId, run.runId).query('status'));
+    const state: unknown = await temporalCall(quick, () => ctx.temporal.workflow.getHandle(run.workflowId, run.runId).query(statusQuery));
     return { ...view, state };
   } catch {
     return { ...view, state: { unavailable: 'no worker answered the status query' } };

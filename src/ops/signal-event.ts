@@ -1,4 +1,5 @@
 import { WorkflowNotFoundError } from '@temporalio/client';
+import { discardSignal, redeliverSignal } from '../../workflows/definitions';
 import type { OpsContext } from './context';
 import { notOpenError } from './describe-run';
 import { eventRef, type EventRef } from './event-ref';
@@ -22,9 +23,13 @@ export interface SignalResult extends EventRef {
 /** Sends `redeliver` or `discard` to the event's open run. */
 export async function signalEvent(ctx: OpsContext, id: string, signal: EventSignal, args: SignalArgs = {}): Promise<SignalResult> {
   const event = await findEvent(ctx, id);
-  const payload = signal === 'redeliver' ? pick('handler', args.handler) : pick('reason', args.reason);
+  const handle = ctx.temporal.workflow.getHandle(event.workflowId);
   try {
-    await temporalCall(ctx, () => ctx.temporal.workflow.getHandle(event.workflowId).signal<[typeof payload]>(signal, payload));
+    await temporalCall(ctx, () =>
+      signal === 'redeliver'
+        ? handle.signal(redeliverSignal, args.handler === undefined ? {} : { handler: args.handler })
+        : handle.signal(discardSignal, args.reason === undefined ? {} : { reason: args.reason }),
+    );
   } catch (err) {
     if (err instanceof WorkflowNotFoundError) throw await notOpenError(ctx, event);
     throw err;
@@ -32,10 +37,4 @@ export async function signalEvent(ctx: OpsContext, id: string, signal: EventSign
   const note = args.handler ?? args.reason;
   await ctx.actions.record({ ref: event._id, action: signal, at: new Date(), by: ctx.actor, ...(note ? { note } : {}) });
   return { ...eventRef(event), signal };
-}
-
-function pick<K extends string>(key: K, value: string | undefined): Partial<Record<K, string>> {
-  const out: Partial<Record<K, string>> = {};
-  if (value !== undefined) out[key] = value;
-  return out;
 }

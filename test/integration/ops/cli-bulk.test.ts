@@ -81,19 +81,19 @@ describe('hookflow CLI: bulk replay, redeliver and terminate', function () {
     const sent = await sendMany(processing, 'crm', 'contact.closed', 2);
     await Promise.all(sent.map((e) => closedRun(processing.temporal, e.workflowId)));
     const run = await runCli(['bulk', 'redeliver', '--source', 'crm', '--type', 'contact.closed'], cliEnv(processing));
-    assert.equal(run.code, 1);
+    assert.equal(run.code, 1, run.stderr);
     assert.match(run.stdout, /^redeliver: 0 succeeded, 2 failed, 0 not attempted, of 2$/m);
     for (const e of sent) assert.match(run.stdout, new RegExp(`^  failed  ${e.workflowId}: .*is closed \\(COMPLETED\\)`, 'm'));
   });
 
   it('refuses to run without a filter (exit 2) and with both a query and filters (exit 2)', async function () {
     const none = await runCli(['bulk', 'replay'], cliEnv(processing));
-    assert.equal(none.code, 2);
+    assert.equal(none.code, 2, none.stderr);
     assert.match(none.stderr, /select events with filters .* or --query; --all means every event/);
     const both = await runCli(['bulk', 'replay', '--query', "WebhookSource = 'shop'", '--source', 'shop'], cliEnv(processing));
-    assert.equal(both.code, 2);
+    assert.equal(both.code, 2, both.stderr);
     assert.match(both.stderr, /either --query or the event filters/);
     const badRate = await runCli(['bulk', 'replay', '--all', '--rate', '0'], cliEnv(processing));
-    assert.equal(badRate.code, 2);
+    assert.equal(badRate.code, 2, badRate.stderr);
   });
 });

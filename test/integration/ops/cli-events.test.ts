@@ -6,7 +6,8 @@ import { readPath } from '../../../src/providers/json-path';
 import { cliEnv, jsonOf, runCli } from '../../helpers/cli';
 import { startTestHookflow, type TestHookflow } from '../../helpers/hookflow';
 import { standardSecret } from '../../helpers/signed-event';
-import { sendAccepted, type AcceptedEvent } from '../../helpers/operated-runs';
+import { closedRun, sendAccepted, type AcceptedEvent } from '../../helpers/operated-runs';
+import { eventually } from '../../helpers/eventually';
 import { freePort } from '../../helpers/ports';
 
 const SECRET = standardSecret('cli-events-test-secret');
@@ -24,11 +25,13 @@ describe('hookflow CLI: events list, events show, config check', function () {
   let contact: AcceptedEvent;
 
   before(async function () {
-    // No worker: runs stay open and statuses stay put, so the listing is stable.
-    hookflow = await startTestHookflow({ config: CONFIG, worker: false });
+    hookflow = await startTestHookflow({ config: CONFIG });
     paid = await sendAccepted(hookflow, 'shop', SECRET, { type: 'invoice.paid', data: { amount: 42 } });
     refunded = await sendAccepted(hookflow, 'shop', SECRET, { type: 'invoice.refunded', data: {} });
     contact = await sendAccepted(hookflow, 'crm', SECRET, { type: 'contact.created', data: {} });
+    // No routes: each event ends as ignored, and then nothing changes it, so listings are stable.
+    for (const e of [paid, refunded, contact]) await closedRun(hookflow.temporal, e.workflowId);
+    await eventually(async () => assert.equal(await hookflow.store.collection.countDocuments({ status: 'ignored' }), 3));
   });
   after(async function () {
     await hookflow?.stop();
@@ -44,7 +47,7 @@ describe('hookflow CLI: events list, events show, config check', function () {
         lines.slice(1).map((line) => line.split(/\s+/)[0]),
         [contact.workflowId, refunded.workflowId, paid.workflowId],
       );
-      assert.match(run.stdout, /shop:\S+\s+started\s+invoice\.paid\s+\d{4}-\d\d-\d\d \d\d:\d\d:\d\dZ\s+\S+/);
+      assert.match(run.stdout, /shop:\S+\s+ignored\s+invoice\.paid\s+\d{4}-\d\d-\d\d \d\d:\d\d:\d\dZ\s+\S+/);
     });
 
     it('--json prints the summaries without body or headers', async function () {
@@ -53,7 +56,7 @@ describe('hookflow CLI: events list, events show, config check', function () {
       assert.equal(listed.length, 3);
       const first = listed.find((e) => readPath(e, '_id') === paid.workflowId);
       assert.equal(readPath(first, 'eventType'), 'invoice.paid');
-      assert.equal(readPath(first, 'status'), 'started');
+      assert.equal(readPath(first, 'status'), 'ignored');
       assert.equal(readPath(first, 'workflowId'), paid.workflowId);
       assert.equal(readPath(first, 'body'), undefined);
       assert.equal(readPath(first, 'headers'), undefined);
@@ -69,37 +72,49 @@ describe('hookflow CLI: events list, events show, config check', function () {
       assert.deepEqual(await ids('--type', 'invoice.paid'), [paid.workflowId]);
       assert.deepEqual(await ids('--type', 'invoice.*'), [refunded.workflowId, paid.workflowId]);
       assert.deepEqual(await ids('--status', 'processed'), []);
-      assert.deepEqual((await ids('--status', 'started', '--since', '1h')).length, 3);
+      assert.deepEqual((await ids('--status', 'ignored', '--since', '1h')).length, 3);
       assert.deepEqual(await ids('--until', '2000-01-01T00:00:00Z'), []);
       assert.deepEqual(await ids('--limit', '1'), [contact.workflowId]);
     });
 
     it('refuses a bad filter with exit code 2 and says what is wrong', async function () {
       const badStatus = await runCli(['events', 'list', '--status', 'done'], cliEnv(hookflow));
-      assert.equal(badStatus.code, 2);
+      assert.equal(badStatus.code, 2, badStatus.stderr);
       assert.match(badStatus.stderr, /status must be one of received, started/);
       const badTime = await runCli(['events', 'list', '--since', 'yesterday'], cliEnv(hookflow));
-      assert.equal(badTime.code, 2);
+      assert.equal(badTime.code, 2, badTime.stderr);
       assert.match(badTime.stderr, /since must be an ISO time .* or a span such as 15m/);
       const unknownOption = await runCli(['events', 'list', '--colour'], cliEnv(hookflow));
-      assert.equal(unknownOption.code, 2);
+      assert.equal(unknownOption.code, 2, unknownOption.stderr);
       assert.match(unknownOption.stderr, /unknown option '--colour'/);
     });
   });
 
   describe('events show', function () {
-    it('prints the stored event, its history, its open run and the Temporal UI link, not the body', async function () {
+    it('prints the stored event, its history, its run and the Temporal UI link, not the body', async function () {
       const run = await runCli(['events', 'show', paid.workflowId], cliEnv(hookflow, { TEMPORAL_UI_URL: 'http://ui.example:8080/' }));
       assert.equal(run.code, 0, run.stderr);
       assert.match(run.stdout, new RegExp(`^Event\\s+${paid.workflowId}$`, 'm'));
-      assert.match(run.stdout, /^Status\s+started$/m);
+      assert.match(run.stdout, /^Status\s+ignored$/m);
       assert.match(run.stdout, /^History\s+\S+ \S+ received$/m);
-      assert.match(run.stdout, /^Workflow\s+RUNNING, run \S+, \d+ history events/m);
-      // No worker polls this task queue, so the status query cannot be answered: said, not hung.
-      assert.match(run.stdout, /^State\s+.*no worker answered the status query/m);
+      assert.match(run.stdout, /^\s+\S+ \S+ ignored/m);
+      assert.match(run.stdout, /^Workflow\s+COMPLETED, run \S+, \d+ history events, started \S+ \S+, closed /m);
       const ui = `http://ui.example:8080/namespaces/${hookflow.env.TEMPORAL_NAMESPACE}/workflows/${encodeURIComponent(paid.workflowId)}`;
       assert.match(run.stdout, new RegExp(`^Temporal UI\\s+${ui.replace(/[.?]/g, '\\$&')}$`, 'm'));
       assert.ok(!run.stdout.includes('"amount":42'), 'the body is not printed by default');
+    });
+
+    it('says so, instead of hanging, when no worker answers an open run\'s status query', async function () {
+      const stalled = await startTestHookflow({ config: CONFIG, worker: false });
+      try {
+        const sent = await sendAccepted(stalled, 'shop', SECRET, { type: 'invoice.paid' });
+        const run = await runCli(['events', 'show', sent.workflowId], cliEnv(stalled));
+        assert.equal(run.code, 0, run.stderr);
+        assert.match(run.stdout, /^Workflow\s+RUNNING, run \S+/m);
+        assert.match(run.stdout, /^State\s+.*no worker answered the status query/m);
+      } finally {
+        await stalled.stop();
+      }
     });
 
     it('--json --body includes the raw body and headers; without --body neither', async function () {
@@ -108,8 +123,7 @@ describe('hookflow CLI: events list, events show, config check', function () {
       assert.equal(readPath(plain, 'event.body'), undefined);
       assert.equal(readPath(plain, 'body'), undefined);
       assert.equal(readPath(plain, 'headers'), undefined);
-      assert.equal(readPath(plain, 'workflow.status'), 'RUNNING');
-      assert.equal(readPath(plain, 'workflow.state'), undefined, '--no-query asks no worker');
+      assert.equal(readPath(plain, 'workflow.status'), 'COMPLETED');
 
       const full = jsonOf(await runCli(['events', 'show', paid.workflowId, '--json', '--body', '--no-query'], cliEnv(hookflow)));
       assert.equal(readPath(full, 'body.text'), paid.body);
@@ -121,7 +135,7 @@ describe('hookflow CLI: events list, events show, config check', function () {
 
     it('answers an unknown ID with exit code 3 and a message naming it', async function () {
       const run = await runCli(['events', 'show', 'shop:no-such-event'], cliEnv(hookflow));
-      assert.equal(run.code, 3);
+      assert.equal(run.code, 3, run.stderr);
       assert.match(run.stderr, /No stored event "shop:no-such-event"/);
     });
 
@@ -181,19 +195,19 @@ describe('hookflow CLI: events list, events show, config check', function () {
         },
       }));
       const run = await runCli(['config', 'check', '--config', path], {});
-      assert.equal(run.code, 1);
+      assert.equal(run.code, 1, run.stderr);
       assert.match(run.stderr, /sources\.pay\.provider: unknown provider/);
       assert.equal(run.stdout, '');
       const missing = join(dir, 'secretless.json');
       writeFileSync(missing, JSON.stringify({ sources: { github: { provider: 'github', secrets: [{ env: 'MISSING_GH_SECRET' }] } } }));
       const unset = await runCli(['config', 'check', '--config', missing], {});
-      assert.equal(unset.code, 1);
+      assert.equal(unset.code, 1, unset.stderr);
       assert.match(unset.stderr, /sources\.github\.secrets\[0\]: environment variable MISSING_GH_SECRET is not set/);
     });
 
     it('checks the environment too: a short ADMIN_TOKEN is refused without echoing it', async function () {
       const run = await runCli(['config', 'check'], { ADMIN_TOKEN: 'short-token' });
-      assert.equal(run.code, 1);
+      assert.equal(run.code, 1, run.stderr);
       assert.match(run.stderr, /ADMIN_TOKEN: use at least 16 characters/);
       assert.ok(!run.stderr.includes('short-token'));
     });

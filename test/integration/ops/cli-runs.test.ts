@@ -42,10 +42,10 @@ describe('hookflow CLI: replay, signal, reset, terminate', function () {
     it('refuses an open run (exit 1) unless forced, and says what to do instead', async function () {
       const sent = await sendAccepted(stalled, 'shop', SECRET, { type: 'order.created' });
       const run = await runCli(['replay', sent.workflowId], cliEnv(stalled));
-      assert.equal(run.code, 1);
+      assert.equal(run.code, 1, run.stderr);
       assert.match(run.stderr, /is still open; signal it to redeliver a parked failure, or replay with force/);
       const forced = await runCli(['replay', sent.workflowId, '--force'], cliEnv(stalled));
-      assert.equal(forced.code, 1, 'nothing to reset to: no worker has run it');
+      assert.equal(forced.code, 1, `nothing to reset to: no worker has run it: ${forced.stderr}`);
       assert.match(forced.stderr, /has not been picked up by a worker yet/);
     });
 
@@ -90,13 +90,13 @@ describe('hookflow CLI: replay, signal, reset, terminate', function () {
       const sent = await sendAccepted(processing, 'shop', SECRET, { type: 'order.created' });
       await closedRun(processing.temporal, sent.workflowId);
       const run = await runCli(['signal', sent.workflowId, 'redeliver'], cliEnv(processing));
-      assert.equal(run.code, 1);
+      assert.equal(run.code, 1, run.stderr);
       assert.match(run.stderr, /is closed \(COMPLETED\); use replay/);
     });
 
     it('refuses an unknown signal name with exit 2', async function () {
       const run = await runCli(['signal', 'shop:x', 'retry'], cliEnv(stalled));
-      assert.equal(run.code, 2);
+      assert.equal(run.code, 2, run.stderr);
       assert.match(run.stderr, /value 'retry' is invalid for argument 'signal'\. Allowed choices are redeliver, discard/);
     });
   });
@@ -123,12 +123,12 @@ describe('hookflow CLI: replay, signal, reset, terminate', function () {
       const sent = await sendAccepted(processing, 'shop', SECRET, { type: 'order.created' });
       await closedRun(processing.temporal, sent.workflowId);
       const notATask = await runCli(['reset', sent.workflowId, '--to', String(WORKFLOW_EXECUTION_STARTED)], cliEnv(processing));
-      assert.equal(notATask.code, 2);
+      assert.equal(notATask.code, 2, notATask.stderr);
       assert.match(notATask.stderr, /Event 1 of this run is not a workflow task event/);
       const badPoint = await runCli(['reset', sent.workflowId, '--to', 'middle'], cliEnv(processing));
-      assert.equal(badPoint.code, 2);
+      assert.equal(badPoint.code, 2, badPoint.stderr);
       const missing = await runCli(['reset', sent.workflowId], cliEnv(processing));
-      assert.equal(missing.code, 2);
+      assert.equal(missing.code, 2, missing.stderr);
       assert.match(missing.stderr, /required option '--to <point>' not specified/);
     });
   });
@@ -151,7 +151,7 @@ describe('hookflow CLI: replay, signal, reset, terminate', function () {
       await closedRun(processing.temporal, sent.workflowId);
       assert.equal((await runCli(['terminate', sent.workflowId], cliEnv(processing))).code, 2);
       const closed = await runCli(['terminate', sent.workflowId, '--reason', 'late'], cliEnv(processing));
-      assert.equal(closed.code, 1);
+      assert.equal(closed.code, 1, closed.stderr);
       assert.match(closed.stderr, /is closed \(COMPLETED\)/);
       assert.equal((await runCli(['terminate', 'shop:nope', '--reason', 'x'], cliEnv(processing))).code, 3);
     });

@@ -1,0 +1,136 @@
+import assert from 'node:assert/strict';
+import { readPath } from '../../../src/providers/json-path';
+import { eventually } from '../../helpers/eventually';
+import { startTestHookflow, type TestHookflow } from '../../helpers/hookflow';
+import { post } from '../../helpers/http';
+import { captureLogs, type LogCapture } from '../../helpers/log-capture';
+import { sendAccepted, storeUnstartedEvent } from '../../helpers/operated-runs';
+import { signStandard, standardSecret } from '../../helpers/signed-event';
+
+const SECRET = standardSecret('monitoring-test-secret');
+const CONFIG = { sources: { shop: { provider: 'standard-webhooks', secrets: [SECRET] } } };
+
+async function metricsOf(base: string): Promise<string> {
+  const res = await fetch(`${base}/metrics`);
+  assert.equal(res.status, 200);
+  assert.match(res.headers.get('content-type') ?? '', /^text\/plain; version=0\.0\.4/);
+  return res.text();
+}
+
+/** The value of one sample line, e.g. `hookflow_relay_backlog` or `name{label="x"}`; undefined when absent. */
+function sample(text: string, series: string): number | undefined {
+  const line = text.split('\n').find((l) => l.startsWith(`${series} `));
+  return line === undefined ? undefined : Number(line.slice(series.length + 1));
+}
+
+async function getJson(url: string): Promise<{ status: number; json: unknown }> {
+  const res = await fetch(url);
+  return { status: res.status, json: await res.json() };
+}
+
+describe('monitoring: /healthz, /readyz, /metrics and event logs', function () {
+  let hookflow: TestHookflow;
+  let logs: LogCapture;
+
+  before(async function () {
+    logs = captureLogs('info');
+    hookflow = await startTestHookflow({ config: CONFIG, logger: logs.logger });
+  });
+  after(async function () {
+    await hookflow?.stop();
+  });
+
+  it('/healthz answers 200 without asking any server', async function () {
+    const { status, json } = await getJson(`${hookflow.url}/healthz`);
+    assert.equal(status, 200);
+    assert.deepEqual(json, { status: 'ok' });
+  });
+
+  it('/readyz answers 200 once MongoDB, Temporal and the worker are ready, with each check', async function () {
+    const { json } = await eventually(async () => {
+      const reply = await getJson(`${hookflow.url}/readyz`);
+      assert.equal(reply.status, 200, JSON.stringify(reply.json));
+      return reply;
+    });
+    assert.equal(readPath(json, 'status'), 'ready');
+    for (const check of ['mongodb', 'temporal', 'worker']) assert.equal(readPath(json, `checks.${check}.ok`), true, check);
+    assert.equal(readPath(json, 'checks.worker.state'), 'running');
+  });
+
+  it('/readyz serves concurrent probes from one check instead of one check each', async function () {
+    const bodies = await Promise.all(Array.from({ length: 20 }, () => fetch(`${hookflow.url}/readyz`).then((r) => r.text())));
+    // Checks are cached for a second: even a slow machine answers 20 probes from one or two.
+    assert.ok(new Set(bodies).size <= 2, `${new Set(bodies).size} distinct checks for 20 probes`);
+  });
+
+  it('/metrics counts webhooks by source and outcome, times them, and times workflow starts', async function () {
+    const sent = await sendAccepted(hookflow, 'shop', SECRET, { type: 'order.created' });
+    const again = signStandard(SECRET, sent.body, sent.eventId);
+    assert.equal((await post(`${hookflow.url}/webhooks/shop`, again.body, again.headers)).status, 200);
+    const forged = signStandard(standardSecret('not-the-secret'), '{}');
+    assert.equal((await post(`${hookflow.url}/webhooks/shop`, forged.body, forged.headers)).status, 401);
+    assert.equal((await post(`${hookflow.url}/webhooks/made-up-source`, forged.body, forged.headers)).status, 404);
+
+    const text = await metricsOf(hookflow.url);
+    const requests = (labels: string): number | undefined => sample(text, `hookflow_webhook_requests_total{${labels}}`);
+    assert.equal(requests('source="shop",outcome="accepted",reason=""'), 1);
+    assert.equal(requests('source="shop",outcome="duplicate",reason=""'), 1);
+    assert.equal(requests('source="shop",outcome="rejected",reason="invalid_signature"'), 1);
+    assert.equal(requests('source="unknown",outcome="rejected",reason="unknown_source"'), 1, 'a made-up source is no label');
+    assert.ok(!text.includes('made-up-source'));
+    assert.equal(sample(text, 'hookflow_webhook_ack_seconds_count{source="shop",outcome="accepted"}'), 1);
+    assert.equal(sample(text, 'hookflow_workflow_start_seconds_count{outcome="started"}'), 1);
+    assert.equal(sample(text, 'hookflow_worker_running'), 1);
+    assert.ok(sample(text, 'process_cpu_user_seconds_total') !== undefined, 'process metrics are there too');
+  });
+
+  it('/metrics reports the relay backlog: stored events whose workflow is not started', async function () {
+    const idle = await startTestHookflow({ config: CONFIG, worker: false });
+    try {
+      assert.equal(sample(await metricsOf(idle.url), 'hookflow_relay_backlog'), 0);
+      // Leased for ten minutes, so this relay leaves them waiting.
+      await storeUnstartedEvent(idle, 'shop', 10 * 60_000);
+      await storeUnstartedEvent(idle, 'shop', 10 * 60_000);
+      assert.equal(sample(await metricsOf(idle.url), 'hookflow_relay_backlog'), 2);
+    } finally {
+      await idle.stop();
+    }
+  });
+
+  it('keeps a registry per instance: another hookflow in the process counts only its own', async function () {
+    const other = await startTestHookflow({ config: CONFIG, worker: false });
+    try {
+      const text = await metricsOf(other.url);
+      assert.equal(sample(text, 'hookflow_webhook_requests_total{source="shop",outcome="accepted",reason=""}'), undefined);
+      assert.ok((sample(await metricsOf(hookflow.url), 'hookflow_webhook_requests_total{source="shop",outcome="accepted",reason=""}') ?? 0) >= 1);
+    } finally {
+      await other.stop();
+    }
+  });
+
+  it('a worker-only process serves /metrics and /readyz on METRICS_PORT', async function () {
+    const worker = await startTestHookflow({ config: CONFIG, receiver: false, env: { METRICS_PORT: '0' } });
+    try {
+      assert.ok(worker.monitoringUrl);
+      const base = worker.monitoringUrl;
+      await eventually(async () => assert.equal(sample(await metricsOf(base), 'hookflow_worker_running'), 1));
+      const text = await metricsOf(base);
+      assert.equal(sample(text, 'hookflow_relay_backlog'), undefined, 'no receiver, no relay backlog');
+      const ready = await getJson(`${base}/readyz`);
+      assert.equal(ready.status, 200);
+      assert.equal(readPath(ready.json, 'checks.worker.state'), 'running');
+    } finally {
+      await worker.stop();
+    }
+  });
+
+  it('logs every line about an event with its source, eventId and workflowId, and never its body', async function () {
+    const sent = await sendAccepted(hookflow, 'shop', SECRET, { type: 'order.logged', data: { card: '4242-secret-body-marker' } });
+    await eventually(() => assert.ok(logs.records().some((r) => r.eventId === sent.eventId)));
+    const lines = logs.records().filter((r) => r.eventId === sent.eventId || r.workflowId === sent.workflowId);
+    for (const line of lines) {
+      assert.deepEqual([line.source, line.eventId, line.workflowId], ['shop', sent.eventId, sent.workflowId], JSON.stringify(line));
+    }
+    assert.ok(!logs.text().includes('4242-secret-body-marker'), 'no body in the logs');
+  });
+});
