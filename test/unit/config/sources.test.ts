@@ -115,3 +115,11 @@ describe('loadConfigFile(path)', function () {
     assert.throws(() => loadConfigFile(join(dir, 'bad.json'), { defaultMaxBodyBytes: 1 }), /is not valid JSON/);
   });
 });
+
+describe('config/hookflow.dev.json', function () {
+  it('is a valid config whose demo source routes every event to a handler', function () {
+    const config = loadConfigFile(join(__dirname, '../../../../config/hookflow.dev.json'), { env: {}, defaultMaxBodyBytes: 1 });
+    assert.deepEqual([...config.sources.keys()], ['demo']);
+    assert.deepEqual(config.sources.get('demo')?.routes.map((r) => r.handlers), [['log-event']]);
+  });
+});
