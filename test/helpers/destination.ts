@@ -10,8 +10,11 @@ export interface DeliveredRequest {
   readonly atMs: number;
 }
 
-/** An answer, or `hang`: never answer, until the client gives up or the destination closes. */
-export type Reply = { readonly status: number; readonly headers?: Record<string, string> } | 'hang';
+/**
+ * An answer (after `delayMs`, when given), or `hang`: never answer, until the client gives up or
+ * the destination closes.
+ */
+export type Reply = { readonly status: number; readonly headers?: Record<string, string>; readonly delayMs?: number } | 'hang';
 
 /** Chooses the reply to the request with 0-based `index`. */
 export type Behaviour = (index: number) => Reply;
@@ -47,7 +50,10 @@ export class Destination {
         const index = this.requests.length;
         this.requests.push({ headers: req.headers, body, verified: verifies(this.verifier, body, req.headers), atMs: Date.now() });
         const reply = this.behaviour(index);
-        if (reply !== 'hang') res.writeHead(reply.status, reply.headers).end();
+        if (reply === 'hang') return;
+        const send = (): void => void res.writeHead(reply.status, reply.headers).end();
+        if (reply.delayMs === undefined) send();
+        else setTimeout(send, reply.delayMs);
       });
     });
   }

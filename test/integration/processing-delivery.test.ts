@@ -7,11 +7,13 @@ import { sendEvent } from '../helpers/send-event';
 const SOURCE_SECRET = 'whsec_' + Buffer.from('processing-delivery-source').toString('base64');
 /** hookflow's own secret for forwards: the destinations verify with it. */
 const FORWARD_SECRET = 'whsec_' + Buffer.from('processing-delivery-forward').toString('base64');
+/** How long the patient destination takes to answer: well past its route's 2 s heartbeat timeout. */
+const PATIENT_DELAY_MS = 5000;
 
 describe('processing: HTTP forwards with retries, timeouts and fan-out', function () {
   this.timeout(120_000);
   let hookflow: TestHookflow;
-  let d: Record<'flaky' | 'signed' | 'limited' | 'slow' | 'fanA' | 'fanB', Destination>;
+  let d: Record<'flaky' | 'signed' | 'limited' | 'slow' | 'patient' | 'fanA' | 'fanB', Destination>;
 
   before(async function () {
     d = {
@@ -19,6 +21,7 @@ describe('processing: HTTP forwards with retries, timeouts and fan-out', functio
       signed: await Destination.start(FORWARD_SECRET, answer(204)),
       limited: await Destination.start(FORWARD_SECRET, failTimes(1, 429, { 'retry-after': '2' })),
       slow: await Destination.start(FORWARD_SECRET, (index) => (index === 0 ? 'hang' : { status: 200 })),
+      patient: await Destination.start(FORWARD_SECRET, () => ({ status: 200, delayMs: PATIENT_DELAY_MS })),
       fanA: await Destination.start(FORWARD_SECRET, answer(200)),
       fanB: await Destination.start(FORWARD_SECRET, answer(200)),
     };
@@ -34,6 +37,7 @@ describe('processing: HTTP forwards with retries, timeouts and fan-out', functio
               { match: { type: 'order.signed' }, handlers: ['signed'] },
               { match: { type: 'order.limited' }, handlers: ['limited'] },
               { match: { type: 'order.slow' }, handlers: ['slow'], timeout: '2s' },
+              { match: { type: 'order.patient' }, handlers: ['patient'], timeout: '1m', heartbeat: '2s' },
               { match: { type: 'fanout.*' }, handlers: ['fan-a', 'fan-b'] },
             ],
           },
@@ -43,6 +47,7 @@ describe('processing: HTTP forwards with retries, timeouts and fan-out', functio
           signed: http(d.signed, { headers: { 'X-Team': 'orders' }, forwardHeaders: ['user-agent'] }),
           limited: http(d.limited),
           slow: http(d.slow),
+          patient: http(d.patient),
           'fan-a': http(d.fanA),
           'fan-b': http(d.fanB),
         },
@@ -121,6 +126,16 @@ describe('processing: HTTP forwards with retries, timeouts and fan-out', functio
     assert.ok(d.slow.requestsFor(`${sent.workflowId}:slow`).length >= 2);
   });
 
+  it('keeps a forward alive past its heartbeat timeout by heartbeating while it waits for the answer', async function () {
+    const sent = await sendEvent(hookflow.url, 'shop', SOURCE_SECRET, { type: 'order.patient' });
+    assert.deepEqual(await hookflow.temporal.workflow.getHandle(sent.workflowId).result(), { status: 'processed' });
+
+    // Without heartbeats Temporal would time each attempt out after 2 s and none could succeed.
+    const succeeded = (await hookflow.store.attemptsOf(sent.workflowId)).filter((a) => a.outcome === 'succeeded');
+    assert.equal(succeeded.length, 1);
+    assert.ok((succeeded[0]?.durationMs ?? 0) >= PATIENT_DELAY_MS, `the successful attempt took ${succeeded[0]?.durationMs} ms`);
+  });
+
   it('fans out to both handlers of a route and completes when both succeed', async function () {
     const sent = await sendEvent(hookflow.url, 'shop', SOURCE_SECRET, { type: 'fanout.created' });
     const handle = hookflow.temporal.workflow.getHandle(sent.workflowId);
@@ -130,6 +145,12 @@ describe('processing: HTTP forwards with retries, timeouts and fan-out', functio
     assert.equal(d.fanB.requestsFor(`${sent.workflowId}:fan-b`).length, 1);
     const attempts = await hookflow.store.attemptsOf(sent.workflowId);
     assert.deepEqual(attempts.map((a) => `${a.handler} ${a.outcome}`).sort(), ['fan-a succeeded', 'fan-b succeeded']);
+    // In the Temporal UI each activity is labelled with its handler.
+    const summaries = (await handle.fetchHistory()).events
+      ?.filter((e) => e.activityTaskScheduledEventAttributes?.activityType?.name === 'forwardToHttpHandler')
+      .map((e) => e.userMetadata?.summary?.data)
+      .map((data): unknown => (data ? JSON.parse(Buffer.from(data).toString('utf8')) : undefined));
+    assert.deepEqual(summaries?.sort(), ['forward to fan-a', 'forward to fan-b']);
     await recordHistory(handle, 'fan-out');
   });
 });
