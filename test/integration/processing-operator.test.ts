@@ -17,7 +17,7 @@ const TEST_HANDLERS = require.resolve('../fixtures/handlers/test-handlers');
 describe('processing: failed events wait for an operator; module handlers; unrouted events', function () {
   this.timeout(120_000);
   let hookflow: TestHookflow;
-  let d: Record<'refusing' | 'good' | 'bad' | 'discarded', Destination>;
+  let d: Record<'refusing' | 'good' | 'bad' | 'discarded' | 'stuck', Destination>;
 
   before(async function () {
     d = {
@@ -25,6 +25,7 @@ describe('processing: failed events wait for an operator; module handlers; unrou
       good: await Destination.start(FORWARD_SECRET, answer(200)),
       bad: await Destination.start(FORWARD_SECRET, answer(400)),
       discarded: await Destination.start(FORWARD_SECRET, answer(404)),
+      stuck: await Destination.start(FORWARD_SECRET, () => 'hang'),
     };
     const http = (destination: Destination) => ({ kind: 'http', url: destination.url, secret: FORWARD_SECRET });
     const module = (name: string) => ({ kind: 'module', module: TEST_HANDLERS, export: name });
@@ -38,6 +39,8 @@ describe('processing: failed events wait for an operator; module handlers; unrou
               { match: { type: 'order.refused' }, handlers: ['refusing'] },
               { match: { type: 'order.partly' }, handlers: ['good', 'bad'] },
               { match: { type: 'order.discarded' }, handlers: ['discarded'] },
+              // Heartbeats carry the cancellation of a discard to the waiting forward.
+              { match: { type: 'order.stuck' }, handlers: ['stuck'], timeout: '5m', heartbeat: '2s' },
               { match: { type: 'order.booked', field: { path: 'data.channel', equals: 'web' } }, handlers: ['collect'] },
               { match: { type: 'order.unbookable' }, handlers: ['reject'] },
             ],
@@ -48,6 +51,7 @@ describe('processing: failed events wait for an operator; module handlers; unrou
           good: http(d.good),
           bad: http(d.bad),
           discarded: http(d.discarded),
+          stuck: http(d.stuck),
           collect: module('collect'),
           reject: module('reject'),
         },
@@ -138,6 +142,24 @@ describe('processing: failed events wait for an operator; module handlers; unrou
     assert.equal(await searchStatus(handle), 'discarded');
     assert.equal((await handle.query(statusQuery)).discardReason, 'customer deleted');
     await recordHistory(handle, 'failed-then-discarded');
+  });
+
+  it('discards an event whose handler is still running, cancelling the handler', async function () {
+    const sent = await sendEvent(hookflow.url, 'shop', SOURCE_SECRET, { type: 'order.stuck' });
+    const handle = hookflow.temporal.workflow.getHandle(sent.workflowId);
+    await eventually(() => assert.equal(d.stuck.requestsFor(`${sent.workflowId}:stuck`).length, 1), 60_000);
+
+    await handle.signal(discardSignal, { reason: 'stuck for too long' });
+    assert.deepEqual(await handle.result(), { status: 'discarded' });
+    assert.deepEqual((await handle.query(statusQuery)).handlers.map((h) => [h.name, h.state]), [['stuck', 'cancelled']]);
+    // The attempt learns of the cancellation at its next heartbeat and records it.
+    const [attempt] = await eventually(async () => {
+      const attempts = await hookflow.store.attemptsOf(sent.workflowId);
+      assert.equal(attempts.length, 1);
+      return attempts;
+    }, 60_000);
+    assert.match(attempt?.error ?? '', /^cancelled/);
+    await recordHistory(handle, 'discarded-while-running');
   });
 
   it('completes an event that no route matches as ignored, calling no handler', async function () {
