@@ -79,6 +79,7 @@ export async function startHookflow(opts: HookflowOptions): Promise<RunningHookf
             store,
             config: opts.config,
             workflowBundle: opts.workflowBundle,
+            handlerMetrics: metrics.handlers,
           }),
       })
     : undefined;

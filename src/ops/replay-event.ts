@@ -54,6 +54,7 @@ async function startAgain(ctx: OpsContext, event: EventDocument, afterClosedRun:
   if (started.runId === null) {
     throw new OpsError('conflict', `A run of ${quoted(event._id)} was started meanwhile; show the event to see it`);
   }
-  await ctx.store.markStarted(event._id, new Date(), started.runId);
+  // No store write after the start: the run's own status updates are the only writer from here (a
+  // late write could undo the worker's on FerretDB, which does not isolate updates of one document).
   return started.runId;
 }

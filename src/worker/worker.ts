@@ -1,6 +1,8 @@
 import { NativeConnection, Worker, bundleWorkflowCode, type WorkflowBundle } from '@temporalio/worker';
 import { createActivities } from '../../activities';
 import type { HookflowConfig } from '../config/sources';
+import { handlerMetricsInterceptor } from '../metrics/handler-interceptor';
+import type { HandlerMetrics } from '../metrics/handler-metrics';
 import type { EventStore } from '../store/events';
 
 export interface WorkerDeps {
@@ -12,6 +14,8 @@ export interface WorkerDeps {
   readonly config: HookflowConfig;
   /** A pre-built bundle (see bundleWorkflows) saves the few seconds of bundling at each start. */
   readonly workflowBundle?: WorkflowBundle;
+  /** Where handler attempts are counted (src/metrics); none when omitted. */
+  readonly handlerMetrics?: HandlerMetrics;
 }
 
 const workflowsPath = require.resolve('../../workflows');
@@ -27,6 +31,10 @@ export function createWorker(deps: WorkerDeps): Promise<Worker> {
     taskQueue: deps.taskQueue,
     ...(deps.workflowBundle ? { workflowBundle: deps.workflowBundle } : { workflowsPath }),
     activities: createActivities(deps.store, deps.config),
+    // At shutdown, handler attempts in flight get this long to finish before they are cancelled
+    // (a cancelled attempt is retried by another worker); within STOP_TIMEOUT_MS's default.
+    shutdownGraceTime: '10 seconds',
+    ...(deps.handlerMetrics ? { interceptors: { activity: [handlerMetricsInterceptor(deps.handlerMetrics)] } } : {}),
   });
 }
 

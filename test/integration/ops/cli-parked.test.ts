@@ -74,4 +74,22 @@ describe('hookflow CLI on a parked failure: show its state, redeliver, discard',
     assert.equal(await closedRun(hookflow.temporal, sent.workflowId), readPath(result, 'runId'));
     assert.equal((await hookflow.store.get(sent.workflowId))?.status, 'processed');
   });
+
+  it('counts handler attempts and parked events in /metrics', async function () {
+    const metric = async (series: string): Promise<number> => {
+      const line = (await (await fetch(`${hookflow.url}/metrics`)).text()).split('\n').find((l) => l.startsWith(`${series} `));
+      return line === undefined ? 0 : Number(line.slice(series.length + 1));
+    };
+    const failed = 'hookflow_handler_attempts_total{source="shop",handler="erp",outcome="failed"}';
+    const succeeded = 'hookflow_handler_attempts_total{source="shop",handler="erp",outcome="succeeded"}';
+    const exhausted = 'hookflow_handler_exhausted_total{source="shop",handler="erp"}';
+    const before = { failed: await metric(failed), succeeded: await metric(succeeded), exhausted: await metric(exhausted) };
+    const sent = await parked();
+    assert.equal(await metric(failed), before.failed + 1);
+    assert.equal(await metric(exhausted), before.exhausted + 1, 'a non-retryable failure parks the event');
+    fixed.add(sent.eventId);
+    assert.equal((await runCli(['signal', sent.workflowId, 'redeliver'], cliEnv(hookflow))).code, 0);
+    await closedRun(hookflow.temporal, sent.workflowId);
+    assert.equal(await metric(succeeded), before.succeeded + 1);
+  });
 });

@@ -1,0 +1,40 @@
+import { ApplicationFailure } from '@temporalio/common';
+import type { ActivityInterceptorsFactory } from '@temporalio/worker';
+import type { Activities } from '../../activities';
+import type { HandlerMetrics } from './handler-metrics';
+
+/** The activities that run one handler on one event, called as (ref, handlerName). */
+const HANDLER_ACTIVITIES: ReadonlySet<string> = new Set<keyof Activities>(['forwardToHttpHandler', 'runModuleHandler']);
+
+/**
+ * Records every handler attempt the worker runs (outcome and duration), and the attempts after which
+ * the event is parked: a non-retryable failure, or the last attempt the retry policy allows. From the
+ * outside of the activities, so handler code needs no metrics calls.
+ */
+export function handlerMetricsInterceptor(metrics: HandlerMetrics): ActivityInterceptorsFactory {
+  return (ctx) => ({
+    inbound: {
+      async execute(input, next) {
+        const [ref, handler] = input.args;
+        if (!HANDLER_ACTIVITIES.has(ctx.info.activityType) || typeof ref !== 'string' || typeof handler !== 'string') {
+          return next(input);
+        }
+        // The ref is `<source>:<eventId>`, and source names hold no colon.
+        const source = ref.slice(0, ref.indexOf(':'));
+        const started = performance.now();
+        const seconds = (): number => (performance.now() - started) / 1000;
+        try {
+          const result = await next(input);
+          metrics.recordAttempt({ source, handler, outcome: 'succeeded', seconds: seconds() });
+          return result;
+        } catch (err) {
+          metrics.recordAttempt({ source, handler, outcome: 'failed', seconds: seconds() });
+          const maxAttempts = ctx.info.retryPolicy?.maximumAttempts ?? 0;
+          const last = (err instanceof ApplicationFailure && err.nonRetryable) || (maxAttempts > 0 && ctx.info.attempt >= maxAttempts);
+          if (last) metrics.recordExhausted(source, handler);
+          throw err;
+        }
+      },
+    },
+  });
+}
