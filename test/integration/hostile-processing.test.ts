@@ -1,0 +1,62 @@
+import assert from 'node:assert/strict';
+import { Destination, answer } from '../helpers/destination';
+import { eventually } from '../helpers/eventually';
+import { startTestHookflow, type TestHookflow } from '../helpers/hookflow';
+import { post } from '../helpers/http';
+import { untilAccepting } from '../helpers/ready';
+import { signStandard, standardSecret } from '../helpers/signed-event';
+
+const SECRET = standardSecret('hostile-processing-source');
+const FORWARD_SECRET = standardSecret('hostile-processing-forward');
+
+/**
+ * What the receiver accepts, the worker must process: a body nested 100,000 levels deep, with
+ * `__proto__` keys or huge numbers goes through routing (a field match reads the parsed body) and
+ * the HTTP forward byte for byte, without a crash.
+ */
+describe('hostile bodies through the worker', function () {
+  this.timeout(120_000);
+  let hookflow: TestHookflow;
+  let destination: Destination;
+
+  before(async function () {
+    destination = await Destination.start(FORWARD_SECRET, answer(200));
+    hookflow = await startTestHookflow({
+      config: {
+        sources: {
+          demo: {
+            provider: 'standard-webhooks',
+            secrets: [SECRET],
+            routes: [{ match: { type: 'hostile', field: { path: 'data.kind', equals: 'x' } }, handlers: ['sink'] }],
+          },
+        },
+        handlers: { sink: { kind: 'http', url: destination.url, secret: FORWARD_SECRET } },
+      },
+    });
+    await untilAccepting(hookflow.url, 'demo');
+  });
+  after(async function () {
+    await hookflow?.stop();
+    await destination?.close();
+  });
+
+  const bodies: Record<string, string> = {
+    'arrays nested 100,000 deep': `{"type":"hostile","data":{"kind":"x","deep":${'['.repeat(100_000)}${']'.repeat(100_000)}}}`,
+    'objects nested 100,000 deep': `{"type":"hostile","data":{"kind":"x","deep":${'{"a":'.repeat(100_000)}1${'}'.repeat(100_000)}}}`,
+    '__proto__ and constructor keys': '{"type":"hostile","__proto__":{"polluted":true},"data":{"kind":"x","constructor":{"prototype":{"polluted":true}}}}',
+    'huge numbers': '{"type":"hostile","data":{"kind":"x","n":1e400,"m":-1e400,"big":123456789012345678901234567890}}',
+  };
+
+  for (const [name, body] of Object.entries(bodies)) {
+    it(`routes and forwards ${name} exactly as received`, async function () {
+      const d = signStandard(SECRET, body);
+      const answered = await post(`${hookflow.url}/webhooks/demo`, d.body, d.headers);
+      assert.equal(answered.status, 202, JSON.stringify(answered.body));
+      await eventually(async () => assert.equal((await hookflow.store.get(`demo:${d.id}`))?.status, 'processed'), 60_000, 250);
+      const delivered = destination.requests.filter((r) => r.body.toString('utf8') === body);
+      assert.equal(delivered.length, 1, 'forwarded once, byte for byte');
+      assert.equal(delivered[0]?.verified, true);
+      assert.equal(({} as Record<string, unknown>).polluted, undefined);
+    });
+  }
+});
