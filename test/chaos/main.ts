@@ -15,11 +15,11 @@ function option(name: string, fallback: number): number {
 }
 
 async function main(): Promise<void> {
-  const minEvents = option('events', 600);
+  const minEvents = option('events', 400);
   const report = await runChaos({
     minEvents,
     maxEvents: minEvents * 3,
-    rate: option('rate', 5),
+    rate: option('rate', 2),
     plan: {
       faults: ['kill-worker', 'restart-temporal', 'stop-destination', 'kill-worker', 'restart-mongo', 'restart-temporal', 'kill-worker'],
       gapMs: 10_000,

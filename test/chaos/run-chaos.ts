@@ -49,6 +49,8 @@ export interface ChaosReport {
   readonly unknownDocuments: number;
   readonly storedStatusMismatches: number;
   readonly lost: Verdict['lost'];
+  /** Stored although never acknowledged (the sender gave up on it), and not processed by the end. */
+  readonly unfinishedUnacknowledged: number;
   readonly seconds: number;
   readonly dir: string;
 }
@@ -166,6 +168,7 @@ export async function runChaos(opts: ChaosOptions): Promise<ChaosReport> {
       unknownDocuments: verdict.unknownDocuments,
       storedStatusMismatches: verdict.storedStatusMismatches,
       lost: verdict.lost,
+      unfinishedUnacknowledged: verdict.unfinishedUnacknowledged.length,
       seconds: Math.round((Date.now() - started) / 1000),
       dir,
     };

@@ -81,7 +81,8 @@ export class SteadySender {
           event.refused = true;
           return;
         }
-        await sleep(Math.min(250 * 2 ** attempt, 4000));
+        // Backing off as providers do (if much faster): a retry storm would only deepen an outage.
+        await sleep(Math.min(500 * 2 ** attempt, 15_000));
       }
     }
   }

@@ -27,10 +27,12 @@ export interface Outcome {
 
 export interface Verdict {
   readonly outcomes: readonly Outcome[];
-  /** Acknowledged events processed exactly once end to end. */
+  /** Events (acknowledged, or stored anyway) processed exactly once end to end. */
   readonly processed: number;
-  /** Acknowledged (or stored) events not processed exactly once, with the reason. */
+  /** Acknowledged events not processed exactly once, with the reason. */
   readonly lost: readonly { readonly id: string; readonly why: string }[];
+  /** Events stored but never acknowledged (the sender gave up) that are not processed exactly once (yet). */
+  readonly unfinishedUnacknowledged: readonly { readonly id: string; readonly why: string }[];
   /** Stored events the sender never sent (must be none). */
   readonly unknownDocuments: number;
   /**
@@ -101,6 +103,7 @@ export async function verify(ctx: ChaosContext, events: readonly SentEvent[]): P
   const lost: { id: string; why: string }[] = [];
   let processed = 0;
   let storedStatusMismatches = 0;
+  const unfinishedUnacknowledged: { id: string; why: string }[] = [];
   for (const o of outcomes) {
     if (!mustFinish(o.event, docs)) continue;
     const why = [
@@ -111,10 +114,11 @@ export async function verify(ctx: ChaosContext, events: readonly SentEvent[]): P
       o.effectApplied && !o.effectBodyMatches && 'the destination got another body',
     ].filter((reason): reason is string => typeof reason === 'string');
     if (why.length === 0) processed++;
-    else lost.push({ id: o.event.id, why: why.join(', ') });
+    else if (o.event.acknowledged) lost.push({ id: o.event.id, why: why.join(', ') });
+    else unfinishedUnacknowledged.push({ id: o.event.id, why: why.join(', ') });
     if (why.length === 0 && o.status !== 'processed') storedStatusMismatches++;
   }
   const sent = new Set(events.map((e) => e.id));
   const unknownDocuments = [...docs.keys()].filter((id) => !sent.has(id)).length;
-  return { outcomes, processed, lost, unknownDocuments, storedStatusMismatches };
+  return { outcomes, processed, lost, unfinishedUnacknowledged, unknownDocuments, storedStatusMismatches };
 }
