@@ -14,7 +14,7 @@ export const WebhookSource = defineSearchAttributeKey('WebhookSource', SearchAtt
 export const WebhookProvider = defineSearchAttributeKey('WebhookProvider', SearchAttributeType.KEYWORD);
 /** The provider's event type (push, invoice.paid, ...). */
 export const WebhookEventType = defineSearchAttributeKey('WebhookEventType', SearchAttributeType.KEYWORD);
-/** Where processing stands (received, processing, done, failed). */
+/** Where processing stands: processing, processed, failed (waiting for an operator), ignored, discarded. */
 export const WebhookStatus = defineSearchAttributeKey('WebhookStatus', SearchAttributeType.KEYWORD);
 
 export const SEARCH_ATTRIBUTES = [WebhookSource, WebhookProvider, WebhookEventType, WebhookStatus] as const;
