@@ -1,3 +1,4 @@
+import { parseDuration } from '../config/duration';
 import { EVENT_STATUSES, isEventStatus, type EventQuery } from '../store/event-queries';
 import { OpsError, quoted } from './errors';
 
@@ -29,12 +30,10 @@ export function isEmptyQuery(query: EventQuery): boolean {
   return Object.keys(query).length === 0;
 }
 
-const UNIT_MS: Readonly<Record<string, number>> = { s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 };
-
-/** An ISO 8601 time, or a span back from now: `90s`, `15m`, `2h`, `7d`. */
+/** An ISO 8601 time, or a span back from now written as in the config file: `90s`, `15m`, `2h`, `7d`. */
 export function parseTime(name: string, text: string, now: Date): Date {
-  const relative = /^(\d{1,9})([smhd])$/.exec(text.trim());
-  if (relative) return new Date(now.getTime() - Number(relative[1]) * (UNIT_MS[relative[2] ?? ''] ?? 0));
+  const span = parseDuration(text);
+  if (span !== undefined) return new Date(now.getTime() - span);
   const absolute = /^\d{4}-\d{2}-\d{2}/.test(text) ? new Date(text) : new Date(Number.NaN);
   if (Number.isNaN(absolute.getTime())) {
     throw new OpsError('bad_request', `${name} must be an ISO time (2024-05-01T12:00:00Z) or a span such as 15m, 2h, 7d; got ${quoted(text)}`);

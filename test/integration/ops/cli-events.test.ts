@@ -163,27 +163,41 @@ describe('hookflow CLI: events list, events show, config check', function () {
       rmSync(dir, { recursive: true, force: true });
     });
 
-    it('prints the sources it would accept with their number of secrets, never a secret', async function () {
+    it('prints the sources, routes and handlers it would accept, counting secrets and printing none', async function () {
       const path = join(dir, 'valid.json');
-      const literal = 'whsec_' + Buffer.from('literal-secret-value').toString('base64');
+      const literal = standardSecret('literal-secret-value');
+      const forwardSecret = standardSecret('forward-secret-value');
       writeFileSync(path, JSON.stringify({
         sources: {
           github: { provider: 'github', secrets: [{ env: 'GH_SECRET' }, literal] },
-          shop: { provider: 'standard-webhooks', secrets: [literal], eventId: { header: 'x-request-id' } },
+          shop: {
+            provider: 'standard-webhooks',
+            secrets: [literal],
+            eventId: { header: 'x-request-id' },
+            routes: [{ match: { type: 'order.*' }, handlers: ['erp'], retry: { maximumAttempts: 3 }, timeout: '20s' }],
+          },
+        },
+        handlers: {
+          erp: { kind: 'http', url: 'https://erp.internal:8443/hooks?token=query-secret', secret: forwardSecret, headers: { authorization: 'Bearer header-secret' } },
         },
       }));
       const env = { HOOKFLOW_CONFIG: path, GH_SECRET: 'env-secret-value-123' };
       const run = await runCli(['config', 'check'], env);
       assert.equal(run.code, 0, run.stderr);
-      assert.match(run.stdout, /valid, 2 source\(s\)/);
+      assert.match(run.stdout, /valid, 2 source\(s\), 1 route\(s\), 1 handler\(s\)/);
       assert.match(run.stdout, /^github\s+github\s+2\s+/m);
       assert.match(run.stdout, /^shop\s+standard-webhooks\s+1\s+300s\s+\d+\s+header x-request-id\s+POST \/webhooks\/shop$/m);
-      assert.ok(!run.stdout.includes('env-secret-value-123') && !run.stdout.includes(literal), 'no secret is printed');
+      assert.match(run.stdout, /^shop\s+type order\.\*\s+erp\s+3\s+20s\s+\S+$/m);
+      assert.match(run.stdout, /^erp\s+http\s+https:\/\/erp\.internal:8443\/hooks\s+authorization$/m);
+      for (const secret of ['env-secret-value-123', literal, forwardSecret, 'header-secret', 'query-secret']) {
+        assert.ok(!run.stdout.includes(secret), `${secret} is not printed`);
+      }
 
       const json = jsonOf(await runCli(['config', 'check', '--json'], env));
       assert.equal(readPath(json, 'valid'), true);
       assert.equal(readPath(json, 'sources.0.secrets'), 2);
-      assert.ok(!JSON.stringify(json).includes('env-secret-value-123'));
+      assert.deepEqual(readPath(json, 'handlers.0.headerNames'), ['authorization']);
+      assert.ok(!JSON.stringify(json).includes('env-secret-value-123') && !JSON.stringify(json).includes('header-secret'));
     });
 
     it('exits 1 listing every problem with its place, naming variables but not values', async function () {
