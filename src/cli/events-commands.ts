@@ -76,6 +76,9 @@ function describeDetails(details: EventDetails): string[] {
     ...event.statusHistory.map((change, i) =>
       `${label(i === 0 ? 'History' : '')}${time(change.at)} ${change.status}${change.note ? ` (${change.note})` : ''}`,
     ),
+    ...details.attempts.map((a, i) =>
+      `${label(i === 0 ? 'Attempts' : '')}${time(a.startedAt)} ${a.handler} #${a.attempt} ${a.outcome}${a.httpStatus === undefined ? '' : ` HTTP ${a.httpStatus}`} in ${a.durationMs} ms${a.error ? `: ${a.error}` : ''}`,
+    ),
     ...details.operatorActions.map((a, i) =>
       `${label(i === 0 ? 'Operators' : '')}${time(a.at)} ${a.action} by ${a.by}${a.runId ? ` -> run ${a.runId}` : ''}${a.note ? ` (${a.note})` : ''}`,
     ),

@@ -1,6 +1,6 @@
 import type { WorkflowExecutionDescription } from '@temporalio/client';
 import { statusQuery } from '../../workflows/definitions';
-import type { EventDocument, StoredHeader } from '../store/events';
+import type { AttemptRecord, EventDocument, StoredHeader } from '../store/events';
 import type { OperatorAction } from '../store/operator-actions';
 import { temporalUiLink, type OpsContext } from './context';
 import { describeRun } from './describe-run';
@@ -32,6 +32,8 @@ export interface EventDetails {
   readonly event: EventView;
   readonly body?: BodyView;
   readonly headers?: StoredHeader[];
+  /** Every handler attempt, oldest first. */
+  readonly attempts: AttemptRecord[];
   readonly operatorActions: OperatorAction[];
   /** Null when Temporal has no run for the event. */
   readonly workflow: RunView | null;
@@ -48,14 +50,19 @@ export interface ShowOptions {
 /** How long an open run's worker gets to answer the status query: a missing worker must not stall `show`. */
 const STATUS_QUERY_MS = 2000;
 
-/** The stored event, what operators did to it, and its workflow run as Temporal sees it. */
+/** The stored event, its handler attempts, what operators did to it, and its workflow run as Temporal sees it. */
 export async function showEvent(ctx: OpsContext, id: string, opts: ShowOptions = {}): Promise<EventDetails> {
   const doc = await findEvent(ctx, id);
   const { body, headers, ...event } = doc;
-  const [run, operatorActions] = await Promise.all([describeRun(ctx, doc.workflowId), ctx.actions.forEvent(doc._id)]);
+  const [run, attempts, operatorActions] = await Promise.all([
+    describeRun(ctx, doc.workflowId),
+    ctx.store.attemptsOf(doc._id),
+    ctx.actions.forEvent(doc._id),
+  ]);
   return {
     event,
     ...(opts.body ? { body: bodyView(Buffer.from(body.buffer)), headers } : {}),
+    attempts,
     operatorActions,
     workflow: run && (await runView(ctx, run, opts.query ?? true)),
     temporalUi: temporalUiLink(ctx, doc.workflowId),

@@ -45,6 +45,10 @@ describe('hookflow CLI on a parked failure: show its state, redeliver, discard',
     assert.equal(readPath(shown, 'event.status'), 'failed');
     assert.equal(readPath(shown, 'workflow.status'), 'RUNNING');
     assert.equal(readPath(shown, 'workflow.state.status'), 'failed', 'the status query answered by the worker');
+    assert.equal(readPath(shown, 'attempts.0.handler'), 'erp');
+    assert.equal(readPath(shown, 'attempts.0.outcome'), 'failed');
+    const text = await runCli(['events', 'show', sent.workflowId, '--no-query'], cliEnv(hookflow));
+    assert.match(text.stdout, new RegExp(`^Attempts\\s+\\S+ \\S+ erp #1 failed in \\d+ ms: .*event ${sent.eventId} is not fixed yet`, 'm'));
   });
 
   it('signal redeliver, once the handler is fixed, completes the event as processed', async function () {
