@@ -1,38 +1,21 @@
 import assert from 'node:assert/strict';
-import { randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Webhook } from 'standardwebhooks';
 import { startServices, type RunningServices } from '../../src/embedded/services';
 import { eventually } from '../helpers/eventually';
 import { startTestHookflow, type TestHookflow } from '../helpers/hookflow';
 import { post } from '../helpers/http';
 import { freePort } from '../helpers/ports';
+import { signStandard, standardSecret } from '../helpers/signed-event';
 import { testServices } from '../setup/root-hooks';
 
-const SECRET = 'whsec_' + Buffer.from('relay-outage-test-secret').toString('base64');
+const SECRET = standardSecret('relay-outage-test-secret');
 // Every event goes to a handler that does nothing, so a processed event ends `processed`.
 const CONFIG = {
   sources: { demo: { provider: 'standard-webhooks', secrets: [SECRET], routes: [{ handlers: ['noop'] }] } },
   handlers: { noop: { kind: 'module', module: require.resolve('../fixtures/handlers/test-handlers'), export: 'noop' } },
 };
-
-function signedEvent(n: number): { body: string; headers: Record<string, string>; id: string } {
-  const id = `msg_${randomUUID()}`;
-  const body = JSON.stringify({ type: 'outage.test', data: { n } });
-  const now = new Date();
-  return {
-    id,
-    body,
-    headers: {
-      'content-type': 'application/json',
-      'webhook-id': id,
-      'webhook-timestamp': String(Math.floor(now.getTime() / 1000)),
-      'webhook-signature': new Webhook(SECRET).sign(id, now, body),
-    },
-  };
-}
 
 /**
  * The promise behind every 2xx: an acknowledged event is processed even when Temporal was down
@@ -77,7 +60,7 @@ describe('durable acknowledgement while Temporal is down', function () {
     await temporal?.stop();
     temporal = undefined;
 
-    const events = Array.from({ length: 8 }, (_, n) => signedEvent(n));
+    const events = Array.from({ length: 8 }, (_, n) => signStandard(SECRET, JSON.stringify({ type: 'outage.test', data: { n } })));
     for (const event of events) {
       const answer = await post(`${receiver.url}/webhooks/demo`, event.body, event.headers);
       assert.equal(answer.status, 202, `event ${event.id} acknowledged`);

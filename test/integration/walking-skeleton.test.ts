@@ -1,23 +1,13 @@
 import assert from 'node:assert/strict';
-import { randomUUID } from 'node:crypto';
-import { Webhook } from 'standardwebhooks';
 import { startTestHookflow, type TestHookflow } from '../helpers/hookflow';
 import { post } from '../helpers/http';
 import { eventually } from '../helpers/eventually';
+import { signStandard, standardSecret } from '../helpers/signed-event';
 
-const SECRET = 'whsec_' + Buffer.from('walking-skeleton-test-secret').toString('base64');
+const SECRET = standardSecret('walking-skeleton-test-secret');
 
-/** Signs like a Standard Webhooks sender, with the reference library, not our own code. */
-function signed(body: string, msgId = `msg_${randomUUID()}`): Record<string, string> {
-  const timestamp = new Date();
-  const signature = new Webhook(SECRET).sign(msgId, timestamp, body);
-  return {
-    'content-type': 'application/json',
-    'webhook-id': msgId,
-    'webhook-timestamp': String(Math.floor(timestamp.getTime() / 1000)),
-    'webhook-signature': signature,
-  };
-}
+/** Headers as a Standard Webhooks sender signs them, with the reference library, not our own code. */
+const signed = (body: string): Record<string, string> => signStandard(SECRET, body).headers;
 
 describe('walking skeleton: POST /webhooks/:source through MongoDB and Temporal', function () {
   let hookflow: TestHookflow;
