@@ -6,9 +6,10 @@ export interface Mongo {
 }
 
 /**
- * Connects lazily: the driver opens sockets on first use, so a service can start while MongoDB is
- * still coming up. Short selection timeouts keep a request from hanging when the server is gone;
- * the receiver turns that into a 503 so the provider retries.
+ * Creates the client without connecting. If the driver's first connection fails, the client stays
+ * closed ("Topology is closed"), so start-up calls connect() again on every attempt (see
+ * src/lifecycle/store-setup.ts). Short selection timeouts keep a request from hanging when the
+ * server is gone; the receiver turns that into a 503 so the provider retries.
  */
 export function createMongo(url: string, dbName: string): Mongo {
   const client = new MongoClient(url, {
