@@ -8,7 +8,7 @@ export interface Mongo {
 /**
  * Creates the client without connecting. If the driver's first connection fails, the client stays
  * closed ("Topology is closed"), so start-up calls connect() again on every attempt (see
- * src/lifecycle/store-setup.ts). Short selection timeouts keep a request from hanging when the
+ * startHookflow in src/service.ts). Short selection timeouts keep a request from hanging when the
  * server is gone; the receiver turns that into a 503 so the provider retries.
  */
 export function createMongo(url: string, dbName: string): Mongo {
