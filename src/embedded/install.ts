@@ -1,4 +1,6 @@
+import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
+import { findOnPath, run } from './process';
 
 /** What an installer needs: where to put things, where to log, how to talk to the user. */
 export interface InstallContext {
@@ -19,4 +21,17 @@ export function installLogFile(ctx: InstallContext, what: string): string {
 
 export function seconds(sinceMs: number): string {
   return `${((Date.now() - sinceMs) / 1000).toFixed(1)}s`;
+}
+
+/** Creates a Python virtualenv at `venv` with the python3 on PATH; `hint` says what else would do. */
+export async function createVenv(ctx: InstallContext, venv: string, logFile: string, hint: string): Promise<void> {
+  const python = findOnPath('python3', ctx.env);
+  if (python === undefined) throw new Error(`python3 not found: ${hint}`);
+  mkdirSync(ctx.tools, { recursive: true });
+  try {
+    await run(python, ['-m', 'venv', venv], { env: ctx.env, logFile });
+  } catch (err) {
+    const message = err instanceof Error ? err.message : String(err);
+    throw new Error(`python3 -m venv failed (on Debian/Ubuntu: apt-get install python3-venv): ${message}`);
+  }
 }
