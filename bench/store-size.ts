@@ -9,9 +9,21 @@ import type { Delivery } from './deliveries';
 import { floorEvent } from './floor-job';
 import { round } from './stats';
 
-/** Removes every event (keeping the collection and its indexes, which the receiver created). */
+/**
+ * Removes every event (keeping the collection and its indexes, which the receiver created). The
+ * worker may still be finishing the previous phase's runs, and FerretDB then sometimes answers
+ * SQLITE_BUSY ("database is locked") to a large delete: try a few times before giving up.
+ */
 export async function emptyStore(store: EventStore): Promise<void> {
-  await store.collection.deleteMany({});
+  for (let attempt = 1; ; attempt++) {
+    try {
+      await store.collection.deleteMany({});
+      return;
+    } catch (err) {
+      if (attempt >= 5 || !/SQLITE_BUSY|database is locked/.test(String(err))) throw err;
+      await new Promise((resolve) => setTimeout(resolve, 2000));
+    }
+  }
 }
 
 /** Stores `count` finished events, as weeks of traffic would leave them. */

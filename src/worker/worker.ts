@@ -1,3 +1,4 @@
+import { fork } from 'node:child_process';
 import { NativeConnection, Worker, bundleWorkflowCode, type WorkflowBundle } from '@temporalio/worker';
 import { createActivities } from '../../activities';
 import type { HookflowConfig } from '../config/sources';
@@ -12,7 +13,7 @@ export interface WorkerDeps {
   readonly store: EventStore;
   /** Routes and handlers (with their secrets) live here, in the worker, never in workflow histories. */
   readonly config: HookflowConfig;
-  /** A pre-built bundle (see bundleWorkflows) saves the few seconds of bundling at each start. */
+  /** A pre-built bundle (see bundleWorkflows); bundled once per process in a child otherwise. */
   readonly workflowBundle?: WorkflowBundle;
   /** Where handler attempts are counted (src/metrics); none when omitted. */
   readonly handlerMetrics?: HandlerMetrics;
@@ -24,12 +25,34 @@ export function bundleWorkflows(): Promise<WorkflowBundle> {
   return bundleWorkflowCode({ workflowsPath, logger: quietBundlerLogger });
 }
 
-export function createWorker(deps: WorkerDeps): Promise<Worker> {
+let childBundle: Promise<WorkflowBundle> | undefined;
+
+/**
+ * The workflows bundled in a short-lived child process, once per process (a worker re-created
+ * after a lost connection reuses it). Webpack's memory would otherwise stay with the worker for
+ * its whole life: V8 keeps the heap it grew to, and bundling is the largest it ever grows.
+ */
+export function bundleWorkflowsInChild(): Promise<WorkflowBundle> {
+  childBundle ??= new Promise<WorkflowBundle>((resolve, reject) => {
+    const child = fork(require.resolve('./bundle-child'), [], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+    let answer: { code?: string; error?: string } | undefined;
+    child.on('message', (message: { code?: string; error?: string }) => (answer = message));
+    child.on('error', reject);
+    child.on('exit', (code, signal) => {
+      if (typeof answer?.code === 'string') resolve({ code: answer.code });
+      else reject(new Error(`bundling the workflows failed (${answer?.error ?? `exit ${code ?? signal}`})`));
+    });
+  });
+  childBundle.catch(() => (childBundle = undefined)); // let the next worker creation try again
+  return childBundle;
+}
+
+export async function createWorker(deps: WorkerDeps): Promise<Worker> {
   return Worker.create({
     connection: deps.connection,
     namespace: deps.namespace,
     taskQueue: deps.taskQueue,
-    ...(deps.workflowBundle ? { workflowBundle: deps.workflowBundle } : { workflowsPath }),
+    workflowBundle: deps.workflowBundle ?? (await bundleWorkflowsInChild()),
     activities: createActivities(deps.store, deps.config),
     // At shutdown, handler attempts in flight get this long to finish before they are cancelled
     // (a cancelled attempt is retried by another worker); within STOP_TIMEOUT_MS's default.

@@ -1,5 +1,5 @@
 import { mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
-import { basename, join } from 'node:path';
+import { join, relative } from 'node:path';
 import type { HistoryAndWorkflowId, WorkflowHandle } from '@temporalio/client';
 // A dependency of @temporalio/client; imported for the History message class only.
 import { temporal } from '@temporalio/proto';
@@ -15,8 +15,9 @@ import { repoRoot } from '../../src/embedded/paths';
 export const HISTORIES_DIR = join(repoRoot(), 'test', 'fixtures', 'histories');
 
 /**
- * With RECORD_HISTORIES=1, saves the run's history as `<name>.json`. Record again (and commit)
- * after a deliberate, versioned change to the workflow.
+ * With RECORD_HISTORIES=1, saves the run's history as `<name>.json`. After a deliberate,
+ * versioned (`patched()`) change to the workflow, move the histories recorded before it into a
+ * subfolder named after what changed, so both code paths stay replayed, then record again.
  */
 export async function recordHistory(handle: WorkflowHandle, name: string): Promise<void> {
   if (process.env.RECORD_HISTORIES !== '1') return;
@@ -25,12 +26,13 @@ export async function recordHistory(handle: WorkflowHandle, name: string): Promi
   writeFileSync(join(HISTORIES_DIR, `${name}.json`), JSON.stringify(history, null, 1) + '\n');
 }
 
-/** Every saved history, named after its file. */
+/** Every saved history, subfolders included, named after its path (`remote-bookkeeping/fan-out`). */
 export function savedHistories(): HistoryAndWorkflowId[] {
-  return readdirSync(HISTORIES_DIR)
+  return readdirSync(HISTORIES_DIR, { recursive: true, encoding: 'utf8' })
     .filter((file) => file.endsWith('.json'))
+    .sort()
     .map((file) => ({
-      workflowId: basename(file, '.json'),
+      workflowId: relative(HISTORIES_DIR, join(HISTORIES_DIR, file)).replace(/\.json$/, ''),
       history: temporal.api.history.v1.History.fromObject(JSON.parse(readFileSync(join(HISTORIES_DIR, file), 'utf8'))),
     }));
 }
