@@ -25,8 +25,16 @@ export function createActivities(store: EventStore, config: HookflowConfig) {
 
   async function load(ref: string): Promise<EventDocument> {
     const event = await store.get(ref);
-    if (!event) throw new Error(`event ${ref} not found in the store`);
+    if (!event) throw eventNotFound(ref);
     return event;
+  }
+
+  /**
+   * The receiver stores the event (acknowledged write) before it starts the run, so an event
+   * missing now was deleted: retrying cannot bring it back, and the run fails, visibly, at once.
+   */
+  function eventNotFound(ref: string): ApplicationFailure {
+    return ApplicationFailure.nonRetryable(`event ${ref} not found in the store`, 'EventNotFound');
   }
 
   /** The config changed since the event was routed: retrying on this worker cannot help. */
@@ -50,7 +58,7 @@ export function createActivities(store: EventStore, config: HookflowConfig) {
     async setEventStatus(ref: string, status: EventStatus, note?: string): Promise<void> {
       const runId = Context.current().info.workflowExecution?.runId;
       const found = await store.setStatus(ref, status, new Date(), note, runId);
-      if (!found) throw new Error(`event ${ref} not found in the store`);
+      if (!found) throw eventNotFound(ref);
     },
 
     /** Which handlers the event goes to, by the routes of its source as this worker's config has them now. */

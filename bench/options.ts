@@ -46,7 +46,7 @@ const full: Omit<BenchOptions, 'outDir' | 'cpuProfDir' | 'keepDb'> = {
   warmup: 100,
   stored: 2000,
   relayIntervalMs: undefined,
-  drainSeconds: 30,
+  drainSeconds: 90,
   logLevel: 'info',
 };
 

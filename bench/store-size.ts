@@ -40,7 +40,6 @@ export async function fillStore(store: EventStore, deliveries: readonly Delivery
     ],
     runId: null,
     nextStartAt: null,
-    startAttempts: 0,
   }));
   for (let i = 0; i < docs.length; i += 500) await store.collection.insertMany(docs.slice(i, i + 500));
 }

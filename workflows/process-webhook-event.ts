@@ -13,7 +13,13 @@ const bookkeepingOptions = {
 } as const;
 /** Runs started before LOCAL_BOOKKEEPING replay with these (see below). */
 const remoteBookkeeping = proxyActivities<Activities>(bookkeepingOptions);
-const localBookkeeping = proxyLocalActivities<Activities>(bookkeepingOptions);
+const localBookkeeping = proxyLocalActivities<Activities>({
+  ...bookkeepingOptions,
+  // A local activity retries inside the workflow task, holding one of the worker's workflow task
+  // slots; while MongoDB is down that would stall every run. Past the first retry, wait on a
+  // server timer instead and free the slot.
+  localRetryThreshold: '1 second',
+});
 
 /**
  * Routing and status updates are short MongoDB calls: as local activities they run inside the

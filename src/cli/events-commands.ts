@@ -59,7 +59,7 @@ export function eventsCommand(): Command {
 
 const SHOWN_FIELDS = new Set([
   '_id', 'source', 'provider', 'eventId', 'eventType', 'status', 'statusHistory', 'receivedAt',
-  'contentType', 'bodySha256', 'workflowId', 'runId', 'nextStartAt', 'startAttempts',
+  'contentType', 'bodySha256', 'workflowId', 'runId', 'nextStartAt',
 ]);
 
 function describeDetails(details: EventDetails): string[] {
@@ -72,7 +72,6 @@ function describeDetails(details: EventDetails): string[] {
     `${label('Status')}${event.status}`,
     `${label('Received')}${time(event.receivedAt)}`,
     `${label('Body')}${event.contentType}, sha256 ${event.bodySha256}${details.body ? '' : ' (--body prints it)'}`,
-    `${label('Starts')}${event.startAttempts} by the relay`,
     ...event.statusHistory.map((change, i) =>
       `${label(i === 0 ? 'History' : '')}${time(change.at)} ${change.status}${change.note ? ` (${change.note})` : ''}`,
     ),

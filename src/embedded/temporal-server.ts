@@ -31,6 +31,16 @@ export function temporalDevServerArgs(config: TemporalDevServerConfig): string[]
     'journal_mode=WAL',
     '--sqlite-pragma',
     'synchronous=NORMAL',
+    // One partition per task queue: with the default four, a task that lands in a partition
+    // without a waiting poller is written to SQLite and read back instead of handed over.
+    '--dynamic-config-value',
+    'matching.numTaskqueueReadPartitions=1',
+    '--dynamic-config-value',
+    'matching.numTaskqueueWritePartitions=1',
+    // The worker completing a workflow task gets the activities it schedules in the same answer,
+    // saving the server an activity task dispatch per handler.
+    '--dynamic-config-value',
+    'system.enableActivityEagerExecution=true',
   ];
   if (config.namespace !== 'default') args.push('--namespace', config.namespace);
   for (const flag of searchAttributeFlags()) args.push('--search-attribute', flag);

@@ -24,9 +24,6 @@ export interface ReceiverDeps {
   readonly now?: () => Date;
 }
 
-/** Delay before the relay retries an event whose start failed in the request. */
-const RETRY_START_AFTER_MS = 1000;
-
 /**
  * `POST /webhooks/:source`: verify, store, start, answer. The event is written to MongoDB before
  * any 2xx, so once acknowledged it is never lost; starting the workflow is best effort here and
@@ -123,10 +120,10 @@ function handleDelivery(deps: ReceiverDeps): Middleware {
       await startEventWorkflow(deps.temporal, deps.taskQueue, outcome.event, deps.startTimeoutMs);
       started = true;
     } catch (err) {
-      // Stored but not started: still acknowledged; the relay starts it once Temporal answers.
+      // Stored but not started: still acknowledged; the relay starts it once the lease taken at
+      // insert has expired and Temporal answers. Nothing is written here: the start may in fact
+      // have succeeded (a timeout), and then the workflow is the event's only writer.
       log.warn({ err: { name: (err as Error).name, message: (err as Error).message } }, 'workflow start deferred to relay');
-      // If even this write fails, the lease taken at insert expires and the relay picks the event up.
-      await deps.store.deferStart(outcome.event._id, new Date(now().getTime() + RETRY_START_AFTER_MS)).catch(() => {});
     }
     log.info({ eventType, started }, 'event accepted');
     ctx.status = 202;

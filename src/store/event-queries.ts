@@ -30,7 +30,7 @@ export interface EventQuery {
 /** What a listing shows of an event: never the body or the headers. */
 export type EventSummary = Pick<
   EventDocument,
-  '_id' | 'source' | 'provider' | 'eventId' | 'eventType' | 'status' | 'receivedAt' | 'workflowId' | 'runId' | 'startAttempts'
+  '_id' | 'source' | 'provider' | 'eventId' | 'eventType' | 'status' | 'receivedAt' | 'workflowId' | 'runId'
 >;
 
 const SUMMARY_FIELDS = {
@@ -43,7 +43,6 @@ const SUMMARY_FIELDS = {
   receivedAt: 1,
   workflowId: 1,
   runId: 1,
-  startAttempts: 1,
 } as const;
 
 export function toMongoFilter(query: EventQuery): Filter<EventDocument> {

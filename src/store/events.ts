@@ -1,4 +1,4 @@
-import { Binary, MongoServerError, type Collection, type Db } from 'mongodb';
+import { Binary, MongoServerError, type Collection, type Db, type FindCursor } from 'mongodb';
 import { createMissingIndexes } from './indexes';
 
 export type EventStatus = 'received' | 'started' | 'processing' | 'processed' | 'failed' | 'ignored' | 'discarded';
@@ -46,9 +46,11 @@ export interface EventDocument {
   statusHistory: StatusChange[];
   workflowId: string;
   runId: string | null;
-  /** When the relay may next try to start the workflow; null once it is started. */
+  /**
+   * The receiver's lease: until then the relay leaves the event to the receiver that stored it.
+   * Set once, at insert (see StartRelay for why nothing else writes it).
+   */
   nextStartAt: Date | null;
-  startAttempts: number;
 }
 
 /**
@@ -61,7 +63,10 @@ export interface AttemptDocument extends AttemptRecord {
   readonly eventRef: string;
 }
 
-export type NewEvent = Omit<EventDocument, '_id' | 'status' | 'statusHistory' | 'runId' | 'nextStartAt' | 'startAttempts'>;
+/** What a workflow start needs of the stored event: not its body or headers, which stay in MongoDB. */
+export type StartableEvent = Pick<EventDocument, '_id' | 'source' | 'provider' | 'eventId' | 'eventType' | 'receivedAt' | 'workflowId'>;
+
+export type NewEvent = Omit<EventDocument, '_id' | 'status' | 'statusHistory' | 'runId' | 'nextStartAt'>;
 
 export type InsertOutcome =
   | { readonly kind: 'inserted'; readonly event: EventDocument }
@@ -106,7 +111,6 @@ export class EventStore {
       statusHistory: [{ status: 'received', at: now }],
       runId: null,
       nextStartAt: new Date(now.getTime() + leaseMs),
-      startAttempts: 0,
     };
     try {
       await this.collection.insertOne(doc);
@@ -119,32 +123,16 @@ export class EventStore {
     }
   }
 
-  /** Records that the event's workflow exists; never moves an event that a worker has already advanced. */
-  async markStarted(id: string, now: Date, runId?: string): Promise<void> {
-    await this.collection.updateOne(
-      { _id: id, status: 'received' },
-      {
-        $set: { status: 'started', nextStartAt: null, ...(runId === undefined ? {} : { runId }) },
-        $push: { statusHistory: { status: 'started', at: now } },
-      },
-    );
-  }
-
-  /** Puts the event back for the relay after a failed start. */
-  async deferStart(id: string, retryAt: Date): Promise<void> {
-    await this.collection.updateOne({ _id: id, status: 'received' }, { $set: { nextStartAt: retryAt } });
-  }
-
   /**
-   * Claims the oldest event whose workflow still has to be started, leasing it for `leaseMs`.
-   * findOneAndUpdate is atomic, so two relays never claim the same event at once.
+   * Events still `received` whose lease has expired, oldest first: the relay's candidates. Some
+   * may have a run already (the worker has not reported yet); starting those again fails harmlessly.
+   * Read only: see StartRelay for why the relay never writes an event.
    */
-  async claimForStart(now: Date, leaseMs: number): Promise<EventDocument | null> {
-    return this.collection.findOneAndUpdate(
-      { status: 'received', nextStartAt: { $lte: now } },
-      { $set: { nextStartAt: new Date(now.getTime() + leaseMs) }, $inc: { startAttempts: 1 } },
-      { sort: { receivedAt: 1 }, returnDocument: 'after' },
-    );
+  dueForStart(now: Date): FindCursor<StartableEvent> {
+    return this.collection
+      .find({ status: 'received', nextStartAt: { $lte: now } })
+      .sort({ receivedAt: 1 })
+      .project<StartableEvent>({ source: 1, provider: 1, eventId: 1, eventType: 1, receivedAt: 1, workflowId: 1 });
   }
 
   /** Sets the status; `runId` is the workflow run reporting it, recorded with it. */

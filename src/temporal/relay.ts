@@ -13,16 +13,27 @@ export interface RelayOptions {
 }
 
 const MAX_BACKOFF_MS = 30_000;
+/** Enough for any backlog a worker catches up with; past it the set starts again (a few extra start calls). */
+const MAX_REMEMBERED = 100_000;
 
 /**
  * Starts the workflows of stored events that the receiver could not start (Temporal down or slow,
- * or the receiver died between storing and starting). Every receiver runs one: claims in MongoDB
- * keep two relays off the same event, and the workflow ID keeps a start idempotent anyway.
+ * or the receiver died between storing and starting). Every receiver runs one; the workflow ID
+ * keeps a start idempotent, so two relays racing for one event still make one run.
+ *
+ * The relay never writes an event. FerretDB does not isolate concurrent updates of one document,
+ * and an event whose lease has expired may already have a run whose worker is about to report:
+ * a relay's write (a claim, a "started" mark) could undo the worker's status. So the relay only
+ * reads candidates and asks Temporal; an event it finds already started is remembered here and
+ * not asked about again. While Temporal fails, the relay backs off in memory, not per event.
  */
 export class StartRelay {
   private timer: NodeJS.Timeout | undefined;
   private running: Promise<number> | undefined;
   private stopped = false;
+  private readonly knownStarted = new Set<string>();
+  private failures = 0;
+  private pausedUntil = 0;
 
   constructor(private readonly opts: RelayOptions) {}
 
@@ -39,39 +50,38 @@ export class StartRelay {
 
   /**
    * Starts every due event, oldest first, until none is left or Temporal fails. Returns how many
-   * runs it started; an event another relay had already started counts as done, not as started.
+   * runs it started; an event whose run already existed counts as done, not as started.
    */
   async drain(): Promise<number> {
     const { store, temporal, taskQueue, startTimeoutMs, logger } = this.opts;
+    if (Date.now() < this.pausedUntil) return 0;
     let started = 0;
-    while (!this.stopped) {
-      const now = new Date();
-      const event = await store.claimForStart(now, startTimeoutMs + 5000);
-      if (!event) break;
+    for await (const event of store.dueForStart(new Date())) {
+      if (this.stopped) break;
+      if (this.knownStarted.has(event._id)) continue;
       try {
         const result = await startEventWorkflow(temporal, taskQueue, event, startTimeoutMs);
-        // A run that already existed and has not reported for a whole lease: stop claiming it.
-        // After a new start the claim's lease suffices and the workflow writes next (see receive-webhook.ts).
-        if (result.alreadyStarted) await store.markStarted(event._id, new Date());
-        else started++;
+        this.remember(event._id);
+        if (!result.alreadyStarted) started++;
       } catch (err) {
-        const backoff = Math.min(1000 * 2 ** Math.min(event.startAttempts, 15), MAX_BACKOFF_MS);
-        await store.deferStart(event._id, new Date(Date.now() + backoff));
+        this.failures++;
+        const backoff = Math.min(1000 * 2 ** Math.min(this.failures - 1, 15), MAX_BACKOFF_MS);
+        this.pausedUntil = Date.now() + backoff;
         logger.warn(
-          {
-            source: event.source,
-            eventId: event.eventId,
-            workflowId: event.workflowId,
-            attempts: event.startAttempts,
-            err: { name: (err as Error).name },
-          },
+          { source: event.source, eventId: event.eventId, workflowId: event.workflowId, failures: this.failures, retryInMs: backoff, err: { name: (err as Error).name } },
           'relay could not start workflow; will retry',
         );
-        break; // Temporal is likely down: wait for the next tick rather than spin through the backlog.
+        return started; // Temporal is likely down: wait rather than spin through the backlog.
       }
     }
+    this.failures = 0;
     if (started > 0) logger.info({ started }, 'relay started pending workflows');
     return started;
+  }
+
+  private remember(id: string): void {
+    if (this.knownStarted.size >= MAX_REMEMBERED) this.knownStarted.clear();
+    this.knownStarted.add(id);
   }
 
   private schedule(): void {

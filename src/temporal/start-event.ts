@@ -1,5 +1,5 @@
 import { WorkflowExecutionAlreadyStartedError, type Client } from '@temporalio/client';
-import type { EventDocument } from '../store/events';
+import type { StartableEvent } from '../store/events';
 import type { WebhookEventInput } from '../../workflows/types';
 import { WebhookEventType, WebhookProvider, WebhookSource, WebhookStatus } from './search-attributes';
 
@@ -11,7 +11,7 @@ export interface StartResult {
   readonly alreadyStarted: boolean;
 }
 
-export function workflowInput(event: EventDocument): WebhookEventInput {
+export function workflowInput(event: StartableEvent): WebhookEventInput {
   return {
     ref: event._id,
     source: event.source,
@@ -30,7 +30,7 @@ export function workflowInput(event: EventDocument): WebhookEventInput {
 export async function startEventWorkflow(
   client: Client,
   taskQueue: string,
-  event: EventDocument,
+  event: StartableEvent,
   timeoutMs: number,
   /** An operator's replay may start a new run after a closed one; an open one still refuses. */
   opts: { readonly allowClosedRun?: boolean } = {},

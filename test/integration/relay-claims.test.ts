@@ -1,10 +1,14 @@
 import assert from 'node:assert/strict';
 import { createHash, randomUUID } from 'node:crypto';
+import { Writable } from 'node:stream';
+import { Client, Connection } from '@temporalio/client';
 import { Binary } from 'mongodb';
 import pino from 'pino';
 import { StartRelay } from '../../src/temporal/relay';
+import { startEventWorkflow } from '../../src/temporal/start-event';
 import { eventually } from '../helpers/eventually';
 import { startTestHookflow, type TestHookflow } from '../helpers/hookflow';
+import { freePort } from '../helpers/ports';
 
 // Every event goes to a handler that does nothing, so a processed event ends `processed`.
 const CONFIG = {
@@ -23,46 +27,60 @@ describe('StartRelay', function () {
     await hookflow?.stop();
   });
 
+  /** Stores an event as a receiver would, leased for `leaseMs` from `receivedAt`; returns its `_id`. */
+  async function storeEvent(label: string, receivedAt: Date, leaseMs: number): Promise<string> {
+    const eventId = `evt_${label}_${randomUUID()}`;
+    const body = Buffer.from(JSON.stringify({ label }));
+    await hookflow.store.insert(
+      {
+        source: 'demo',
+        provider: 'standard-webhooks',
+        eventId,
+        eventType: 'relay.test',
+        body: new Binary(body),
+        bodySha256: createHash('sha256').update(body).digest('hex'),
+        contentType: 'application/json',
+        headers: [],
+        receivedAt,
+        workflowId: `demo:${eventId}`,
+      },
+      receivedAt,
+      leaseMs,
+    );
+    return `demo:${eventId}`;
+  }
+
+  function relay(opts: { temporal?: Client; logger?: pino.Logger } = {}): StartRelay {
+    return new StartRelay({
+      store: hookflow.store,
+      temporal: opts.temporal ?? hookflow.temporal,
+      taskQueue: hookflow.env.TEMPORAL_TASK_QUEUE,
+      startTimeoutMs: 5000,
+      intervalMs: 60_000,
+      logger: opts.logger ?? pino({ level: 'silent' }),
+    });
+  }
+
+  /** Whether Temporal has a run under this workflow ID. */
+  async function hasRun(workflowId: string): Promise<boolean> {
+    try {
+      await hookflow.temporal.workflow.getHandle(workflowId).describe();
+      return true;
+    } catch (err) {
+      if ((err as Error).name === 'WorkflowNotFoundError') return false;
+      throw err;
+    }
+  }
+
   it('two relays draining the same backlog start one run per event', async function () {
     const base = Date.now() - 60_000;
     const ids: string[] = [];
-    for (let n = 0; n < 20; n++) {
-      const eventId = `evt_${n}_${randomUUID()}`;
-      ids.push(`demo:${eventId}`);
-      const body = Buffer.from(JSON.stringify({ n }));
-      const receivedAt = new Date(base + n * 10);
-      // Stored as a receiver that died before starting would leave them: lease already expired.
-      await hookflow.store.insert(
-        {
-          source: 'demo',
-          provider: 'standard-webhooks',
-          eventId,
-          eventType: 'relay.test',
-          body: new Binary(body),
-          bodySha256: createHash('sha256').update(body).digest('hex'),
-          contentType: 'application/json',
-          headers: [],
-          receivedAt,
-          workflowId: `demo:${eventId}`,
-        },
-        receivedAt,
-        0,
-      );
-    }
+    // Stored as a receiver that died before starting would leave them: lease already expired.
+    for (let n = 0; n < 20; n++) ids.push(await storeEvent(`backlog${n}`, new Date(base + n * 10), 0));
 
-    const relay = () =>
-      new StartRelay({
-        store: hookflow.store,
-        temporal: hookflow.temporal,
-        taskQueue: hookflow.env.TEMPORAL_TASK_QUEUE,
-        startTimeoutMs: 5000,
-        intervalMs: 60_000,
-        logger: pino({ level: 'silent' }),
-      });
     const [a, b] = await Promise.all([relay().drain(), relay().drain()]);
 
-    // On MongoDB a claim is atomic, so no event is even tried twice. FerretDB does not isolate
-    // findAndModify, so both relays may try one; the workflow ID still lets only one run start.
+    // Both relays may try one event; the workflow ID lets only one run start.
     assert.equal(a + b, ids.length, 'between them the relays started one run per event');
     await eventually(async () => {
       assert.equal(await hookflow.store.collection.countDocuments({ _id: { $in: ids }, status: 'processed' }), ids.length);
@@ -70,26 +88,49 @@ describe('StartRelay', function () {
   });
 
   it('leaves an event whose lease has not expired to its owner', async function () {
-    const eventId = `evt_leased_${randomUUID()}`;
-    const body = Buffer.from('{}');
-    await hookflow.store.insert(
-      {
-        source: 'demo',
-        provider: 'standard-webhooks',
-        eventId,
-        eventType: null,
-        body: new Binary(body),
-        bodySha256: createHash('sha256').update(body).digest('hex'),
-        contentType: 'application/json',
-        headers: [],
-        receivedAt: new Date(),
-        workflowId: `demo:${eventId}`,
-      },
-      new Date(),
-      60_000,
-    );
-    const claimed = await hookflow.store.claimForStart(new Date(), 5000);
-    assert.notEqual(claimed?._id, `demo:${eventId}`);
-    assert.equal((await hookflow.store.get(`demo:${eventId}`))?.status, 'received');
+    const id = await storeEvent('leased', new Date(), 60_000);
+    await relay().drain();
+    assert.equal(await hasRun(id), false, 'no run started for a leased event');
+    assert.equal((await hookflow.store.get(id))?.status, 'received');
+  });
+
+  it('never writes an event whose run already exists (the worker is its only writer)', async function () {
+    const id = await storeEvent('started', new Date(Date.now() - 60_000), 0);
+    const stored = await hookflow.store.get(id);
+    assert.ok(stored);
+    // Its run sits on a task queue no worker polls: started, but its worker has not reported yet.
+    const run = await startEventWorkflow(hookflow.temporal, `nobody-${randomUUID()}`, stored, 5000);
+    try {
+      const r = relay();
+      assert.equal(await r.drain(), 0, 'nothing new started');
+      assert.equal(await r.drain(), 0);
+      assert.deepEqual(await hookflow.store.get(id), stored, 'the event document is untouched');
+    } finally {
+      await hookflow.temporal.workflow.getHandle(id, run.runId ?? undefined).terminate('test cleanup');
+    }
+  });
+
+  it('backs off in memory while Temporal is unreachable, leaving the event untouched', async function () {
+    const id = await storeEvent('unreachable', new Date(Date.now() - 60_000), 0);
+    const stored = await hookflow.store.get(id);
+    const lines: string[] = [];
+    const logger = pino({ level: 'warn' }, new Writable({ write: (chunk, _enc, done) => (lines.push(String(chunk)), done()) }));
+    const connection = Connection.lazy({ address: `127.0.0.1:${await freePort()}` });
+    try {
+      const r = relay({ temporal: new Client({ connection }), logger });
+      assert.equal(await r.drain(), 0);
+      assert.equal(await r.drain(), 0, 'the second pass, within the backoff, does not try');
+      const warnings = lines.map((line) => JSON.parse(line) as { msg: string; failures: number; retryInMs: number });
+      assert.equal(warnings.length, 1, 'one failed start, then a pause');
+      assert.equal(warnings[0]?.msg, 'relay could not start workflow; will retry');
+      assert.equal(warnings[0]?.failures, 1);
+      assert.equal(warnings[0]?.retryInMs, 1000);
+      assert.deepEqual(await hookflow.store.get(id), stored, 'the event document is untouched');
+    } finally {
+      await connection.close();
+    }
+    // A relay that reaches Temporal starts it, and the worker runs it to its end.
+    assert.ok((await relay().drain()) >= 1);
+    await eventually(async () => assert.equal((await hookflow.store.get(id))?.status, 'processed'), 60_000);
   });
 });

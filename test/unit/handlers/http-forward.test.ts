@@ -37,7 +37,6 @@ const event: EventDocument = {
   workflowId: 'stripe:evt_1',
   runId: null,
   nextStartAt: null,
-  startAttempts: 1,
 };
 
 describe('forwardHeaders(handler, event, body, now)', function () {
