@@ -67,6 +67,9 @@ describe('server command lines', () => {
     const args = temporalDevServerArgs({ ip: '127.0.0.1', port: 7233, uiPort: 8233, namespace: 'default', dbFile: '/d/temporal.db' }).join(' ');
     assert.match(args, /^server start-dev --db-filename \/d\/temporal\.db --ip 127\.0\.0\.1 --port 7233 --ui-port 8233 --log-level warn /);
     assert.match(args, /--sqlite-pragma journal_mode=WAL --sqlite-pragma synchronous=NORMAL/);
+    for (const setting of ['matching.numTaskqueueReadPartitions=1', 'matching.numTaskqueueWritePartitions=1', 'system.enableActivityEagerExecution=true']) {
+      assert.ok(args.includes(`--dynamic-config-value ${setting}`), `${setting} missing from: ${args}`);
+    }
     for (const name of ['WebhookSource', 'WebhookProvider', 'WebhookEventType', 'WebhookStatus']) {
       assert.ok(args.includes(`--search-attribute ${name}=Keyword`), `${name} missing from: ${args}`);
     }
