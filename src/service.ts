@@ -98,6 +98,16 @@ export async function startHookflow(opts: HookflowOptions): Promise<RunningHookf
   });
   const monitoring = { metrics, readiness };
 
+  const relay = opts.receiver
+    ? new StartRelay({
+        store,
+        temporal,
+        taskQueue: env.TEMPORAL_TASK_QUEUE,
+        startTimeoutMs: env.START_TIMEOUT_MS,
+        intervalMs: env.RELAY_INTERVAL_MS,
+        logger,
+      })
+    : undefined;
   const httpTimeouts = { headersTimeoutMs: env.HTTP_HEADERS_TIMEOUT_MS, requestTimeoutMs: env.HTTP_REQUEST_TIMEOUT_MS };
   let receiverServer: HttpServer | undefined;
   let monitoringServer: HttpServer | undefined;
@@ -113,6 +123,7 @@ export async function startHookflow(opts: HookflowOptions): Promise<RunningHookf
           startTimeoutMs: env.START_TIMEOUT_MS,
           logger,
           rejections,
+          ...(relay ? { onStarted: (id: string) => relay.noteStarted(id) } : {}),
         },
         {
           monitoring,
@@ -134,16 +145,6 @@ export async function startHookflow(opts: HookflowOptions): Promise<RunningHookf
 
   await storeSetup.start();
   worker?.start();
-  const relay = opts.receiver
-    ? new StartRelay({
-        store,
-        temporal,
-        taskQueue: env.TEMPORAL_TASK_QUEUE,
-        startTimeoutMs: env.START_TIMEOUT_MS,
-        intervalMs: env.RELAY_INTERVAL_MS,
-        logger,
-      })
-    : undefined;
   relay?.start();
   // Every receiver and worker sweeps; concurrent sweeps are harmless (see retention.ts).
   const sweeper =

@@ -22,6 +22,8 @@ export interface ReceiverDeps {
   /** Where refusals are recorded for diagnosis; recording never delays or changes the answer. */
   readonly rejections?: RejectionLog;
   readonly now?: () => Date;
+  /** Told of every run this receiver started, so its relay never asks Temporal about those again. */
+  readonly onStarted?: (eventRef: string) => void;
 }
 
 /**
@@ -119,6 +121,7 @@ function handleDelivery(deps: ReceiverDeps): Middleware {
       // concurrent updates of one document, so a late write here could undo the worker's).
       await startEventWorkflow(deps.temporal, deps.taskQueue, outcome.event, deps.startTimeoutMs);
       started = true;
+      deps.onStarted?.(outcome.event._id);
     } catch (err) {
       // Stored but not started: still acknowledged; the relay starts it once the lease taken at
       // insert has expired and Temporal answers. Nothing is written here: the start may in fact

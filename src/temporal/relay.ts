@@ -79,6 +79,14 @@ export class StartRelay {
     return started;
   }
 
+  /**
+   * Records a run started elsewhere in this process (the receiver's own starts). While the worker
+   * lags behind by more than the lease, the relay would otherwise ask Temporal once about each.
+   */
+  noteStarted(id: string): void {
+    this.remember(id);
+  }
+
   private remember(id: string): void {
     if (this.knownStarted.size >= MAX_REMEMBERED) this.knownStarted.clear();
     this.knownStarted.add(id);

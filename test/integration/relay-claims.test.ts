@@ -72,6 +72,27 @@ describe('StartRelay', function () {
     }
   }
 
+  it('does not ask Temporal about runs its receiver noted as started', async function () {
+    const id = await storeEvent('noted', new Date(Date.now() - 60_000), 0);
+    const lines: string[] = [];
+    const logger = pino({ level: 'warn' }, new Writable({ write: (chunk, _enc, done) => (lines.push(String(chunk)), done()) }));
+    // Temporal unreachable: any start the relay tries is logged as a failure.
+    const connection = Connection.lazy({ address: `127.0.0.1:${await freePort()}` });
+    try {
+      const noted = relay({ temporal: new Client({ connection }), logger });
+      noted.noteStarted(id);
+      assert.equal(await noted.drain(), 0);
+      assert.deepEqual(lines, [], 'the noted event was skipped without a start');
+      assert.equal(await relay({ temporal: new Client({ connection }), logger }).drain(), 0);
+      assert.equal(lines.length, 1, 'a relay not told about it does try to start it');
+    } finally {
+      await connection.close();
+    }
+    // Leave nothing due for the next tests.
+    await relay().drain();
+    await eventually(async () => assert.equal((await hookflow.store.get(id))?.status, 'processed'), 60_000);
+  });
+
   it('two relays draining the same backlog start one run per event', async function () {
     const base = Date.now() - 60_000;
     const ids: string[] = [];
