@@ -13,7 +13,7 @@ import { resolvePaths } from '../../src/embedded/paths';
 import { waitFor } from '../../src/embedded/probe';
 import { findOnPath, spawnServer, stopProcess, type Spawned } from '../../src/embedded/process';
 import { checkTemporal, temporalDevServerArgs } from '../../src/embedded/temporal-server';
-import { freePort } from '../helpers/ports';
+import { freePorts } from '../helpers/ports';
 
 const HOST = '127.0.0.1';
 
@@ -71,7 +71,7 @@ export async function startChaosServers(dir: string, log: (line: string) => void
   const [temporalCli, mongod] = [await ensureTemporalCli(install), findOnPath('mongod')];
   const mongoCommand = mongod ?? (await ensureFerretdb(install));
 
-  const [port, uiPort, mongoPort] = [await freePort(), await freePort(), await freePort()];
+  const [port, uiPort, mongoPort] = (await freePorts(3)) as [number, number, number];
   const temporalAddress = `${HOST}:${port}`;
   const mongoUrl = mongoUrlFor(HOST, mongoPort);
   const temporalDir = join(dir, 'temporal');

@@ -61,6 +61,13 @@ describe('StartRelay', function () {
     });
   }
 
+  /** A logger that keeps the relay's warnings, one JSON line each. */
+  function capturedWarnings(): { lines: string[]; logger: pino.Logger } {
+    const lines: string[] = [];
+    const logger = pino({ level: 'warn' }, new Writable({ write: (chunk, _enc, done) => (lines.push(String(chunk)), done()) }));
+    return { lines, logger };
+  }
+
   /** Whether Temporal has a run under this workflow ID. */
   async function hasRun(workflowId: string): Promise<boolean> {
     try {
@@ -74,8 +81,7 @@ describe('StartRelay', function () {
 
   it('does not ask Temporal about runs its receiver noted as started', async function () {
     const id = await storeEvent('noted', new Date(Date.now() - 60_000), 0);
-    const lines: string[] = [];
-    const logger = pino({ level: 'warn' }, new Writable({ write: (chunk, _enc, done) => (lines.push(String(chunk)), done()) }));
+    const { lines, logger } = capturedWarnings();
     // Temporal unreachable: any start the relay tries is logged as a failure.
     const connection = Connection.lazy({ address: `127.0.0.1:${await freePort()}` });
     try {
@@ -134,8 +140,7 @@ describe('StartRelay', function () {
   it('backs off in memory while Temporal is unreachable, leaving the event untouched', async function () {
     const id = await storeEvent('unreachable', new Date(Date.now() - 60_000), 0);
     const stored = await hookflow.store.get(id);
-    const lines: string[] = [];
-    const logger = pino({ level: 'warn' }, new Writable({ write: (chunk, _enc, done) => (lines.push(String(chunk)), done()) }));
+    const { lines, logger } = capturedWarnings();
     const connection = Connection.lazy({ address: `127.0.0.1:${await freePort()}` });
     try {
       const r = relay({ temporal: new Client({ connection }), logger });

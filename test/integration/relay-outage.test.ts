@@ -6,7 +6,7 @@ import { startServices, type RunningServices } from '../../src/embedded/services
 import { eventually } from '../helpers/eventually';
 import { startTestHookflow, type TestHookflow } from '../helpers/hookflow';
 import { post } from '../helpers/http';
-import { freePort } from '../helpers/ports';
+import { freePorts } from '../helpers/ports';
 import { signStandard, standardSecret } from '../helpers/signed-event';
 import { testServices } from '../setup/root-hooks';
 
@@ -36,8 +36,7 @@ describe('durable acknowledgement while Temporal is down', function () {
 
   before(async function () {
     dataDir = mkdtempSync(join(tmpdir(), 'hookflow-outage-'));
-    temporalPort = await freePort();
-    temporalUiPort = await freePort();
+    [temporalPort, temporalUiPort] = (await freePorts(2)) as [number, number];
     temporal = await startTemporal();
   });
 
