@@ -17,7 +17,12 @@ const schema = z.object({
   HOOKFLOW_CONFIG: z.string().min(1).optional(),
   MAX_BODY_BYTES: z.coerce.number().int().positive().default(1024 * 1024),
   START_TIMEOUT_MS: z.coerce.number().int().positive().default(2000),
-  RELAY_INTERVAL_MS: z.coerce.number().int().positive().default(1000),
+  /**
+   * How often the relay looks for stored events nobody started. Each look reads every due event
+   * (on FerretDB, the whole collection), including those whose worker has not reported yet, so
+   * it is a fallback's pace, not a request's: the receiver starts events itself.
+   */
+  RELAY_INTERVAL_MS: z.coerce.number().int().positive().default(5000),
   /** Finished events older than this are deleted; 0 keeps them for ever. */
   RETENTION_DAYS: z.coerce.number().min(0).default(30),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
