@@ -3,7 +3,6 @@ import { configPath } from './config/paths';
 import { serverAddresses } from './config/servers';
 import { loadConfigFile, type HookflowConfig } from './config/sources';
 import { createLogger, logFormat, type Logger } from './logger';
-import { installTemporalRuntime } from './metrics/temporal-runtime';
 import { startHookflow } from './service';
 
 export interface Bootstrap {
@@ -76,7 +75,8 @@ export function runMain(name: string, start: () => Promise<Running>): void {
 export function runRole(name: string, roles: { receiver: boolean; worker: boolean }): void {
   runMain(name, async () => {
     const { env, config, logger } = bootstrap();
-    if (roles.worker) installTemporalRuntime(env, logger);
+    // Imported here: a receiver alone does not load the worker SDK at all.
+    if (roles.worker) (await import('./metrics/temporal-runtime')).installTemporalRuntime(env, logger);
     const running = await startHookflow({ env, config, logger, ...serverAddresses(env), ...roles });
     logger.info({ url: running.url, monitoringUrl: running.monitoringUrl, taskQueue: env.TEMPORAL_TASK_QUEUE, ...roles }, `${name} running`);
     return { stop: () => running.stop(), stopTimeoutMs: env.STOP_TIMEOUT_MS };

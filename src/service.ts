@@ -6,7 +6,7 @@ import { createMonitoringApp } from './health/monitoring-app';
 import { createReadiness } from './health/readiness';
 import { startHttpServer, type HttpServer } from './lifecycle/http-server';
 import { StoreSetup } from './lifecycle/store-setup';
-import { WorkerRunner } from './lifecycle/worker-runner';
+import type { WorkerRunner } from './lifecycle/worker-runner';
 import type { Logger } from './logger';
 import { createMetrics, type HookflowMetrics } from './metrics/metrics';
 import { startLatencyInterceptor } from './metrics/start-latency';
@@ -20,7 +20,6 @@ import { RejectionLog } from './store/rejections';
 import { RetentionSweeper } from './store/retention';
 import { createTemporalClient } from './temporal/client';
 import { StartRelay } from './temporal/relay';
-import { createWorker } from './worker/worker';
 
 export interface HookflowOptions {
   readonly env: Env;
@@ -67,22 +66,26 @@ export async function startHookflow(opts: HookflowOptions): Promise<RunningHookf
     await mongo.client.connect();
     await Promise.all([store.ensureIndexes(), rejections.ensureCollection(), actions.ensureIndexes()]);
   }, logger);
-  const worker = opts.worker
-    ? new WorkerRunner({
-        address: opts.temporalAddress,
-        logger,
-        create: (connection) =>
-          createWorker({
-            connection,
-            namespace: env.TEMPORAL_NAMESPACE,
-            taskQueue: env.TEMPORAL_TASK_QUEUE,
-            store,
-            config: opts.config,
-            workflowBundle: opts.workflowBundle,
-            handlerMetrics: metrics.handlers,
-          }),
-      })
-    : undefined;
+  let worker: WorkerRunner | undefined;
+  if (opts.worker) {
+    // Loaded only where a worker runs: a receiver alone never loads the worker SDK and its native
+    // core (~13 MB of resident memory).
+    const [{ WorkerRunner }, { createWorker }] = await Promise.all([import('./lifecycle/worker-runner'), import('./worker/worker')]);
+    worker = new WorkerRunner({
+      address: opts.temporalAddress,
+      logger,
+      create: (connection) =>
+        createWorker({
+          connection,
+          namespace: env.TEMPORAL_NAMESPACE,
+          taskQueue: env.TEMPORAL_TASK_QUEUE,
+          store,
+          config: opts.config,
+          workflowBundle: opts.workflowBundle,
+          handlerMetrics: metrics.handlers,
+        }),
+    });
+  }
   const metrics = createMetrics({
     ...(opts.receiver ? { relayBacklog: () => countAwaitingStart(store.collection) } : {}),
     ...(worker ? { workerRunning: () => worker.state === 'running' } : {}),
