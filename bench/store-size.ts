@@ -1,8 +1,8 @@
 /**
- * The size of the events collection, which every phase reports: on FerretDB 1.24 (SQLite) a lookup
- * by `_id` reads the whole collection, so the receiver's and the worker's updates slow down as
- * events accumulate. Each phase starts from an empty collection so levels compare; one phase
- * starts from a filled one to show the effect.
+ * The size of the events collection, which every phase reports: an unpatched FerretDB 1.24 reads
+ * the whole collection for a lookup by `_id` (see src/embedded/install-ferretdb.ts), and still does
+ * for the relay's scan, so the size can slow things down. Each phase starts from an empty
+ * collection so levels compare; one phase starts from a filled one to show the effect.
  */
 import type { EventDocument, EventStore } from '../src/store/events';
 import type { Delivery } from './deliveries';
