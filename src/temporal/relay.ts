@@ -61,7 +61,7 @@ export class StartRelay {
       if (this.knownStarted.has(event._id)) continue;
       try {
         const result = await startEventWorkflow(temporal, taskQueue, event, startTimeoutMs);
-        this.remember(event._id);
+        this.noteStarted(event._id);
         if (!result.alreadyStarted) started++;
       } catch (err) {
         this.failures++;
@@ -80,14 +80,11 @@ export class StartRelay {
   }
 
   /**
-   * Records a run started elsewhere in this process (the receiver's own starts). While the worker
-   * lags behind by more than the lease, the relay would otherwise ask Temporal once about each.
+   * Records a run known to exist: one this relay started or found started, or one the receiver in
+   * this process started. While the worker lags behind by more than the lease, the relay would
+   * otherwise ask Temporal once about each.
    */
   noteStarted(id: string): void {
-    this.remember(id);
-  }
-
-  private remember(id: string): void {
     if (this.knownStarted.size >= MAX_REMEMBERED) this.knownStarted.clear();
     this.knownStarted.add(id);
   }
