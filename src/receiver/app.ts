@@ -1,11 +1,11 @@
-import Router from '@koa/router';
 import Koa, { type Middleware } from 'koa';
-import { mountAdmin, type AdminDeps } from '../admin/routes';
+import { adminRouter, type AdminDeps } from '../admin/routes';
 import { monitoringRoutes, type MonitoringDeps } from '../health/monitoring-routes';
 import { StoreNotReadyError } from '../lifecycle/store-setup';
 import { observeWebhooks } from '../metrics/webhook-outcomes';
 import { errorAnswers } from './answers';
 import { receiveWebhook, type ReceiverDeps } from './receive-webhook';
+import { createRouter } from './router';
 
 /** What the service adds around the webhook endpoint; each part is optional for tests that need none. */
 export interface ReceiverExtras {
@@ -25,7 +25,7 @@ export function createReceiverApp(deps: ReceiverDeps, extras: ReceiverExtras = {
   app.on('error', (err: NodeJS.ErrnoException) => deps.logger.debug({ err: { name: err.name, code: err.code } }, 'connection ended with an error'));
   app.use(errorAnswers(deps.logger));
   if (extras.monitoring) app.use(monitoringRoutes(extras.monitoring).routes());
-  if (extras.admin) mountAdmin(app, extras.admin);
+  if (extras.admin) app.use(adminRouter(extras.admin).routes());
 
   const webhook: Middleware[] = [];
   if (extras.monitoring) webhook.push(observeWebhooks(extras.monitoring.metrics, deps.config));
@@ -36,7 +36,7 @@ export function createReceiverApp(deps: ReceiverDeps, extras: ReceiverExtras = {
       return next();
     });
   }
-  const router = new Router();
+  const router = createRouter();
   router.all('/webhooks/:source', ...webhook, receiveWebhook(deps));
   app.use(router.routes());
   return app;
