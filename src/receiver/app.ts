@@ -2,6 +2,7 @@ import Koa, { type Middleware } from 'koa';
 import { adminRouter, type AdminDeps } from '../admin/routes';
 import { monitoringRoutes, type MonitoringDeps } from '../health/monitoring-routes';
 import { StoreNotReadyError } from '../lifecycle/store-setup';
+import type { HookflowMetrics } from '../metrics/metrics';
 import { observeWebhooks } from '../metrics/webhook-outcomes';
 import { errorAnswers } from './answers';
 import { receiveWebhook, type ReceiverDeps } from './receive-webhook';
@@ -9,7 +10,9 @@ import { createRouter } from './router';
 
 /** What the service adds around the webhook endpoint; each part is optional for tests that need none. */
 export interface ReceiverExtras {
-  /** Webhook outcome metrics, and the /metrics, /healthz and /readyz endpoints. */
+  /** Where webhook outcomes are counted. */
+  readonly metrics?: HookflowMetrics;
+  /** /metrics, /healthz and /readyz on this port: only when METRICS_PORT does not give them their own. */
   readonly monitoring?: MonitoringDeps;
   /** Webhooks are answered 503 until the store is set up (its indexes exist). */
   readonly storeReady?: () => boolean;
@@ -28,7 +31,7 @@ export function createReceiverApp(deps: ReceiverDeps, extras: ReceiverExtras = {
   if (extras.admin) app.use(adminRouter(extras.admin).routes());
 
   const webhook: Middleware[] = [];
-  if (extras.monitoring) webhook.push(observeWebhooks(extras.monitoring.metrics, deps.config));
+  if (extras.metrics) webhook.push(observeWebhooks(extras.metrics, deps.config));
   const { storeReady } = extras;
   if (storeReady) {
     webhook.push((_ctx, next) => {
