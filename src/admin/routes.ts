@@ -26,11 +26,12 @@ const discardBody = z.object({ reason: shortText(1000).optional() }).strict();
 
 /**
  * `/admin`: list, show, replay, redeliver and discard over HTTP, through the same library as the CLI.
- * The token check is this router's own first middleware, and a catch-all route makes every path
- * under `/admin` a match, so the one router decides both what is an admin path and that it needs
- * the token: no path reaches an admin handler without the check, and unknown ones are 401 too, so
- * the surface cannot be explored without the token. The router is case-sensitive and strict
- * (src/receiver/router.ts): `/ADMIN/events` is no admin path at all, and answers 404.
+ * The one router decides both what is an admin path and that it needs the token: the check is its
+ * own first middleware, which @koa/router runs for every request one of its routes matches, and the
+ * catch-all route last makes that every path under `/admin`. So no path reaches an admin handler
+ * without the check, and unknown ones get the 401 too: the surface cannot be explored without the
+ * token. The router is case-sensitive and strict (src/receiver/router.ts): `/ADMIN/events` is no
+ * admin path at all, and answers 404.
  */
 export function adminRouter(deps: AdminDeps): Router {
   const { ops, logger } = deps;
