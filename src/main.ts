@@ -28,7 +28,7 @@ runMain('hookflow', async () => {
         'hookflow is running.',
         `  Receiver:     ${hookflow.url}  (sources: ${sources.join(', ')})`,
         `  Temporal UI:  ${services.temporalUiUrl ?? env.TEMPORAL_UI_URL ?? '(external server: see its UI)'}`,
-        `  Monitoring:   ${hookflow.url}/metrics, /healthz, /readyz${env.ADMIN_TOKEN ? '; admin API under /admin' : ''}`,
+        `  Monitoring:   ${hookflow.monitoringUrl ?? hookflow.url}/metrics, /healthz, /readyz${env.ADMIN_TOKEN ? `; admin API under ${hookflow.url}/admin` : ''}`,
         `  MongoDB:      ${services.mongoUrl.replace(/\/\/[^@/]*@/, '//***@')}`,
         '',
         'Send a signed sample event from another terminal:',

@@ -1,8 +1,10 @@
 import type { Client } from '@temporalio/client';
 import type { WorkflowBundle } from '@temporalio/worker';
+import type { MongoClient } from 'mongodb';
 import type { Env } from './config/env';
 import type { HookflowConfig } from './config/sources';
 import { createMonitoringApp } from './health/monitoring-app';
+import { readAtMostEvery } from './health/read-at-most-every';
 import { createReadiness } from './health/readiness';
 import { startHttpServer, type HttpServer } from './lifecycle/http-server';
 import { StoreSetup } from './lifecycle/store-setup';
@@ -38,6 +40,8 @@ export interface RunningHookflow {
   /** The monitoring server's base URL, when METRICS_PORT is set. */
   readonly monitoringUrl: string | undefined;
   readonly store: EventStore;
+  /** The one MongoDB client of this process (a test observes its commands). */
+  readonly mongo: MongoClient;
   readonly temporal: Client;
   readonly relay: StartRelay | undefined;
   readonly metrics: HookflowMetrics;
@@ -87,7 +91,9 @@ export async function startHookflow(opts: HookflowOptions): Promise<RunningHookf
     });
   }
   const metrics = createMetrics({
-    ...(opts.receiver ? { relayBacklog: () => countAwaitingStart(store.collection) } : {}),
+    // The count scans the events collection on FerretDB: however many scrape, it runs at most once a
+    // relay interval (the relay's own pace), one at a time; scrapes in between show the last count.
+    ...(opts.receiver ? { relayBacklog: readAtMostEvery(env.RELAY_INTERVAL_MS, () => countAwaitingStart(store.collection)) } : {}),
     ...(worker ? { workerRunning: () => worker.state === 'running' } : {}),
   });
   const temporal = createTemporalClient(opts.temporalAddress, env.TEMPORAL_NAMESPACE, [
@@ -129,7 +135,9 @@ export async function startHookflow(opts: HookflowOptions): Promise<RunningHookf
           ...(relay ? { onStarted: (id: string) => relay.noteStarted(id) } : {}),
         },
         {
-          monitoring,
+          metrics,
+          // With METRICS_PORT the monitoring endpoints are served there only, never to webhook senders.
+          ...(env.METRICS_PORT === undefined ? { monitoring } : {}),
           storeReady: () => storeSetup.isReady(),
           ...(env.ADMIN_TOKEN ? { admin: { token: env.ADMIN_TOKEN, logger, ops } } : {}),
         },
@@ -158,6 +166,7 @@ export async function startHookflow(opts: HookflowOptions): Promise<RunningHookf
     url: receiverServer?.url,
     monitoringUrl: monitoringServer?.url,
     store,
+    mongo: mongo.client,
     temporal,
     relay,
     metrics,

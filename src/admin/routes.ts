@@ -1,5 +1,4 @@
-import Router from '@koa/router';
-import type Koa from 'koa';
+import type Router from '@koa/router';
 import { z } from 'zod';
 import type { Logger } from '../logger';
 import type { OpsContext } from '../ops/context';
@@ -9,6 +8,7 @@ import { listEvents } from '../ops/list-events';
 import { replayEvent } from '../ops/replay-event';
 import { showEvent } from '../ops/show-event';
 import { signalEvent } from '../ops/signal-event';
+import { createRouter } from '../receiver/router';
 import { bearerAuth } from './auth';
 import { jsonBody } from './json-body';
 
@@ -25,13 +25,18 @@ const redeliverBody = z.object({ handler: shortText(200).optional() }).strict();
 const discardBody = z.object({ reason: shortText(1000).optional() }).strict();
 
 /**
- * Mounts `/admin`: list, show, replay, redeliver and discard over HTTP, through the same library as
- * the CLI. Every path under /admin needs the bearer token, unknown ones too, so the surface cannot be
- * explored without it.
+ * `/admin`: list, show, replay, redeliver and discard over HTTP, through the same library as the CLI.
+ * The one router decides both what is an admin path and that it needs the token: the check is its
+ * own first middleware, which @koa/router runs for every request one of its routes matches, and the
+ * catch-all route last makes that every path under `/admin`. So no path reaches an admin handler
+ * without the check, and unknown ones get the 401 too: the surface cannot be explored without the
+ * token. The router is case-sensitive and strict (src/receiver/router.ts): `/ADMIN/events` is no
+ * admin path at all, and answers 404.
  */
-export function mountAdmin(app: Koa, deps: AdminDeps): void {
+export function adminRouter(deps: AdminDeps): Router {
   const { ops, logger } = deps;
-  const router = new Router({ prefix: '/admin' });
+  const router = createRouter('/admin');
+  router.use(bearerAuth(deps.token, logger));
   const done = (action: string, ref: EventRef): void => {
     logger.info({ source: ref.source, eventId: ref.eventId, workflowId: ref.workflowId, action, by: 'admin-api' }, 'operator action');
   };
@@ -65,10 +70,9 @@ export function mountAdmin(app: Koa, deps: AdminDeps): void {
     done('discard', result);
     ctx.body = result;
   });
-
-  const auth = bearerAuth(deps.token);
-  app.use((ctx, next) => (ctx.path === '/admin' || ctx.path.startsWith('/admin/') ? auth(ctx, next) : next()));
-  app.use(router.routes());
+  // Everything else under /admin, any method: past the token check, a plain 404.
+  router.all(['/', '{/*rest}'], () => {});
+  return router;
 }
 
 function first(value: string | string[] | undefined): string | undefined {

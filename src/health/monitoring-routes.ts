@@ -1,5 +1,6 @@
-import Router from '@koa/router';
+import type Router from '@koa/router';
 import type { HookflowMetrics } from '../metrics/metrics';
+import { createRouter } from '../receiver/router';
 import type { Readiness } from './readiness';
 
 export interface MonitoringDeps {
@@ -12,7 +13,7 @@ export interface MonitoringDeps {
  * each check). `/metrics`: Prometheus text format from this instance's registry.
  */
 export function monitoringRoutes(deps: MonitoringDeps): Router {
-  const router = new Router();
+  const router = createRouter();
   router.get('/healthz', (ctx) => {
     ctx.body = { status: 'ok' };
   });

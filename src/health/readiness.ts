@@ -1,5 +1,6 @@
 import type { Client } from '@temporalio/client';
 import type { Db } from 'mongodb';
+import { readAtMostEvery } from './read-at-most-every';
 
 export interface CheckResult {
   readonly ok: boolean;
@@ -45,7 +46,6 @@ export interface Readiness {
 export function createReadiness(deps: ReadinessDeps): Readiness {
   const timeoutMs = deps.timeoutMs ?? 1000;
   const cacheMs = deps.cacheMs ?? 1000;
-  let cached: { readonly at: number; readonly report: Promise<ReadinessReport> } | undefined;
 
   // A probe may outlive its answer (the gRPC client retries in the background until the deadline).
   const inFlight = new Set<Promise<unknown>>();
@@ -76,11 +76,7 @@ export function createReadiness(deps: ReadinessDeps): Readiness {
   };
 
   return {
-    check() {
-      const now = Date.now();
-      if (!cached || now - cached.at >= cacheMs) cached = { at: now, report: check() };
-      return cached.report;
-    },
+    check: readAtMostEvery(cacheMs, check),
     async settle() {
       await Promise.allSettled([...inFlight]);
     },

@@ -1,6 +1,6 @@
 import type { Middleware } from 'koa';
 import type { Logger } from 'pino';
-import { AdminAuthRejection } from '../admin/auth';
+import { AdminAuthRejection, AdminAuthThrottled } from '../admin/auth';
 import { StoreNotReadyError } from '../lifecycle/store-setup';
 import { OpsError, type OpsErrorCode } from '../ops/errors';
 import { WebhookRejection, type RejectReason } from '../providers/rejection';
@@ -52,6 +52,10 @@ export function errorAnswers(logger: Logger): Middleware {
         ctx.status = 401;
         ctx.set('WWW-Authenticate', `Bearer realm="hookflow-admin"${err.problem === 'invalid_token' ? ', error="invalid_token"' : ''}`);
         ctx.body = { error: err.problem, message: err.message };
+      } else if (err instanceof AdminAuthThrottled) {
+        ctx.status = 429;
+        ctx.set('Retry-After', String(err.retryAfterSeconds));
+        ctx.body = { error: 'too_many_failures', message: err.message };
       } else if (err instanceof OpsError) {
         ctx.status = statusForOps[err.code];
         if (err.code === 'unavailable') ctx.set('Retry-After', '5');

@@ -1,15 +1,18 @@
-import Router from '@koa/router';
 import Koa, { type Middleware } from 'koa';
-import { mountAdmin, type AdminDeps } from '../admin/routes';
+import { adminRouter, type AdminDeps } from '../admin/routes';
 import { monitoringRoutes, type MonitoringDeps } from '../health/monitoring-routes';
 import { StoreNotReadyError } from '../lifecycle/store-setup';
+import type { HookflowMetrics } from '../metrics/metrics';
 import { observeWebhooks } from '../metrics/webhook-outcomes';
 import { errorAnswers } from './answers';
 import { receiveWebhook, type ReceiverDeps } from './receive-webhook';
+import { createRouter } from './router';
 
 /** What the service adds around the webhook endpoint; each part is optional for tests that need none. */
 export interface ReceiverExtras {
-  /** Webhook outcome metrics, and the /metrics, /healthz and /readyz endpoints. */
+  /** Where webhook outcomes are counted. */
+  readonly metrics?: HookflowMetrics;
+  /** /metrics, /healthz and /readyz on this port: only when METRICS_PORT does not give them their own. */
   readonly monitoring?: MonitoringDeps;
   /** Webhooks are answered 503 until the store is set up (its indexes exist). */
   readonly storeReady?: () => boolean;
@@ -25,10 +28,10 @@ export function createReceiverApp(deps: ReceiverDeps, extras: ReceiverExtras = {
   app.on('error', (err: NodeJS.ErrnoException) => deps.logger.debug({ err: { name: err.name, code: err.code } }, 'connection ended with an error'));
   app.use(errorAnswers(deps.logger));
   if (extras.monitoring) app.use(monitoringRoutes(extras.monitoring).routes());
-  if (extras.admin) mountAdmin(app, extras.admin);
+  if (extras.admin) app.use(adminRouter(extras.admin).routes());
 
   const webhook: Middleware[] = [];
-  if (extras.monitoring) webhook.push(observeWebhooks(extras.monitoring.metrics, deps.config));
+  if (extras.metrics) webhook.push(observeWebhooks(extras.metrics, deps.config));
   const { storeReady } = extras;
   if (storeReady) {
     webhook.push((_ctx, next) => {
@@ -36,7 +39,7 @@ export function createReceiverApp(deps: ReceiverDeps, extras: ReceiverExtras = {
       return next();
     });
   }
-  const router = new Router();
+  const router = createRouter();
   router.all('/webhooks/:source', ...webhook, receiveWebhook(deps));
   app.use(router.routes());
   return app;

@@ -7,6 +7,8 @@ export interface RawAnswer {
   readonly headers: IncomingHttpHeaders;
   /** The JSON answer, or `{}` when the answer is not JSON. */
   readonly body: Record<string, unknown>;
+  /** The answer's body as text. */
+  readonly text: string;
   /** Set when the request body was a stream: whether it had ended when the answer's headers arrived. */
   readonly bodyEndedBeforeAnswer?: boolean;
 }
@@ -24,6 +26,13 @@ export interface RawRequestOptions {
    * complete. Once the answer arrives the request is torn down.
    */
   readonly body?: Buffer | string | Readable;
+  /**
+   * The request target, sent exactly as given: `url` parsed as a URL would lose `/./` and `/../`
+   * segments, which a test of path tricks must send.
+   */
+  readonly path?: string;
+  /** The client's own address, e.g. `127.0.0.7`: the server sees each loopback address as another client. */
+  readonly localAddress?: string;
 }
 
 /**
@@ -39,7 +48,12 @@ export function rawRequest(url: string, opts: RawRequestOptions = {}): Promise<R
     // node:http adds Content-Length to a whole body only for some methods (not DELETE or OPTIONS).
     const declared = Object.keys(headers).some((name) => name.toLowerCase() === 'content-length');
     if ((typeof body === 'string' || Buffer.isBuffer(body)) && !declared) headers['content-length'] = Buffer.byteLength(body);
-    const req = request(url, { method: opts.method ?? 'POST', headers });
+    const req = request(url, {
+      method: opts.method ?? 'POST',
+      headers,
+      ...(opts.path === undefined ? {} : { path: opts.path }),
+      ...(opts.localAddress === undefined ? {} : { localAddress: opts.localAddress }),
+    });
     let answered = false;
     req.on('error', (err) => {
       if (!answered) reject(err);
@@ -56,10 +70,12 @@ export function rawRequest(url: string, opts: RawRequestOptions = {}): Promise<R
           stream.destroy();
           req.destroy();
         }
+        const text = Buffer.concat(chunks).toString('utf8');
         resolve({
           status: res.statusCode ?? 0,
           headers: res.headers,
-          body: parseJsonObject(Buffer.concat(chunks).toString('utf8')),
+          body: parseJsonObject(text),
+          text,
           ...(stream ? { bodyEndedBeforeAnswer: endedBeforeAnswer } : {}),
         });
       });

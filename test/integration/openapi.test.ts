@@ -175,6 +175,16 @@ describe('docs/openapi.yaml describes the running server', function () {
     assert.equal((await observe('POST', `${closed}/replay`, { headers: admin(json), body: '{}' })).status, 200);
   });
 
+  it('gives 429 on every admin endpoint to an address with too many failed authentications', async function () {
+    // The earlier requests' successes forgot their failures: 20 more in a row start the wait.
+    for (let i = 0; i < 20; i++) assert.equal((await observe('GET', '/admin/events', { headers: { authorization: `Bearer guess-${i}` } })).status, 401);
+    assert.equal((await observe('GET', '/admin/events', { headers: admin() })).status, 429);
+    assert.equal((await observe('GET', '/admin/events/demo:x', { headers: admin() })).status, 429);
+    for (const action of ['replay', 'redeliver', 'discard']) {
+      assert.equal((await observe('POST', `/admin/events/demo:x/${action}`, { headers: admin(json), body: '{}' })).status, 429);
+    }
+  });
+
   it('saw only documented answers, each of the documented shape', function () {
     assert.deepEqual(problems, []);
   });

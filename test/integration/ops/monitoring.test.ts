@@ -6,6 +6,7 @@ import { post } from '../../helpers/http';
 import { captureLogs, type LogCapture } from '../../helpers/log-capture';
 import { sendAccepted, storeUnstartedEvent } from '../../helpers/operated-runs';
 import { signStandard, standardSecret } from '../../helpers/signed-event';
+import { testServices } from '../../setup/root-hooks';
 
 const SECRET = standardSecret('monitoring-test-secret');
 const CONFIG = { sources: { shop: { provider: 'standard-webhooks', secrets: [SECRET] } } };
@@ -85,15 +86,37 @@ describe('monitoring: /healthz, /readyz, /metrics and event logs', function () {
   });
 
   it('/metrics reports the relay backlog: stored events whose workflow is not started', async function () {
-    const idle = await startTestHookflow({ config: CONFIG, worker: false });
+    // The backlog is counted at most once a relay interval: a short one, so the new count shows soon.
+    const idle = await startTestHookflow({ config: CONFIG, worker: false, env: { RELAY_INTERVAL_MS: '200' } });
     try {
       assert.equal(sample(await metricsOf(idle.url), 'hookflow_relay_backlog'), 0);
       // Leased for ten minutes, so this relay leaves them waiting.
       await storeUnstartedEvent(idle, 'shop', 10 * 60_000);
       await storeUnstartedEvent(idle, 'shop', 10 * 60_000);
-      assert.equal(sample(await metricsOf(idle.url), 'hookflow_relay_backlog'), 2);
+      await eventually(async () => assert.equal(sample(await metricsOf(idle.url), 'hookflow_relay_backlog'), 2));
     } finally {
       await idle.stop();
+    }
+  });
+
+  it('counts the relay backlog in MongoDB once per relay interval at most, however often /metrics is scraped', async function () {
+    const mongoUrl = new URL(testServices().mongoUrl);
+    mongoUrl.searchParams.set('monitorCommands', 'true');
+    const scraped = await startTestHookflow({ config: CONFIG, worker: false, mongoUrl: mongoUrl.toString(), env: { RELAY_INTERVAL_MS: '60000' } });
+    try {
+      assert.equal(await scraped.storeReady(), true);
+      let counts = 0;
+      // countDocuments is an aggregate on the events collection; nothing else of the receiver aggregates.
+      scraped.mongo.on('commandStarted', (started) => {
+        if (started.commandName === 'aggregate' && started.command.aggregate === 'events') counts += 1;
+      });
+      const texts: string[] = [];
+      for (let i = 0; i < 10; i++) texts.push(await metricsOf(scraped.url));
+      texts.push(...(await Promise.all(Array.from({ length: 20 }, () => metricsOf(scraped.url)))));
+      assert.equal(counts, 1, 'thirty scrapes, one count');
+      for (const text of texts) assert.equal(sample(text, 'hookflow_relay_backlog'), 0);
+    } finally {
+      await scraped.stop();
     }
   });
 
@@ -105,6 +128,25 @@ describe('monitoring: /healthz, /readyz, /metrics and event logs', function () {
       assert.ok((sample(await metricsOf(hookflow.url), 'hookflow_webhook_requests_total{source="shop",outcome="accepted",reason=""}') ?? 0) >= 1);
     } finally {
       await other.stop();
+    }
+  });
+
+  it('with METRICS_PORT, serves /metrics, /healthz and /readyz there only, not on the webhook port', async function () {
+    const split = await startTestHookflow({ config: CONFIG, worker: false, env: { METRICS_PORT: '0' } });
+    try {
+      assert.ok(split.monitoringUrl);
+      const base = split.monitoringUrl;
+      for (const path of ['/metrics', '/healthz', '/readyz']) {
+        assert.equal((await fetch(`${split.url}${path}`)).status, 404, `${path} on the webhook port`);
+      }
+      assert.equal((await getJson(`${base}/healthz`)).status, 200);
+      await eventually(async () => assert.equal((await getJson(`${base}/readyz`)).status, 200));
+      const forged = signStandard(standardSecret('not-the-secret'), '{}');
+      assert.equal((await post(`${split.url}/webhooks/shop`, forged.body, forged.headers)).status, 401);
+      const text = await metricsOf(base);
+      assert.equal(sample(text, 'hookflow_webhook_requests_total{source="shop",outcome="rejected",reason="invalid_signature"}'), 1, 'webhooks are still counted');
+    } finally {
+      await split.stop();
     }
   });
 
