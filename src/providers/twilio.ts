@@ -14,6 +14,9 @@ const FORM = 'application/x-www-form-urlencoded';
  */
 export const twilio: Provider = {
   name: 'twilio',
+  // I-Twilio-Idempotency-Token is not signed, and a sender may add one to any signed request.
+  signsEventId: false,
+  signsFormParameters: true,
 
   verify(req, ctx) {
     const header = req.headers['x-twilio-signature'];
