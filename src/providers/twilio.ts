@@ -43,7 +43,7 @@ export const twilio: Provider = {
 };
 
 /** Names sorted; a repeated name contributes each distinct value, sorted, as twilio-node does. */
-function signedParams(body: Buffer): string {
+export function signedParams(body: Buffer): string {
   const values = new Map<string, Set<string>>();
   for (const [name, value] of new URLSearchParams(body.toString('utf8'))) {
     const set = values.get(name) ?? new Set<string>();

@@ -1,3 +1,4 @@
+import { signedParams } from '../providers/twilio';
 import type { Provider } from '../providers/types';
 import { bodyKeyId, type BodyKeyDocument } from '../store/body-keys';
 import { eventKey, type EventDocument, type EventStore } from '../store/events';
@@ -15,17 +16,12 @@ const FORM = 'application/x-www-form-urlencoded';
 
 /**
  * What makes two bodies the same: their bytes, or for a provider that signs form parameters rather
- * than bytes, the parameters as it signs them (sorted by name, each distinct value once), so a copy
- * with reordered or repeated parameters, which verifies as well, is the same body too.
+ * than bytes, the parameter string it signs, so any copy that verifies with the same signature
+ * (parameters reordered, repeated, encoded otherwise, or split differently) is the same body too.
  */
 export function bodyDigest(provider: Provider<unknown>, contentType: string, rawBody: Buffer): string {
   if (!provider.signsFormParameters || contentType !== FORM) return sha256Hex(rawBody);
-  const values = new Map<string, Set<string>>();
-  for (const [name, value] of new URLSearchParams(rawBody.toString('utf8'))) {
-    values.set(name, (values.get(name) ?? new Set<string>()).add(value));
-  }
-  const canonical = [...values.keys()].sort().map((name) => [name, [...(values.get(name) ?? [])].sort()]);
-  return sha256Hex(Buffer.from(JSON.stringify(canonical), 'utf8'));
+  return sha256Hex(Buffer.from(signedParams(rawBody), 'utf8'));
 }
 
 export function storedBodyDigest(provider: Provider<unknown>, event: EventDocument): string {
