@@ -38,7 +38,8 @@ export function signStripe(secret: string, e: EventParts): SignedParts {
 
 export function signGithub(secret: string, e: EventParts): SignedParts {
   const [event = 'push', action = 'created'] = e.type.split('.');
-  const body = JSON.stringify({ action, repository: { full_name: 'hookflow/bench' }, sender: { login: 'bench' }, note: e.padding });
+  // GitHub signs only the body, so identical bodies are duplicates whatever their delivery IDs; real ones differ per event.
+  const body = JSON.stringify({ action, after: e.id, repository: { full_name: 'hookflow/bench' }, sender: { login: 'bench' }, note: e.padding });
   const signature = hmac('sha256', secret, body).toString('hex');
   const headers = { 'content-type': JSON_TYPE, 'x-github-delivery': e.id, 'x-github-event': event, 'x-hub-signature-256': `sha256=${signature}` };
   return { headers, body };

@@ -1,6 +1,7 @@
 import { isAbsolute, resolve } from 'node:path';
 import { z } from 'zod';
 import { secretKey } from '../providers/standard-webhooks';
+import { CREDENTIAL_HEADERS, REDACTED } from '../receiver/credential-headers';
 import { resolveSecret, secretRef } from './secret-ref';
 
 /*
@@ -21,9 +22,12 @@ export const RESERVED_HEADERS: ReadonlySet<string> = new Set([
   'idempotency-key',
 ]);
 
+/** An HTTP header name (RFC 9110 token). */
+export const HTTP_HEADER_NAME = /^[A-Za-z0-9!#$%&'*+.^_`|~-]+$/;
+
 /** The message for a header name the config may not use, or undefined when it is fine. */
 function headerNameProblem(name: string): string | undefined {
-  if (!/^[A-Za-z0-9!#$%&'*+.^_`|~-]+$/.test(name)) return 'not an HTTP header name';
+  if (!HTTP_HEADER_NAME.test(name)) return 'not an HTTP header name';
   if (RESERVED_HEADERS.has(name.toLowerCase())) return 'set by hookflow itself; cannot be configured';
   return undefined;
 }
@@ -31,6 +35,16 @@ function headerNameProblem(name: string): string | undefined {
 const headerName = z.string().superRefine((name, ctx) => {
   const problem = headerNameProblem(name);
   if (problem) ctx.addIssue({ code: 'custom', message: problem });
+});
+
+/** A credential header is stored redacted: forwarding it would send the marker, not the value. */
+const forwardedHeaderName = headerName.superRefine((name, ctx) => {
+  if (CREDENTIAL_HEADERS.has(name.toLowerCase())) {
+    ctx.addIssue({
+      code: 'custom',
+      message: `${name} is a credential header, stored as "${REDACTED}", so it cannot be forwarded; give the destination its own credentials in headers`,
+    });
+  }
 });
 
 /** Header names are record keys here: checked one by one so the message names the header. */
@@ -50,7 +64,7 @@ const httpHandlerSchema = z
     /** Extra headers, e.g. an Authorization token: values may come from the environment or a file. */
     headers: headerValues.default({}),
     /** Headers of the original delivery to pass along (e.g. user-agent). */
-    forwardHeaders: z.array(headerName).default([]),
+    forwardHeaders: z.array(forwardedHeaderName).default([]),
   })
   .strict();
 

@@ -4,9 +4,10 @@ import { z } from 'zod';
 import { getProvider, providers } from '../providers';
 import { isSafePath } from '../providers/json-path';
 import type { Provider } from '../providers/types';
+import { CREDENTIAL_HEADERS } from '../receiver/credential-headers';
 import { ConfigError } from './env';
 import { formatIssues } from './errors';
-import { handlerSchema, resolveHandler, type HandlerConfig } from './handlers';
+import { handlerSchema, HTTP_HEADER_NAME, resolveHandler, type HandlerConfig } from './handlers';
 import { defaultsSchema, deliveryProblems, mergeDelivery, routeSchema, type RouteConfig } from './routes';
 import { resolveSecret, secretRef } from './secret-ref';
 
@@ -26,6 +27,10 @@ const sourceSchema = z
     maxBodyBytes: z.number().int().positive().optional(),
     eventId: eventIdRule.optional(),
     publicUrl: z.url().optional(),
+    /** Headers whose values are stored redacted, on top of CREDENTIAL_HEADERS. */
+    redactHeaders: z.array(z.string().regex(HTTP_HEADER_NAME, 'not an HTTP header name').toLowerCase()).default([]),
+    /** Whether a body already received is a duplicate whatever its event ID; see SourceConfig.dedupByBody. */
+    dedupByBody: z.boolean().optional(),
     options: z.record(z.string(), z.unknown()).default({}),
     /** Which handlers an event goes to; an event no route matches is `ignored`. */
     routes: z.array(routeSchema).default([]),
@@ -67,6 +72,14 @@ export interface SourceConfig {
   readonly maxBodyBytes: number;
   readonly eventId: EventIdRule | undefined;
   readonly publicUrl: string | undefined;
+  /** Lower-case names of the headers stored with their value replaced: CREDENTIAL_HEADERS and the source's own. */
+  readonly redactHeaders: ReadonlySet<string>;
+  /**
+   * Whether a body already received from this source is a duplicate whatever event ID it carries.
+   * On by default when the signature does not cover the event ID (see Provider.signsEventId), which
+   * would otherwise let anyone resend a signed delivery under a fresh ID.
+   */
+  readonly dedupByBody: boolean;
   readonly options: unknown;
   /** In file order; every matching route contributes its handlers. */
   readonly routes: readonly RouteConfig[];
@@ -133,7 +146,13 @@ export function parseConfig(
     const routes = raw.routes.map((route, i): RouteConfig => {
       const at = `${where}.routes[${i}]`;
       route.handlers.forEach((handler, j) => {
-        if (!handlers.has(handler)) problems.push(`  - ${at}.handlers[${j}]: no handler named "${handler}" in handlers (${knownNames(handlers)})`);
+        const config = handlers.get(handler);
+        if (!config) problems.push(`  - ${at}.handlers[${j}]: no handler named "${handler}" in handlers (${knownNames(handlers)})`);
+        for (const name of config?.kind === 'http' ? config.forwardHeaders : []) {
+          if (raw.redactHeaders.includes(name)) {
+            problems.push(`  - ${at}.handlers[${j}]: handler "${handler}" forwards ${name}, which this source stores redacted (redactHeaders); remove it from the handler's forwardHeaders`);
+          }
+        }
       });
       const delivery = mergeDelivery(route, parsed.data.defaults);
       // A problem the route only inherits is reported once, at `defaults`.
@@ -148,6 +167,8 @@ export function parseConfig(
       maxBodyBytes: raw.maxBodyBytes ?? opts.defaultMaxBodyBytes,
       eventId: raw.eventId,
       publicUrl: raw.publicUrl,
+      redactHeaders: new Set([...CREDENTIAL_HEADERS, ...raw.redactHeaders]),
+      dedupByBody: raw.dedupByBody ?? !signsEventId(provider, raw.eventId),
       options,
       routes,
     });
@@ -155,6 +176,12 @@ export function parseConfig(
   for (const problem of defaultsProblems) problems.push(`  - defaults: ${problem}`);
   if (problems.length > 0) throw new ConfigError(`Invalid config ${opts.label}:\n${problems.join('\n')}`);
   return { sources, handlers };
+}
+
+/** A source's own `eventId` rule decides: a body field is signed, a header is not (as far as we know). */
+function signsEventId(provider: Provider<unknown>, rule: EventIdRule | undefined): boolean {
+  if (rule === undefined) return provider.signsEventId;
+  return 'field' in rule;
 }
 
 function knownNames(map: ReadonlyMap<string, unknown>): string {

@@ -59,6 +59,10 @@ const optionsSchema = z
       problem('timestampHeader', 'set timestampHeader exactly when signed includes {timestamp}');
     }
     if (names.includes('id') && o.idHeader === undefined) problem('idHeader', 'required when signed includes {id}');
+    // An unsigned ID header can be rewritten by anyone, so each resend of one signed body would be a new event.
+    if (o.idHeader !== undefined && !names.includes('id')) {
+      problem('idHeader', 'the event ID header must be signed: add {id} to signed (e.g. "{id}.{body}"), or use idField');
+    }
     if (o.idHeader !== undefined && o.idField !== undefined) problem('idField', 'set idHeader or idField, not both');
     if (o.typeHeader !== undefined && o.typeField !== undefined) problem('typeField', 'set typeHeader or typeField, not both');
   });
@@ -66,6 +70,8 @@ const optionsSchema = z
 /** HMAC over the body (or a template around it), configured per source for senders without a built-in verifier. */
 export const genericHmac: Provider<GenericHmacOptions> = {
   name: 'generic-hmac',
+  // An idHeader must be in `signed` ({id}, enforced by the options schema); an idField is in the signed body.
+  signsEventId: true,
   // Applies only to sources with a timestampHeader; others sign no time.
   defaultToleranceSeconds: 300,
   optionsSchema,

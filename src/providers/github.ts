@@ -15,6 +15,8 @@ export interface GitHubOptions {
  */
 export const github: Provider<GitHubOptions> = {
   name: 'github',
+  // X-GitHub-Delivery is not signed (only the body is).
+  signsEventId: false,
   optionsSchema: z.object({ allowSha1: z.boolean().default(false) }).strict(),
 
   verify(req, ctx) {

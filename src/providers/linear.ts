@@ -11,6 +11,8 @@ import type { Provider } from './types';
  */
 export const linear: Provider = {
   name: 'linear',
+  // Linear-Delivery is not signed (only the body is).
+  signsEventId: false,
   defaultToleranceSeconds: 60,
 
   verify(req, ctx) {

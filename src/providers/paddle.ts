@@ -16,6 +16,8 @@ import type { Provider } from './types';
  */
 export const paddle: Provider = {
   name: 'paddle',
+  // The ID is the body's `event_id`, and the body is signed.
+  signsEventId: true,
   defaultToleranceSeconds: 300,
 
   verify(req, ctx) {

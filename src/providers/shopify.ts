@@ -9,6 +9,8 @@ import type { Provider } from './types';
  */
 export const shopify: Provider = {
   name: 'shopify',
+  // X-Shopify-Webhook-Id is not signed (only the body is).
+  signsEventId: false,
 
   verify(req, ctx) {
     const header = req.headers['x-shopify-hmac-sha256'];

@@ -10,6 +10,8 @@ import type { Provider } from './types';
  */
 export const slack: Provider = {
   name: 'slack',
+  // The ID is the body's `event_id`, and the body is signed.
+  signsEventId: true,
   defaultToleranceSeconds: 300,
 
   verify(req, ctx) {

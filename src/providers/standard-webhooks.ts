@@ -22,6 +22,8 @@ export function secretKey(secret: string): Buffer {
 
 export const standardWebhooks: Provider = {
   name: 'standard-webhooks',
+  // `webhook-id` is part of the signed content.
+  signsEventId: true,
   defaultToleranceSeconds: 300,
 
   checkSecret(secret) {

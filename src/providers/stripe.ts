@@ -11,6 +11,8 @@ import type { Provider } from './types';
  */
 export const stripe: Provider = {
   name: 'stripe',
+  // The ID is the body's `id`, and the body is signed.
+  signsEventId: true,
   defaultToleranceSeconds: 300,
 
   // Catches the usual mistake of configuring an API key (sk_..., rk_...) instead of the endpoint secret.

@@ -14,6 +14,9 @@ const FORM = 'application/x-www-form-urlencoded';
  */
 export const twilio: Provider = {
   name: 'twilio',
+  // I-Twilio-Idempotency-Token is not signed, and a sender may add one to any signed request.
+  signsEventId: false,
+  signsFormParameters: true,
 
   verify(req, ctx) {
     const header = req.headers['x-twilio-signature'];
@@ -40,7 +43,7 @@ export const twilio: Provider = {
 };
 
 /** Names sorted; a repeated name contributes each distinct value, sorted, as twilio-node does. */
-function signedParams(body: Buffer): string {
+export function signedParams(body: Buffer): string {
   const values = new Map<string, Set<string>>();
   for (const [name, value] of new URLSearchParams(body.toString('utf8'))) {
     const set = values.get(name) ?? new Set<string>();

@@ -40,6 +40,17 @@ export interface Provider<Options = Record<string, never>> {
   readonly name: string;
   /** Validates the `options` object of a source using this provider; omitted when it takes none. */
   readonly optionsSchema?: z.ZodType<Options>;
+  /**
+   * Whether the signature covers the event ID `identify` reports (a signed header, or a field of the
+   * signed body). When it does not, anyone holding one signed delivery can resend it under a fresh ID,
+   * so such sources are deduplicated by body as well (see SourceConfig.dedupByBody).
+   */
+  readonly signsEventId: boolean;
+  /**
+   * Set when the signature covers a form body's parameters rather than its bytes (Twilio: sorted by
+   * name, each distinct value once), so reordered or repeated parameters still verify.
+   */
+  readonly signsFormParameters?: boolean;
   /** Tolerance used when the source sets none; undefined when the provider signs no timestamp. */
   readonly defaultToleranceSeconds?: number;
   /** Returns what is wrong with a configured secret (checked at start-up), or undefined when it is usable. */

@@ -1,12 +1,14 @@
 import { Binary } from 'mongodb';
 import type { Client } from '@temporalio/client';
-import type { Middleware } from 'koa';
+import type { Context, Middleware } from 'koa';
 import type { HookflowConfig } from '../config/sources';
 import type { Logger } from '../logger';
 import { WebhookRejection } from '../providers/rejection';
 import type { EventStore } from '../store/events';
 import type { RejectionLog } from '../store/rejections';
 import { startEventWorkflow } from '../temporal/start-event';
+import { bodyDigest, claimBody, storedBodyDigest, type OriginalEvent } from './body-dedup';
+import { storedHeaders } from './credential-headers';
 import { resolveIdentity, sha256Hex } from './event-identity';
 import { readRawBody } from './raw-body';
 import { bodyKind, mediaType, parseBody, toWebhookRequest } from './webhook-request';
@@ -57,6 +59,24 @@ export function receiveWebhook(deps: ReceiverDeps): Middleware {
   };
 }
 
+/** 200: the event was already received (named in the answer); nothing new is stored or started. */
+function answerDuplicate(ctx: Context, original: OriginalEvent): void {
+  ctx.status = 200;
+  ctx.body = { status: 'duplicate', eventId: original.eventId, workflowId: original.workflowId };
+}
+
+/**
+ * Records on the body's key that its event is stored. The event is stored either way, so a failure
+ * only costs this: should retention remove the event, a later copy of the body would be stored anew.
+ */
+async function markBodyStored(deps: ReceiverDeps, keyId: string, log: Logger): Promise<void> {
+  try {
+    await deps.store.bodyKeys.markStored(keyId);
+  } catch (err) {
+    log.warn({ err: { name: (err as Error).name, message: (err as Error).message } }, 'could not mark the body key stored');
+  }
+}
+
 function handleDelivery(deps: ReceiverDeps): Middleware {
   const now = deps.now ?? (() => new Date());
   return async (ctx) => {
@@ -83,7 +103,17 @@ function handleDelivery(deps: ReceiverDeps): Middleware {
     }
 
     const bodySha256 = sha256Hex(rawBody);
-    const { eventId, eventType } = resolveIdentity(source, req, body, bodySha256);
+    const resolved = resolveIdentity(source, req, body, bodySha256);
+    // An ID that is the body's own hash already dedups by body.
+    const byBody = source.dedupByBody && resolved.idFrom !== 'body-sha256';
+    const digest = byBody ? bodyDigest(source.provider, req.contentType, rawBody) : bodySha256;
+    const claim = byBody ? await claimBody(deps.store, source.provider, source.name, digest, resolved, receivedAt) : undefined;
+    if (claim?.kind === 'duplicate') {
+      deps.logger.info({ source: source.name, eventId: claim.original.eventId, sentId: resolved.eventId }, 'body already received; duplicate acknowledged');
+      answerDuplicate(ctx, claim.original);
+      return;
+    }
+    const { eventId, eventType } = claim ?? resolved;
     const workflowId = `${source.name}:${eventId}`;
     const log = deps.logger.child({ source: source.name, eventId, workflowId });
     const outcome = await deps.store.insert(
@@ -95,7 +125,7 @@ function handleDelivery(deps: ReceiverDeps): Middleware {
         body: new Binary(rawBody),
         bodySha256,
         contentType: req.contentType,
-        headers: Object.entries(req.headers).map(([name, value]) => ({ name, value })),
+        headers: storedHeaders(req.headers, source.redactHeaders),
         receivedAt,
         workflowId,
       },
@@ -104,13 +134,20 @@ function handleDelivery(deps: ReceiverDeps): Middleware {
     );
 
     if (outcome.kind === 'conflict') {
-      log.warn('same event ID with a different body; refused');
-      throw new WebhookRejection('event_id_conflict', 'Event ID already received with a different body');
+      // A Twilio form copy with reordered parameters has other bytes but is the same body.
+      const sameBody = claim !== undefined && storedBodyDigest(source.provider, outcome.event) === digest;
+      if (!sameBody) {
+        // Untie this body from an event that holds another one, so it can still be stored under its own ID.
+        if (claim) await deps.store.bodyKeys.release(claim.keyId, outcome.event._id);
+        log.warn('same event ID with a different body; refused');
+        throw new WebhookRejection('event_id_conflict', 'Event ID already received with a different body');
+      }
     }
-    if (outcome.kind === 'duplicate') {
+    // The key's event now holds this body, whoever stored it.
+    if (claim) await markBodyStored(deps, claim.keyId, log);
+    if (outcome.kind !== 'inserted') {
       log.info({ status: outcome.event.status }, 'duplicate delivery acknowledged');
-      ctx.status = 200;
-      ctx.body = { status: 'duplicate', eventId, workflowId };
+      answerDuplicate(ctx, outcome.event);
       return;
     }
 

@@ -1,4 +1,5 @@
 import { Binary, MongoServerError, type Collection, type Db, type FindCursor } from 'mongodb';
+import { BodyKeyStore } from './body-keys';
 import { createMissingIndexes } from './indexes';
 
 export type EventStatus = 'received' | 'started' | 'processing' | 'processed' | 'failed' | 'ignored' | 'discarded';
@@ -81,10 +82,13 @@ export function eventKey(source: string, eventId: string): string {
 export class EventStore {
   readonly collection: Collection<EventDocument>;
   readonly attempts: Collection<AttemptDocument>;
+  /** Bodies received from sources deduplicated by body (see SourceConfig.dedupByBody). */
+  readonly bodyKeys: BodyKeyStore;
 
   constructor(db: Db) {
     this.collection = db.collection<EventDocument>('events');
     this.attempts = db.collection<AttemptDocument>('attempts');
+    this.bodyKeys = new BodyKeyStore(db);
   }
 
   async ensureIndexes(): Promise<void> {
@@ -97,6 +101,7 @@ export class EventStore {
       { key: { receivedAt: -1 }, name: 'by_time' },
     ]);
     await createMissingIndexes(this.attempts, [{ key: { eventRef: 1, startedAt: 1 }, name: 'by_event_time' }]);
+    await this.bodyKeys.ensureCollection();
   }
 
   /**

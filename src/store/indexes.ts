@@ -1,4 +1,4 @@
-import type { Collection, Document, IndexDescription } from 'mongodb';
+import type { Collection, CreateCollectionOptions, Db, Document, IndexDescription } from 'mongodb';
 
 /**
  * Creates the indexes a collection lacks, by name. Asking for indexes that already exist is a
@@ -32,4 +32,16 @@ async function missingIndexes<T extends Document>(
     if ((err as { codeName?: string }).codeName !== 'NamespaceNotFound') throw err;
   }
   return indexes.filter((index) => !existing.has(index.name));
+}
+
+/** Creates the collection `name` unless it exists, tolerating another process creating it at the same time. */
+export async function createMissingCollection(db: Db, name: string, options: CreateCollectionOptions = {}): Promise<void> {
+  const existing = await db.listCollections({ name }, { nameOnly: true }).toArray();
+  if (existing.length > 0) return;
+  try {
+    await db.createCollection(name, options);
+  } catch (err) {
+    // Another process created it between our check and our create.
+    if ((err as { codeName?: string }).codeName !== 'NamespaceExists') throw err;
+  }
 }

@@ -1,5 +1,6 @@
 import type { Collection, Db } from 'mongodb';
 import type { RejectReason } from '../providers/rejection';
+import { createMissingCollection } from './indexes';
 
 /**
  * Why deliveries were refused, so a misconfigured secret is easy to diagnose ("every stripe
@@ -26,14 +27,7 @@ export class RejectionLog {
   }
 
   async ensureCollection(): Promise<void> {
-    const existing = await this.db.listCollections({ name: 'rejections' }, { nameOnly: true }).toArray();
-    if (existing.length > 0) return;
-    try {
-      await this.db.createCollection('rejections', { capped: true, size: CAPPED_BYTES, max: CAPPED_DOCS });
-    } catch (err) {
-      // Another process created it between our check and our create.
-      if ((err as { codeName?: string }).codeName !== 'NamespaceExists') throw err;
-    }
+    await createMissingCollection(this.db, 'rejections', { capped: true, size: CAPPED_BYTES, max: CAPPED_DOCS });
   }
 
   async record(entry: RejectionDocument): Promise<void> {

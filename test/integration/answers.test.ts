@@ -27,8 +27,8 @@ const GLOBAL_LIMIT = 64 * 1024;
 const SMALL_LIMIT = 1024;
 const ROOMY_LIMIT = 256 * 1024;
 
-/** A generic-hmac source; by default the provider takes the event ID from X-Event-Id. */
-function generic(extra: Record<string, unknown> = {}, options: Record<string, unknown> = { idHeader: 'X-Event-Id' }): unknown {
+/** A generic-hmac source; by default the provider takes the event ID from X-Event-Id, which is signed. */
+function generic(extra: Record<string, unknown> = {}, options: Record<string, unknown> = { idHeader: 'X-Event-Id', signed: '{id}.{body}' }): unknown {
   return { provider: 'generic-hmac', secrets: [SECRET], options: { header: 'X-Signature', typeField: 'type', ...options }, ...extra };
 }
 
@@ -38,21 +38,25 @@ const CONFIG = {
     small: generic({ maxBodyBytes: SMALL_LIMIT }),
     roomy: generic({ maxBodyBytes: ROOMY_LIMIT }),
     'by-header': generic({ eventId: { header: 'X-Delivery-Ref' } }),
-    'by-field': generic({ eventId: { field: 'data.ref' } }),
+    'by-field': generic({ eventId: { field: 'data.ref' } }, {}),
     // Neither the provider nor the source names an event ID.
     'no-id': generic({}, {}),
   },
 };
 
-function signature(body: string | Buffer): string {
-  return createHmac('sha256', SECRET).update(body).digest('hex');
+/** The signature over `<eventId>.<body>`, or over the body alone when there is no event ID. */
+function signature(body: string | Buffer, eventId: string | null = null): string {
+  return createHmac('sha256', SECRET)
+    .update(eventId === null ? '' : `${eventId}.`)
+    .update(body)
+    .digest('hex');
 }
 
 /** Headers of a validly signed JSON delivery with event ID `eventId` in X-Event-Id (none when null). */
 function signed(body: string | Buffer, eventId: string | null = randomUUID()): Record<string, string> {
   return {
     'content-type': 'application/json',
-    'x-signature': signature(body),
+    'x-signature': signature(body, eventId),
     ...(eventId === null ? {} : { 'x-event-id': eventId }),
   };
 }
@@ -304,13 +308,13 @@ describe('answers of the receiver through the real HTTP server', function () {
   describe("event ID from a source's eventId rule", function () {
     it('{ header } takes the ID from that header, over the provider\'s own rule', async function () {
       const ref = `ref-${randomUUID()}`;
-      const body = json();
+      const body = json({ ref });
       await assertAccepted('by-header', body, { ...signed(body, 'provider-id-ignored'), 'x-delivery-ref': ref }, ref);
     });
 
     it('{ header } falls back to the provider\'s rule when the header is absent', async function () {
       const id = randomUUID();
-      const body = json();
+      const body = json({ id });
       await assertAccepted('by-header', body, signed(body, id), id);
     });
 
@@ -410,8 +414,8 @@ describe('answers of the receiver through the real HTTP server', function () {
         error: 'invalid_signature',
         send: changed({ 'x-signature': [signature('other'), signature('another')] }),
       },
-      { title: 'an event ID with a tab in it', status: 400, error: 'invalid_body', send: changed({ 'x-event-id': 'evt\t1' }) },
-      { title: 'a 201-character event ID', status: 400, error: 'invalid_body', send: changed({ 'x-event-id': 'e'.repeat(201) }) },
+      { title: 'an event ID with a tab in it', status: 400, error: 'invalid_body', send: changed(signed(body, 'evt\t1')) },
+      { title: 'a 201-character event ID', status: 400, error: 'invalid_body', send: changed(signed(body, 'e'.repeat(201))) },
     ];
 
     for (const row of rows) {

@@ -102,7 +102,8 @@ const githubCase: ProviderCase = {
   signatureHeader: 'x-hub-signature-256',
   timestamped: false,
   async sign({ id, secret }) {
-    const body = jsonBody({ action: 'opened', issue: { number: 1347 } });
+    // GitHub signs only the body, so each test's body differs (the same body again is a duplicate).
+    const body = jsonBody({ action: 'opened', issue: { number: 1347, title: `issue ${id}` } });
     return {
       body,
       headers: {
@@ -126,7 +127,7 @@ const shopifyCase: ProviderCase = {
   signatureHeader: 'x-shopify-hmac-sha256',
   timestamped: false,
   sign({ id, secret }) {
-    const body = jsonBody({ id: 820982911946154500, email: 'jon@example.com', total_price: '19.99' });
+    const body = jsonBody({ id: 820982911946154500, email: 'jon@example.com', total_price: '19.99', token: id });
     return {
       body,
       headers: {
@@ -276,7 +277,7 @@ const linearCase: ProviderCase = {
   signatureHeader: 'linear-signature',
   timestamped: true,
   sign({ id, secret, at }) {
-    const body = jsonBody({ action: 'create', type: 'Issue', data: { id: '2174add1' }, webhookTimestamp: at.getTime() });
+    const body = jsonBody({ action: 'create', type: 'Issue', data: { id }, webhookTimestamp: at.getTime() });
     return {
       body,
       headers: {

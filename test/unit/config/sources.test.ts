@@ -104,6 +104,62 @@ describe('parseConfig(json)', function () {
   });
 });
 
+describe('parseConfig(json): credential headers', function () {
+  const FORWARD_SECRET = 'whsec_' + Buffer.from('unit-forward-key').toString('base64');
+  const forwarding = (...forwardHeaders: string[]) => ({ kind: 'http', url: 'https://erp.internal/hooks', secret: FORWARD_SECRET, forwardHeaders });
+
+  it('redacts the built-in credential headers and the source\'s own, lower-cased', function () {
+    const config = parse({ sources: { a: { provider: 'github', secrets: ['s'], redactHeaders: ['X-Partner-Token'] } } });
+    const redact = config.sources.get('a')?.redactHeaders;
+    for (const name of ['authorization', 'proxy-authorization', 'cookie', 'x-api-key', 'x-partner-token']) assert.ok(redact?.has(name), name);
+    assert.equal(redact?.has('x-hub-signature-256'), false);
+  });
+
+  it('refuses a redactHeaders entry that is not a header name', function () {
+    assert.match(problems({ sources: { a: { provider: 'github', secrets: ['s'], redactHeaders: ['x token'] } } }), /sources\.a\.redactHeaders\[0\]: not an HTTP header name/);
+  });
+
+  it('refuses a handler that forwards a built-in credential header, which would forward the marker', function () {
+    assert.match(
+      problems({ sources: { a: { provider: 'github', secrets: ['s'] } }, handlers: { erp: forwarding('user-agent', 'Authorization') } }),
+      /handlers\.erp\.forwardHeaders\[1\]: Authorization is a credential header, stored as "\[redacted\]"/,
+    );
+  });
+
+  it("refuses a route to a handler that forwards a header the source redacts", function () {
+    assert.match(
+      problems({
+        sources: { a: { provider: 'github', secrets: ['s'], redactHeaders: ['x-partner-token'], routes: [{ match: { type: '*' }, handlers: ['erp'] }] } },
+        handlers: { erp: forwarding('x-partner-token') },
+      }),
+      /sources\.a\.routes\[0\]\.handlers\[0\]: handler "erp" forwards x-partner-token, which this source stores redacted/,
+    );
+  });
+});
+
+describe('parseConfig(json): dedupByBody', function () {
+  const dedup = (source: Record<string, unknown>): boolean | undefined => parse({ sources: { a: { secrets: ['s'], ...source } } }).sources.get('a')?.dedupByBody;
+
+  it('is on for providers whose event ID header is not signed', function () {
+    for (const provider of ['github', 'shopify', 'twilio', 'linear']) assert.equal(dedup({ provider }), true, provider);
+  });
+
+  it('is off for providers whose event ID is signed', function () {
+    assert.equal(dedup({ provider: 'stripe', secrets: ['whsec_x'] }), false);
+    assert.equal(dedup({ provider: 'standard-webhooks', secrets: [SW_SECRET] }), false);
+    assert.equal(dedup({ provider: 'paddle' }), false);
+  });
+
+  it("follows a source's eventId rule: a header is unsigned, a body field is signed", function () {
+    assert.equal(dedup({ provider: 'standard-webhooks', secrets: [SW_SECRET], eventId: { header: 'x-request-id' } }), true);
+    assert.equal(dedup({ provider: 'github', eventId: { field: 'hook_id' } }), false);
+  });
+
+  it('can be turned off for a sender whose identical bodies are distinct events', function () {
+    assert.equal(dedup({ provider: 'github', dedupByBody: false }), false);
+  });
+});
+
 describe('loadConfigFile(path)', function () {
   it('says which file is missing', function () {
     assert.throws(() => loadConfigFile('/nonexistent/hookflow.json', { defaultMaxBodyBytes: 1 }), /Cannot read config file \/nonexistent\/hookflow.json: ENOENT/);

@@ -172,12 +172,12 @@ describe('generic-hmac provider', () => {
 
   describe('optionsSchema', () => {
     it('fills in defaults and lower-cases header names', () => {
-      assert.deepEqual(options({ header: 'X-Signature', idHeader: 'X-Event-Id' }), {
+      assert.deepEqual(options({ header: 'X-Signature', typeHeader: 'X-Event-Type' }), {
         header: 'x-signature',
         algorithm: 'sha256',
         encoding: 'hex',
         signed: 'body',
-        idHeader: 'x-event-id',
+        typeHeader: 'x-event-type',
       });
     });
 
@@ -205,8 +205,15 @@ describe('generic-hmac provider', () => {
       assert.match(configError({ header: 'x', signed: '{id}.{body}' }), /idHeader: required/);
     });
 
+    it('refuses an idHeader that is not signed: anyone could resend a body under a new ID', () => {
+      assert.match(configError({ header: 'x', idHeader: 'x-id' }), /idHeader: the event ID header must be signed: add \{id\} to signed/);
+    });
+
     it('refuses idHeader and idField together', () => {
-      assert.match(configError({ header: 'x', idHeader: 'x-id', idField: 'id' }), /idField: set idHeader or idField, not both/);
+      assert.match(
+        configError({ header: 'x', signed: '{id}.{body}', idHeader: 'x-id', idField: 'id' }),
+        /idField: set idHeader or idField, not both/,
+      );
     });
 
     it('refuses an idField that walks into a prototype', () => {
@@ -227,7 +234,7 @@ describe('generic-hmac provider', () => {
     const body: unknown = JSON.parse(PAYLOAD);
 
     it('reads the event ID and type from configured headers', () => {
-      const opts = options({ header: 'x', idHeader: 'X-Event-Id', typeHeader: 'X-Event-Type' });
+      const opts = options({ header: 'x', signed: '{id}.{body}', idHeader: 'X-Event-Id', typeHeader: 'X-Event-Type' });
       assert.deepEqual(genericHmac.identify(req, body, opts), { eventId: 'hdr-1', eventType: 'hdr.type' });
     });
 
