@@ -66,6 +66,8 @@ const optionsSchema = z
 /** HMAC over the body (or a template around it), configured per source for senders without a built-in verifier. */
 export const genericHmac: Provider<GenericHmacOptions> = {
   name: 'generic-hmac',
+  // A secret the user chooses: 16 bytes, the floor for a key nobody can guess.
+  minSecretBytes: 16,
   // Applies only to sources with a timestampHeader; others sign no time.
   defaultToleranceSeconds: 300,
   optionsSchema,

@@ -15,6 +15,8 @@ export interface GitHubOptions {
  */
 export const github: Provider<GitHubOptions> = {
   name: 'github',
+  // GitHub lets the user choose the secret and asks for a random, high-entropy string; it sets no length.
+  minSecretBytes: 16,
   optionsSchema: z.object({ allowSha1: z.boolean().default(false) }).strict(),
 
   verify(req, ctx) {

@@ -11,6 +11,8 @@ import type { Provider } from './types';
  */
 export const linear: Provider = {
   name: 'linear',
+  // Linear generates the signing secret; its length is not documented, so the generic floor applies.
+  minSecretBytes: 16,
   defaultToleranceSeconds: 60,
 
   verify(req, ctx) {

@@ -16,6 +16,8 @@ import type { Provider } from './types';
  */
 export const paddle: Provider = {
   name: 'paddle',
+  // Paddle generates a secret key per notification destination; its length is not documented, so the generic floor applies.
+  minSecretBytes: 16,
   defaultToleranceSeconds: 300,
 
   verify(req, ctx) {

@@ -9,6 +9,8 @@ import type { Provider } from './types';
  */
 export const shopify: Provider = {
   name: 'shopify',
+  // Shopify signs with the app's client secret (32 hex characters, longer with the newer shpss_ prefix).
+  minSecretBytes: 32,
 
   verify(req, ctx) {
     const header = req.headers['x-shopify-hmac-sha256'];

@@ -10,6 +10,8 @@ import type { Provider } from './types';
  */
 export const slack: Provider = {
   name: 'slack',
+  // The app's signing secret is 32 hex characters.
+  minSecretBytes: 32,
   defaultToleranceSeconds: 300,
 
   verify(req, ctx) {

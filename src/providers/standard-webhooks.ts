@@ -22,6 +22,9 @@ export function secretKey(secret: string): Buffer {
 
 export const standardWebhooks: Provider = {
   name: 'standard-webhooks',
+  // The specification's keys are 24 to 64 random bytes (base64 after whsec_).
+  minSecretBytes: 24,
+  secretKey,
   defaultToleranceSeconds: 300,
 
   checkSecret(secret) {

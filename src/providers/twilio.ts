@@ -14,6 +14,9 @@ const FORM = 'application/x-www-form-urlencoded';
  */
 export const twilio: Provider = {
   name: 'twilio',
+  // The account's Auth Token is 32 hex characters.
+  minSecretBytes: 32,
+  signsUrl: true,
 
   verify(req, ctx) {
     const header = req.headers['x-twilio-signature'];

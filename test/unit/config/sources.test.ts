@@ -4,8 +4,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ConfigError } from '../../../src/config/env';
 import { loadConfigFile, parseConfig } from '../../../src/config/sources';
+import { standardSecret } from '../../helpers/signed-event';
 
-const SW_SECRET = 'whsec_' + Buffer.from('unit-test-key').toString('base64');
+const SW_SECRET = standardSecret('unit-test-key');
 
 function parse(json: unknown, env: NodeJS.ProcessEnv = {}) {
   return parseConfig(json, { env, defaultMaxBodyBytes: 1000, baseDir: tmpdir(), label: 'test.json' });
