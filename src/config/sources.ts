@@ -125,10 +125,8 @@ export function parseConfig(
       return secret ?? '';
     });
     if (provider.signsUrl && raw.publicUrl === undefined) {
-      problems.push(
-        `  - ${where}.publicUrl: required for ${provider.name}: ${provider.name} signs the URL it calls; ` +
-          'set publicUrl to exactly that URL (e.g. https://hooks.example.com/webhooks/' + name + ')',
-      );
+      const example = `https://hooks.example.com/webhooks/${name}`;
+      problems.push(`  - ${where}.publicUrl: required for ${provider.name}: ${provider.name} signs the URL it calls; set publicUrl to exactly that URL (e.g. ${example})`);
     }
     let options: unknown = raw.options;
     if (provider.optionsSchema) {

@@ -80,11 +80,16 @@ export function readCopy(instruction: Instruction): CopyInstruction {
   return { from, sources: words, destination };
 }
 
-/** The JSON (exec) form of CMD, e.g. ["node", "dist/src/receiver/main.js"]. */
-export function readExecForm(instruction: Instruction): string[] {
-  const parsed: unknown = JSON.parse(instruction.args);
+/** A command in exec form, `["node", "dist/src/receiver/main.js"]` (a Dockerfile's CMD, a compose `command`). */
+export function parseExecForm(json: string, where: string): string[] {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(json);
+  } catch {
+    parsed = undefined;
+  }
   if (!Array.isArray(parsed) || !parsed.every((word): word is string => typeof word === 'string')) {
-    throw new Error(`line ${instruction.line}: ${instruction.keyword} is not in exec form`);
+    throw new Error(`${where}: not a command in exec form: ${json}`);
   }
   return parsed;
 }

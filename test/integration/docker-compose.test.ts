@@ -21,14 +21,17 @@ function docker(args: readonly string[], env: Record<string, string>): Promise<{
 }
 
 interface PublishedPort {
+  /** The container's port. */
   readonly target: number;
-  readonly published?: string;
-  readonly host_ip?: string;
+  /** The host address it is published on; undefined for every interface. */
+  readonly hostIp: unknown;
 }
 
+/** A service's published ports, from `docker compose config --format json` (long syntax). */
 function portsOf(config: unknown, service: string): PublishedPort[] {
   const ports = readPath(config, `services.${service}.ports`);
-  return Array.isArray(ports) ? (ports as PublishedPort[]) : [];
+  if (!Array.isArray(ports)) return [];
+  return ports.map((port: unknown) => ({ target: Number(readPath(port, 'target')), hostIp: readPath(port, 'host_ip') }));
 }
 
 describe('config/hookflow.compose.json (mounted by docker-compose.yml)', function () {
@@ -90,15 +93,15 @@ describe('docker-compose.yml, as `docker compose config` reads it', function () 
   it("publishes Temporal's gRPC and UI ports on 127.0.0.1 only", function () {
     const ports = portsOf(config, 'temporal');
     assert.deepEqual(ports.map((p) => p.target).sort(), [7233, 8233]);
-    for (const port of ports) assert.equal(port.host_ip, '127.0.0.1', `temporal ${port.target}`);
+    for (const port of ports) assert.equal(port.hostIp, '127.0.0.1', `temporal ${port.target}`);
   });
 
   it('publishes the webhook port, and the monitoring port (METRICS_PORT) on 127.0.0.1 only', function () {
     const metricsPort = Number(readPath(config, 'services.receiver.environment.METRICS_PORT'));
     const ports = portsOf(config, 'receiver');
     assert.deepEqual(ports.map((p) => p.target).sort(), [3000, metricsPort].sort());
-    assert.equal(ports.find((p) => p.target === metricsPort)?.host_ip, '127.0.0.1');
-    for (const port of portsOf(config, 'worker')) assert.equal(port.host_ip, '127.0.0.1', `worker ${port.target}`);
+    assert.equal(ports.find((p) => p.target === metricsPort)?.hostIp, '127.0.0.1');
+    for (const port of portsOf(config, 'worker')) assert.equal(port.hostIp, '127.0.0.1', `worker ${port.target}`);
   });
 
   it('leaves /admin disabled: ADMIN_TOKEN is empty unless the user sets it', function () {
