@@ -19,7 +19,7 @@ export const BENCH_SOURCES: readonly BenchSource[] = [
     secret: `whsec_${Buffer.from('hookflow-bench-standard-webhooks-key').toString('base64')}`,
     eventTypes: ['invoice.paid', 'user.created'],
   },
-  { name: 'bench-stripe', provider: 'stripe', secret: 'whsec_hookflow_bench_stripe_secret', eventTypes: ['payment_intent.succeeded', 'charge.refunded'] },
+  { name: 'bench-stripe', provider: 'stripe', secret: 'whsec_hookflow_bench_stripe_endpoint_secret', eventTypes: ['payment_intent.succeeded', 'charge.refunded'] },
   { name: 'bench-github', provider: 'github', secret: 'hookflow-bench-github-secret', eventTypes: ['push.created', 'pull_request.opened'] },
 ];
 

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { isAbsolute, resolve } from 'node:path';
 import { z } from 'zod';
 
-/** A secret is written literally (development only), or read from an environment variable or a file. */
+/** A secret is written literally (refused when NODE_ENV=production), or read from an environment variable or a file. */
 export const secretRef = z.union([
   z.string().min(1),
   z.object({ env: z.string().min(1) }).strict(),
@@ -21,7 +21,12 @@ export function resolveSecret(
   baseDir: string,
   problem: (msg: string) => void,
 ): string | undefined {
-  if (typeof ref === 'string') return ref;
+  if (typeof ref === 'string') {
+    if (env.NODE_ENV !== 'production') return ref;
+    // A secret written in the config file ends up in images, backups and repositories.
+    problem('a secret written in the config file is refused when NODE_ENV=production; use {"env": "VARIABLE"} or {"file": "path"}');
+    return undefined;
+  }
   if ('env' in ref) {
     const value = env[ref.env];
     if (!value) problem(`environment variable ${ref.env} is not set`);

@@ -133,10 +133,14 @@ export function parseConfig(
     if (!provider) continue; // refused by the schema above
     const secrets = raw.secrets.map((ref, i) => {
       const secret = resolveSecret(ref, env, opts.baseDir, (msg) => problems.push(`  - ${where}.secrets[${i}]: ${msg}`));
-      const problem = secret === undefined ? undefined : provider.checkSecret?.(secret);
+      const problem = secret === undefined ? undefined : secretProblem(provider, secret);
       if (problem) problems.push(`  - ${where}.secrets[${i}]: ${problem}`);
       return secret ?? '';
     });
+    if (provider.signsUrl && raw.publicUrl === undefined) {
+      const example = `https://hooks.example.com/webhooks/${name}`;
+      problems.push(`  - ${where}.publicUrl: required for ${provider.name}: ${provider.name} signs the URL it calls; set publicUrl to exactly that URL (e.g. ${example})`);
+    }
     let options: unknown = raw.options;
     if (provider.optionsSchema) {
       const result = provider.optionsSchema.safeParse(raw.options);
@@ -182,6 +186,16 @@ export function parseConfig(
 function signsEventId(provider: Provider<unknown>, rule: EventIdRule | undefined): boolean {
   if (rule === undefined) return provider.signsEventId;
   return 'field' in rule;
+}
+
+/** What is wrong with a resolved secret: the provider's own format rule, then its minimum key length. Never quotes the secret. */
+function secretProblem(provider: Provider<unknown>, secret: string): string | undefined {
+  const formatProblem = provider.checkSecret?.(secret);
+  if (formatProblem) return formatProblem;
+  const keyBytes = provider.secretKey ? provider.secretKey(secret).length : Buffer.byteLength(secret, 'utf8');
+  if (keyBytes >= provider.minSecretBytes) return undefined;
+  const what = provider.secretKey ? 'the decoded key' : 'the secret';
+  return `too short: ${provider.name} needs ${what} to be at least ${provider.minSecretBytes} bytes; use the secret the sender shows, or a random one (e.g. openssl rand -hex 32)`;
 }
 
 function knownNames(map: ReadonlyMap<string, unknown>): string {

@@ -72,6 +72,8 @@ export const genericHmac: Provider<GenericHmacOptions> = {
   name: 'generic-hmac',
   // An idHeader must be in `signed` ({id}, enforced by the options schema); an idField is in the signed body.
   signsEventId: true,
+  // A secret the user chooses: 16 bytes, the floor for a key nobody can guess.
+  minSecretBytes: 16,
   // Applies only to sources with a timestampHeader; others sign no time.
   defaultToleranceSeconds: 300,
   optionsSchema,

@@ -17,6 +17,8 @@ export const github: Provider<GitHubOptions> = {
   name: 'github',
   // X-GitHub-Delivery is not signed (only the body is).
   signsEventId: false,
+  // GitHub lets the user choose the secret and asks for a random, high-entropy string; it sets no length.
+  minSecretBytes: 16,
   optionsSchema: z.object({ allowSha1: z.boolean().default(false) }).strict(),
 
   verify(req, ctx) {

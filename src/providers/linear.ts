@@ -13,6 +13,8 @@ export const linear: Provider = {
   name: 'linear',
   // Linear-Delivery is not signed (only the body is).
   signsEventId: false,
+  // Linear generates the signing secret; its length is not documented, so the generic floor applies.
+  minSecretBytes: 16,
   defaultToleranceSeconds: 60,
 
   verify(req, ctx) {

@@ -18,6 +18,8 @@ export const paddle: Provider = {
   name: 'paddle',
   // The ID is the body's `event_id`, and the body is signed.
   signsEventId: true,
+  // Paddle generates a secret key per notification destination; its length is not documented, so the generic floor applies.
+  minSecretBytes: 16,
   defaultToleranceSeconds: 300,
 
   verify(req, ctx) {

@@ -11,6 +11,8 @@ export const shopify: Provider = {
   name: 'shopify',
   // X-Shopify-Webhook-Id is not signed (only the body is).
   signsEventId: false,
+  // Shopify signs with the app's client secret (32 hex characters, longer with the newer shpss_ prefix).
+  minSecretBytes: 32,
 
   verify(req, ctx) {
     const header = req.headers['x-shopify-hmac-sha256'];

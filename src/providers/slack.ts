@@ -12,6 +12,8 @@ export const slack: Provider = {
   name: 'slack',
   // The ID is the body's `event_id`, and the body is signed.
   signsEventId: true,
+  // The app's signing secret is 32 hex characters.
+  minSecretBytes: 32,
   defaultToleranceSeconds: 300,
 
   verify(req, ctx) {

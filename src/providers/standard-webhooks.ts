@@ -24,6 +24,9 @@ export const standardWebhooks: Provider = {
   name: 'standard-webhooks',
   // `webhook-id` is part of the signed content.
   signsEventId: true,
+  // The specification's keys are 24 to 64 random bytes (base64 after whsec_).
+  minSecretBytes: 24,
+  secretKey,
   defaultToleranceSeconds: 300,
 
   checkSecret(secret) {

@@ -13,6 +13,8 @@ export const stripe: Provider = {
   name: 'stripe',
   // The ID is the body's `id`, and the body is signed.
   signsEventId: true,
+  // Endpoint secrets are whsec_ followed by at least 32 characters, and the whole string is the key.
+  minSecretBytes: 'whsec_'.length + 32,
   defaultToleranceSeconds: 300,
 
   // Catches the usual mistake of configuring an API key (sk_..., rk_...) instead of the endpoint secret.

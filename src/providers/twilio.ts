@@ -17,6 +17,9 @@ export const twilio: Provider = {
   // I-Twilio-Idempotency-Token is not signed, and a sender may add one to any signed request.
   signsEventId: false,
   signsFormParameters: true,
+  // The account's Auth Token is 32 hex characters.
+  minSecretBytes: 32,
+  signsUrl: true,
 
   verify(req, ctx) {
     const header = req.headers['x-twilio-signature'];

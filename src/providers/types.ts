@@ -53,8 +53,20 @@ export interface Provider<Options = Record<string, never>> {
   readonly signsFormParameters?: boolean;
   /** Tolerance used when the source sets none; undefined when the provider signs no timestamp. */
   readonly defaultToleranceSeconds?: number;
+  /**
+   * The shortest HMAC key accepted at start-up, in bytes: the provider's own secret length where it
+   * documents one, else 16. A key is the secret's UTF-8 bytes unless `secretKey` decodes it.
+   */
+  readonly minSecretBytes: number;
   /** Returns what is wrong with a configured secret (checked at start-up), or undefined when it is usable. */
   checkSecret?(secret: string): string | undefined;
+  /** The HMAC key a secret encodes (Standard Webhooks: base64 after `whsec_`); called only after `checkSecret` passed. */
+  secretKey?(secret: string): Buffer;
+  /**
+   * True when the signature covers the URL the sender called: such a source must set `publicUrl`,
+   * or the URL checked would be built from the request's own Host header, which the sender chooses.
+   */
+  readonly signsUrl?: boolean;
   /** Throws a WebhookRejection unless the request carries a valid signature for one of the secrets. */
   verify(req: WebhookRequest, ctx: VerifyContext<Options>): void;
   /** Extracts the event ID and type; called only after `verify` passed, with the parsed body. */

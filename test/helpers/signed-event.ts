@@ -1,4 +1,4 @@
-import { randomUUID } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import { Webhook } from 'standardwebhooks';
 
 /** A Standard Webhooks delivery: its ID, raw body and headers, signed by the reference library. */
@@ -8,9 +8,12 @@ export interface SignedDelivery {
   readonly headers: Record<string, string>;
 }
 
-/** A `whsec_` secret made from a readable seed, as a sender's dashboard shows one. */
+/**
+ * A `whsec_` secret made from a readable seed, as a sender's dashboard shows one: its key is the
+ * seed's SHA-256, 32 bytes, so distinct seeds give distinct secrets of a real secret's length.
+ */
 export function standardSecret(seed: string): string {
-  return 'whsec_' + Buffer.from(seed).toString('base64');
+  return 'whsec_' + createHash('sha256').update(seed).digest('base64');
 }
 
 /**

@@ -17,9 +17,9 @@ const CONFIG = {
     // The default 1 MiB limit: room for deeply nested JSON to reach the parser.
     demo: { provider: 'standard-webhooks', secrets: [SECRET] },
     gh: { provider: 'github', secrets: ['hostile-github-secret'], maxBodyBytes: LIMIT },
-    pay: { provider: 'stripe', secrets: ['whsec_hostile_stripe'], maxBodyBytes: LIMIT },
-    sms: { provider: 'twilio', secrets: ['hostile-twilio-token'], maxBodyBytes: LIMIT },
-    chat: { provider: 'slack', secrets: ['hostile-slack-secret'], maxBodyBytes: LIMIT },
+    pay: { provider: 'stripe', secrets: ['whsec_hostile_stripe_endpoint_secret_0123'], maxBodyBytes: LIMIT },
+    sms: { provider: 'twilio', secrets: ['0f1e2d3c4b5a69788796a5b4c3d2e1f0'], publicUrl: 'https://hooks.example.com/webhooks/sms', maxBodyBytes: LIMIT },
+    chat: { provider: 'slack', secrets: ['4d5e6f708192a3b4c5d6e7f8091a2b3c'], maxBodyBytes: LIMIT },
     // The event ID from a body field: where huge numbers and __proto__ keys could matter.
     billing: {
       provider: 'generic-hmac',

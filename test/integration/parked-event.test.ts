@@ -13,6 +13,7 @@ import { createWorker } from '../../src/worker/worker';
 import { eventually } from '../helpers/eventually';
 import { recordHistory } from '../helpers/histories';
 import { sharedWorkflowBundle } from '../helpers/hookflow';
+import { standardSecret } from '../helpers/signed-event';
 import { testServices } from '../setup/root-hooks';
 
 const DAY_MS = 86_400_000;
@@ -56,7 +57,7 @@ describe('processing: a failed event parked for days (time-skipping test server)
         sources: {
           shop: {
             provider: 'standard-webhooks',
-            secrets: ['whsec_' + Buffer.from('parked').toString('base64')],
+            secrets: [standardSecret('parked')],
             routes: [
               { match: { type: 'order.unbookable' }, handlers: ['reject'] },
               { match: { type: 'order.unbookable.briefly' }, handlers: ['reject'], waitForOperator: '2d' },

@@ -7,6 +7,7 @@ import twilioSdk from 'twilio';
 import { startTestHookflow, type TestHookflow } from '../helpers/hookflow';
 import { post, type Answer } from '../helpers/http';
 import { loadOctokitSign, type OctokitSign } from '../helpers/octokit';
+import { rawRequest } from '../helpers/raw-http';
 import { untilAccepting } from '../helpers/ready';
 
 /**
@@ -80,7 +81,7 @@ const stripeCase: ProviderCase = {
   signer: "stripe-node's generateTestHeaderString",
   source: 'stripe',
   provider: 'stripe',
-  secrets: ['whsec_old_5vVv1bX2x9Qp0LkJ', 'whsec_new_Hq3mT8rZ1cW4yA7e'],
+  secrets: ['whsec_old_5vVv1bX2x9Qp0LkJc8Rt2Wm6Yz0Ae4Gi', 'whsec_new_Hq3mT8rZ1cW4yA7eVn5Pk9Bx3Dj7Fl1S'],
   unconfiguredSecret: 'whsec_other_Yt6nB2kP9sD0fG',
   signatureHeader: 'stripe-signature',
   timestamped: true,
@@ -122,7 +123,7 @@ const shopifyCase: ProviderCase = {
   signer: "node:crypto per Shopify's docs (base64 HMAC-SHA256 of the body)",
   source: 'shopify',
   provider: 'shopify',
-  secrets: ['shpss_old_0123456789abcdef', 'shpss_new_fedcba9876543210'],
+  secrets: ['shpss_old_0123456789abcdef0123456789abcdef', 'shpss_new_fedcba9876543210fedcba9876543210'],
   unconfiguredSecret: 'shpss_other_aaaabbbbccccdddd',
   signatureHeader: 'x-shopify-hmac-sha256',
   timestamped: false,
@@ -157,7 +158,7 @@ const slackCase: ProviderCase = {
   signer: "node:crypto per Slack's docs (v0=hex HMAC-SHA256 of v0:<ts>:<body>)",
   source: 'slack',
   provider: 'slack',
-  secrets: ['slack-old-8f74223188881234', 'slack-new-91b2c3d4e5f60718'],
+  secrets: ['8f74223188881234a0b1c2d3e4f50617', '91b2c3d4e5f607188f74223188881234'],
   unconfiguredSecret: 'slack-other-0a1b2c3d4e5f6071',
   signatureHeader: 'x-slack-signature',
   timestamped: true,
@@ -552,6 +553,24 @@ describe('providers through the real HTTP server', function () {
       const internal = `${hookflow.url}/webhooks/twilio${delivery.query ?? ''}`;
       const signature = getExpectedTwilioSignature(twilioJsonCase.secrets[1], internal, {});
       await assertRefused('twilio', { ...delivery, headers: { ...delivery.headers, 'x-twilio-signature': signature } }, 'invalid_signature');
+    });
+
+    it('ignores a forged Host: a delivery Twilio signed for another app of the account, sent with that Host, is refused', async function () {
+      // One Auth Token signs every webhook of a Twilio account, so a delivery captured on the way to
+      // another app carries a valid signature over that app's URL. Only publicUrl keeps it out.
+      const id = randomUUID();
+      const delivery = await twilioJsonCase.sign({ id, secret: twilioJsonCase.secrets[1], at: new Date() });
+      const otherHost = 'other-app.example.com';
+      const signature = getExpectedTwilioSignature(twilioJsonCase.secrets[1], `http://${otherHost}/webhooks/twilio${delivery.query ?? ''}`, {});
+      const before = await hookflow.store.collection.countDocuments();
+      const answer = await rawRequest(`${hookflow.url}/webhooks/twilio${delivery.query ?? ''}`, {
+        method: 'POST',
+        headers: { ...delivery.headers, host: otherHost, 'x-twilio-signature': signature },
+        body: delivery.body,
+      });
+      assert.equal(answer.status, 401, JSON.stringify(answer.body));
+      assert.equal(answer.body.error, 'invalid_signature');
+      assert.equal(await hookflow.store.collection.countDocuments(), before, 'a refused delivery must not be stored');
     });
   });
 

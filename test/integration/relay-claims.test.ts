@@ -9,10 +9,11 @@ import { startEventWorkflow } from '../../src/temporal/start-event';
 import { eventually } from '../helpers/eventually';
 import { startTestHookflow, type TestHookflow } from '../helpers/hookflow';
 import { freePort } from '../helpers/ports';
+import { standardSecret } from '../helpers/signed-event';
 
 // Every event goes to a handler that does nothing, so a processed event ends `processed`.
 const CONFIG = {
-  sources: { demo: { provider: 'standard-webhooks', secrets: ['whsec_' + Buffer.from('k').toString('base64')], routes: [{ handlers: ['noop'] }] } },
+  sources: { demo: { provider: 'standard-webhooks', secrets: [standardSecret('relay-claims')], routes: [{ handlers: ['noop'] }] } },
   handlers: { noop: { kind: 'module', module: require.resolve('../fixtures/handlers/test-handlers'), export: 'noop' } },
 };
 

@@ -22,7 +22,7 @@ import { signStandard, standardSecret } from '../helpers/signed-event';
 const { getExpectedTwilioSignature, getExpectedBodyHash } = twilioSdk;
 
 const GITHUB_SECRET = 'replay-github-secret-7f1e2d3c';
-const SHOPIFY_SECRET = 'replay-shopify-secret-0a9b8c7d';
+const SHOPIFY_SECRET = 'replay-shopify-secret-0a9b8c7d6e5f4a3b';
 const TWILIO_TOKEN = '5e4d3c2b1a0f9e8d7c6b5a4f3e2d1c0b';
 const LINEAR_SECRET = 'replay-linear-secret-1b2c3d4e';
 const STANDARD_SECRET = standardSecret('replay-standard-webhooks-secret');

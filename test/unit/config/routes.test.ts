@@ -3,8 +3,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { repoRoot } from '../../../src/embedded/paths';
 import { loadConfigFile, parseConfig } from '../../../src/config/sources';
+import { standardSecret } from '../../helpers/signed-event';
 
-const SW = 'whsec_' + Buffer.from('routes-unit-test').toString('base64');
+const SW = standardSecret('routes-unit-test');
 const FORWARD = 'whsec_' + Buffer.from('routes-unit-forward').toString('base64');
 
 function parse(json: unknown, env: NodeJS.ProcessEnv = {}) {

@@ -4,8 +4,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ConfigError } from '../../../src/config/env';
 import { loadConfigFile, parseConfig } from '../../../src/config/sources';
+import { standardSecret } from '../../helpers/signed-event';
 
-const SW_SECRET = 'whsec_' + Buffer.from('unit-test-key').toString('base64');
+const SW_SECRET = standardSecret('unit-test-key');
+const GITHUB_SECRET = 'unit-test-github-secret';
+const STRIPE_SECRET = `whsec_${'x'.repeat(32)}`;
 
 function parse(json: unknown, env: NodeJS.ProcessEnv = {}) {
   return parseConfig(json, { env, defaultMaxBodyBytes: 1000, baseDir: tmpdir(), label: 'test.json' });
@@ -68,23 +71,23 @@ describe('parseConfig(json)', function () {
 
   it('refuses provider options that do not fit the provider', function () {
     assert.match(
-      problems({ sources: { a: { provider: 'github', secrets: ['s'], options: { allowSha1: 'yes' } } } }),
+      problems({ sources: { a: { provider: 'github', secrets: [GITHUB_SECRET], options: { allowSha1: 'yes' } } } }),
       /sources\.a\.options\.allowSha1/,
     );
   });
 
   it('refuses unknown keys, so a typo is not silently ignored', function () {
-    assert.match(problems({ sources: { a: { provider: 'github', secrets: ['s'], tolerance: 5 } } }), /sources\.a: .*tolerance/);
+    assert.match(problems({ sources: { a: { provider: 'github', secrets: [GITHUB_SECRET], tolerance: 5 } } }), /sources\.a: .*tolerance/);
   });
 
   it('refuses source names that are not plain URL segments', function () {
-    assert.match(problems({ sources: { '../x': { provider: 'github', secrets: ['s'] } } }), /sources/);
-    assert.match(problems({ sources: { Stripe: { provider: 'github', secrets: ['s'] } } }), /sources/);
+    assert.match(problems({ sources: { '../x': { provider: 'github', secrets: [GITHUB_SECRET] } } }), /sources/);
+    assert.match(problems({ sources: { Stripe: { provider: 'github', secrets: [GITHUB_SECRET] } } }), /sources/);
   });
 
   it('refuses an event ID path that reaches prototypes', function () {
     assert.match(
-      problems({ sources: { a: { provider: 'github', secrets: ['s'], eventId: { field: '__proto__.x' } } } }),
+      problems({ sources: { a: { provider: 'github', secrets: [GITHUB_SECRET], eventId: { field: '__proto__.x' } } } }),
       /sources\.a\.eventId/,
     );
   });
@@ -109,19 +112,19 @@ describe('parseConfig(json): credential headers', function () {
   const forwarding = (...forwardHeaders: string[]) => ({ kind: 'http', url: 'https://erp.internal/hooks', secret: FORWARD_SECRET, forwardHeaders });
 
   it('redacts the built-in credential headers and the source\'s own, lower-cased', function () {
-    const config = parse({ sources: { a: { provider: 'github', secrets: ['s'], redactHeaders: ['X-Partner-Token'] } } });
+    const config = parse({ sources: { a: { provider: 'github', secrets: [GITHUB_SECRET], redactHeaders: ['X-Partner-Token'] } } });
     const redact = config.sources.get('a')?.redactHeaders;
     for (const name of ['authorization', 'proxy-authorization', 'cookie', 'x-api-key', 'x-partner-token']) assert.ok(redact?.has(name), name);
     assert.equal(redact?.has('x-hub-signature-256'), false);
   });
 
   it('refuses a redactHeaders entry that is not a header name', function () {
-    assert.match(problems({ sources: { a: { provider: 'github', secrets: ['s'], redactHeaders: ['x token'] } } }), /sources\.a\.redactHeaders\[0\]: not an HTTP header name/);
+    assert.match(problems({ sources: { a: { provider: 'github', secrets: [GITHUB_SECRET], redactHeaders: ['x token'] } } }), /sources\.a\.redactHeaders\[0\]: not an HTTP header name/);
   });
 
   it('refuses a handler that forwards a built-in credential header, which would forward the marker', function () {
     assert.match(
-      problems({ sources: { a: { provider: 'github', secrets: ['s'] } }, handlers: { erp: forwarding('user-agent', 'Authorization') } }),
+      problems({ sources: { a: { provider: 'github', secrets: [GITHUB_SECRET] } }, handlers: { erp: forwarding('user-agent', 'Authorization') } }),
       /handlers\.erp\.forwardHeaders\[1\]: Authorization is a credential header, stored as "\[redacted\]"/,
     );
   });
@@ -129,7 +132,7 @@ describe('parseConfig(json): credential headers', function () {
   it("refuses a route to a handler that forwards a header the source redacts", function () {
     assert.match(
       problems({
-        sources: { a: { provider: 'github', secrets: ['s'], redactHeaders: ['x-partner-token'], routes: [{ match: { type: '*' }, handlers: ['erp'] }] } },
+        sources: { a: { provider: 'github', secrets: [GITHUB_SECRET], redactHeaders: ['x-partner-token'], routes: [{ match: { type: '*' }, handlers: ['erp'] }] } },
         handlers: { erp: forwarding('x-partner-token') },
       }),
       /sources\.a\.routes\[0\]\.handlers\[0\]: handler "erp" forwards x-partner-token, which this source stores redacted/,
@@ -138,14 +141,15 @@ describe('parseConfig(json): credential headers', function () {
 });
 
 describe('parseConfig(json): dedupByBody', function () {
-  const dedup = (source: Record<string, unknown>): boolean | undefined => parse({ sources: { a: { secrets: ['s'], ...source } } }).sources.get('a')?.dedupByBody;
+  const dedup = (source: Record<string, unknown>): boolean | undefined => parse({ sources: { a: { secrets: [GITHUB_SECRET], ...source } } }).sources.get('a')?.dedupByBody;
 
   it('is on for providers whose event ID header is not signed', function () {
-    for (const provider of ['github', 'shopify', 'twilio', 'linear']) assert.equal(dedup({ provider }), true, provider);
+    const long = { secrets: ['0123456789abcdef0123456789abcdef'], publicUrl: 'https://hooks.example.com/webhooks/a' };
+    for (const provider of ['github', 'shopify', 'twilio', 'linear']) assert.equal(dedup({ provider, ...long }), true, provider);
   });
 
   it('is off for providers whose event ID is signed', function () {
-    assert.equal(dedup({ provider: 'stripe', secrets: ['whsec_x'] }), false);
+    assert.equal(dedup({ provider: 'stripe', secrets: [STRIPE_SECRET] }), false);
     assert.equal(dedup({ provider: 'standard-webhooks', secrets: [SW_SECRET] }), false);
     assert.equal(dedup({ provider: 'paddle' }), false);
   });

@@ -1,0 +1,38 @@
+import assert from 'node:assert/strict';
+import { parseDockerfile, parseExecForm, readCopy } from '../../helpers/dockerfile';
+
+function copyOf(line: string) {
+  const [stage] = parseDockerfile(`FROM node:20 AS build\n${line}\n`);
+  const instruction = stage?.instructions[0];
+  assert.ok(instruction);
+  return () => readCopy(instruction);
+}
+
+describe('the Dockerfile reader used to replay the image build', function () {
+  it('groups instructions by stage, joining continuation lines and skipping comments', function () {
+    const stages = parseDockerfile('# comment\nFROM node:20 AS build\nRUN a && \\\n    b\n\nFROM node:20\nCMD ["node", "x.js"]\n');
+    assert.deepEqual(
+      stages.map((s) => ({ name: s.name, instructions: s.instructions.map((i) => `${i.keyword} ${i.args}`) })),
+      [
+        { name: 'build', instructions: ['RUN a &&  b'] },
+        { name: undefined, instructions: ['CMD ["node", "x.js"]'] },
+      ],
+    );
+  });
+
+  it('reads a COPY from the context and one --from a stage', function () {
+    assert.deepEqual(copyOf('COPY package.json package-lock.json ./')(), { from: undefined, sources: ['package.json', 'package-lock.json'], destination: './' });
+    assert.deepEqual(copyOf('COPY --from=build /app/dist ./dist')(), { from: 'build', sources: ['/app/dist'], destination: './dist' });
+  });
+
+  it('refuses a COPY it cannot lay out exactly: other options, JSON form, wildcards', function () {
+    assert.throws(copyOf('COPY --chown=node src ./src'), /cannot interpret COPY .*option --chown=node/);
+    assert.throws(copyOf('COPY ["src", "./src"]'), /cannot interpret COPY .*JSON form/);
+    assert.throws(copyOf('COPY src/*.ts ./src/'), /cannot interpret COPY .*wildcards/);
+  });
+
+  it('reads a command in exec form and refuses the shell form', function () {
+    assert.deepEqual(parseExecForm('["node", "dist/src/worker/main.js"]', 'test'), ['node', 'dist/src/worker/main.js']);
+    assert.throws(() => parseExecForm('node dist/src/worker/main.js', 'test'), /test: not a command in exec form/);
+  });
+});
