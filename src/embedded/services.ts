@@ -1,7 +1,5 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { Connection } from '@temporalio/client';
-import { ensureSearchAttributes } from '../temporal/search-attributes';
 import { resolveServicesConfig, type MongoTarget, type TargetOptions, type TemporalTarget } from './config';
 import { ensureFerretdb } from './install-ferretdb';
 import { ensureTemporalCli } from './install-temporal';
@@ -98,7 +96,6 @@ async function startTemporal(
 ): Promise<Started & { address: string; uiUrl?: string }> {
   if (target.kind === 'external') {
     await waitFor(() => checkTemporal(target.address), { what: `Temporal at ${target.address} (TEMPORAL_ADDRESS)`, timeoutMs: ctx.readyTimeoutMs });
-    await registerSearchAttributes(target.address, target.namespace, ctx.log);
     ctx.log(`Temporal: using ${target.address} (TEMPORAL_ADDRESS), namespace ${target.namespace}`);
     return { server: external, address: target.address, ...(target.uiUrl === undefined ? {} : { uiUrl: target.uiUrl }) };
   }
@@ -123,22 +120,8 @@ async function startTemporal(
     },
     ctx,
   );
-  // Ours got them from --search-attribute; one we reuse may have been started without them.
-  if (!server.startedByUs) await registerSearchAttributes(address, target.namespace, ctx.log);
+  // Ours gets hookflow's search attributes from --search-attribute; the service registers them on any other.
   return { server, address, uiUrl: `http://${target.ip}:${target.uiPort}` };
-}
-
-/** Adds hookflow's search attributes; a server that refuses (no operator rights) gets a warning only. */
-async function registerSearchAttributes(address: string, namespace: string, log: (line: string) => void): Promise<void> {
-  const connection = await Connection.connect({ address });
-  try {
-    const added = await ensureSearchAttributes(connection, namespace);
-    if (added.length > 0) log(`Temporal: registered search attributes ${added.join(', ')} in namespace ${namespace}`);
-  } catch (err) {
-    log(`Temporal: WARNING could not register search attributes in namespace ${namespace} (${message(err)}); create them with \`temporal operator search-attribute create\``);
-  } finally {
-    await connection.close();
-  }
 }
 
 async function startMongo(target: MongoTarget, paths: Paths, ctx: LocalServerContext, install: InstallContext): Promise<Started & { url: string }> {
