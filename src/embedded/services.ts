@@ -1,5 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
+import { loadEnv } from '../config/env';
+import { temporalConnectionOptions } from '../config/temporal-connection';
 import { resolveServicesConfig, type MongoTarget, type TargetOptions, type TemporalTarget } from './config';
 import { ensureFerretdb } from './install-ferretdb';
 import { ensureTemporalCli } from './install-temporal';
@@ -95,7 +97,9 @@ async function startTemporal(
   install: InstallContext,
 ): Promise<Started & { address: string; uiUrl?: string }> {
   if (target.kind === 'external') {
-    await waitFor(() => checkTemporal(target.address), { what: `Temporal at ${target.address} (TEMPORAL_ADDRESS)`, timeoutMs: ctx.readyTimeoutMs });
+    // A secured server is asked with the TLS settings and credentials hookflow will use.
+    const connection = temporalConnectionOptions(loadEnv(ctx.env), target.address);
+    await waitFor(() => checkTemporal(connection), { what: `Temporal at ${target.address} (TEMPORAL_ADDRESS)`, timeoutMs: ctx.readyTimeoutMs });
     ctx.log(`Temporal: using ${target.address} (TEMPORAL_ADDRESS), namespace ${target.namespace}`);
     return { server: external, address: target.address, ...(target.uiUrl === undefined ? {} : { uiUrl: target.uiUrl }) };
   }
@@ -109,7 +113,7 @@ async function startTemporal(
       address,
       protocol: "Temporal's gRPC API",
       portHint: 'HOOKFLOW_TEMPORAL_PORT or the temporalPort option',
-      check: () => checkTemporal(address),
+      check: () => checkTemporal({ address }),
       prepare: async () => {
         const command = await ensureTemporalCli(install);
         const dbDir = join(paths.data, 'temporal');
