@@ -11,6 +11,7 @@ import {
 } from 'node:http2';
 import { createConnection, type Server, type Socket } from 'node:net';
 import { createServer as createTlsServer } from 'node:tls';
+import { splice } from './tcp-proxy';
 import type { Issued } from './test-pki';
 
 /*
@@ -44,7 +45,7 @@ export class MtlsProxy {
     const proxy = new MtlsProxy(server);
     server.on('secureConnection', (client) => {
       proxy.counts.accepted++;
-      proxy.pipe(client, createConnection(hostPort(opts.target)));
+      splice(client, createConnection(hostPort(opts.target)), proxy.sockets);
     });
     server.on('tlsClientError', () => void proxy.counts.refused++);
     await listen(server);
@@ -57,17 +58,6 @@ export class MtlsProxy {
 
   get stats(): ProxyStats {
     return { ...this.counts };
-  }
-
-  private pipe(client: Socket, upstream: Socket): void {
-    for (const socket of [client, upstream]) {
-      this.sockets.add(socket);
-      socket.on('close', () => this.sockets.delete(socket));
-      socket.on('error', () => socket.destroy());
-    }
-    client.pipe(upstream).pipe(client);
-    client.on('close', () => upstream.destroy());
-    upstream.on('close', () => client.destroy());
   }
 
   async close(): Promise<void> {
