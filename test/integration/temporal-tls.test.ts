@@ -5,6 +5,7 @@ import { EXIT } from '../../src/cli/exit-codes';
 import { ConfigError } from '../../src/config/env';
 import { cliEnv, jsonOf, runCli } from '../helpers/cli';
 import { startTestHookflow, type TestHookflow } from '../helpers/hookflow';
+import { captureLogs } from '../helpers/log-capture';
 import { freePort } from '../helpers/ports';
 import { sendEvent } from '../helpers/send-event';
 import { standardSecret } from '../helpers/signed-event';
@@ -110,6 +111,28 @@ describe('connecting to a secured Temporal: TLS proxies in front of the dev serv
       );
     });
 
+    it('checks the server certificate against TEMPORAL_TLS_SERVER_NAME when it is set', async function () {
+      const named = await startTestHookflow({
+        config: CONFIG,
+        worker: false,
+        temporalAddress: mtls.address,
+        env: { ...mtlsEnv(), TEMPORAL_TLS_SERVER_NAME: 'localhost' },
+      });
+      try {
+        assert.equal(await named.searchAttributesSettled(), 'present', 'Temporal answered through the proxy');
+      } finally {
+        await named.stop();
+      }
+    });
+
+    it('refuses to start when the server certificate is not issued for TEMPORAL_TLS_SERVER_NAME', async function () {
+      await rejectsNaming(
+        startTestHookflow({ config: CONFIG, worker: false, temporalAddress: mtls.address, env: { ...mtlsEnv(), TEMPORAL_TLS_SERVER_NAME: 'temporal.example' } }),
+        /not issued for temporal\.example/,
+        /TEMPORAL_TLS_SERVER_NAME/,
+      );
+    });
+
     it('the CLI fails with the setting named when the server refuses its certificate', async function () {
       const run = await runCli(['events', 'list'], cliEnv(hookflow, { TEMPORAL_ADDRESS: mtls.address, ...mtlsEnv(pki.strangerClient) }));
       assert.equal(run.code, EXIT.failed);
@@ -120,13 +143,15 @@ describe('connecting to a secured Temporal: TLS proxies in front of the dev serv
   describe('with an API key (Temporal Cloud)', function () {
     let hookflow: TestHookflow;
     let keyFile: string;
+    const logs = captureLogs('debug');
     before(async function () {
       keyFile = join(pki.dir, 'api-key');
       writeFileSync(keyFile, `${API_KEY}\n`);
       hookflow = await startTestHookflow({
         config: CONFIG,
         temporalAddress: gateway.address,
-        env: { TEMPORAL_TLS_SERVER_CA_CERT_PATH: pki.ca.certPath, TEMPORAL_API_KEY_FILE: keyFile },
+        logger: logs.logger,
+        env: { TEMPORAL_TLS_SERVER_CA_CERT_PATH: pki.ca.certPath, TEMPORAL_API_KEY_FILE: keyFile, LOG_LEVEL: 'debug' },
       });
     });
     after(async function () {
@@ -138,6 +163,7 @@ describe('connecting to a secured Temporal: TLS proxies in front of the dev serv
       assert.deepEqual(await hookflow.temporal.workflow.getHandle(sent.workflowId).result(), { status: 'processed' });
       assert.ok(gateway.forwarded > 0, 'the calls went through the gateway');
       assert.deepEqual(gateway.refused, [], 'every call carried the key');
+      assert.ok(logs.text().length > 0 && !logs.text().includes(API_KEY), 'the key is not in the logs');
     });
 
     it('the CLI shows the event through the gateway', async function () {
