@@ -15,7 +15,7 @@ async function main(jobFile: string, resultFile: string): Promise<void> {
   const job = JSON.parse(readFileSync(jobFile, 'utf8')) as FloorJob;
   const mongo = createMongo(job.mongoUrl, job.mongoDb);
   const store = new EventStore(mongo.db);
-  const temporal = createTemporalClient(job.temporalAddress, job.temporalNamespace);
+  const temporal = createTemporalClient({ address: job.temporalAddress }, job.temporalNamespace);
   try {
     const events = job.deliveries.map(floorEvent);
     await mongo.db.command({ ping: 1 });

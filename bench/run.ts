@@ -42,7 +42,7 @@ export async function runBench(opts: BenchOptions, command: string, log: (line: 
   writeFileSync(configFile, JSON.stringify(benchConfig(), null, 2));
   const mongo = createMongo(services.mongoUrl, mongoDb);
   const store = new EventStore(mongo.db);
-  const temporal = createTemporalClient(services.temporalAddress, services.temporalNamespace);
+  const temporal = createTemporalClient({ address: services.temporalAddress }, services.temporalNamespace);
   const children: BenchChild[] = [];
   // Ctrl-C or a kill must not leave the receiver, the worker or the Koa app running.
   const interrupted = (signal: NodeJS.Signals): void => {

@@ -3,6 +3,7 @@ import type { WorkflowBundle } from '@temporalio/worker';
 import type { MongoClient } from 'mongodb';
 import type { Env } from './config/env';
 import type { HookflowConfig } from './config/sources';
+import { temporalConnectionOptions } from './config/temporal-connection';
 import { createMonitoringApp } from './health/monitoring-app';
 import { readAtMostEvery } from './health/read-at-most-every';
 import { createReadiness } from './health/readiness';
@@ -20,7 +21,9 @@ import { createMongo } from './store/mongo';
 import { OperatorActionLog } from './store/operator-actions';
 import { RejectionLog } from './store/rejections';
 import { RetentionSweeper } from './store/retention';
+import { checkTemporalAccess } from './temporal/access-check';
 import { createTemporalClient } from './temporal/client';
+import { SearchAttributeRegistration, type RegistrationOutcome } from './temporal/register-search-attributes';
 import { StartRelay } from './temporal/relay';
 
 export interface HookflowOptions {
@@ -47,19 +50,29 @@ export interface RunningHookflow {
   readonly metrics: HookflowMetrics;
   /** Resolves true once the store's indexes exist (false if stopped first). */
   storeReady(): Promise<boolean>;
+  /** Resolves once the search attributes are registered, found, or refused by the server. */
+  searchAttributesSettled(): Promise<RegistrationOutcome>;
   stop(): Promise<void>;
 }
 
 /** How long requests in flight get to finish at stop before their connections are cut. */
 const DRAIN_MS = 10_000;
+/** How long the start-up check waits for Temporal before starting anyway. */
+const ACCESS_CHECK_MS = 5000;
 
 /**
  * Starts the receiver (with its relay), the worker, or both, sharing one MongoDB client. Neither
  * server has to be up yet: if the store cannot be set up at once it is retried in the background
  * (the receiver answers 503 until then), and the worker connects in the background, retrying.
+ * Only a Temporal that answers but refuses the TLS settings or credentials stops the start (a
+ * ConfigError naming the setting to fix).
  */
 export async function startHookflow(opts: HookflowOptions): Promise<RunningHookflow> {
   const { env, logger } = opts;
+  const connection = temporalConnectionOptions(env, opts.temporalAddress);
+  if ((await checkTemporalAccess(connection, ACCESS_CHECK_MS)) === 'unreachable') {
+    logger.warn({ address: connection.address }, 'Temporal does not answer yet; starting anyway, connecting once it does');
+  }
   const mongo = createMongo(opts.mongoUrl, env.MONGO_DB);
   const store = new EventStore(mongo.db);
   const rejections = new RejectionLog(mongo.db);
@@ -76,7 +89,7 @@ export async function startHookflow(opts: HookflowOptions): Promise<RunningHookf
     // core (~13 MB of resident memory).
     const [{ WorkerRunner }, { createWorker }] = await Promise.all([import('./lifecycle/worker-runner'), import('./worker/worker')]);
     worker = new WorkerRunner({
-      address: opts.temporalAddress,
+      connection,
       logger,
       create: (connection) =>
         createWorker({
@@ -96,7 +109,7 @@ export async function startHookflow(opts: HookflowOptions): Promise<RunningHookf
     ...(opts.receiver ? { relayBacklog: readAtMostEvery(env.RELAY_INTERVAL_MS, () => countAwaitingStart(store.collection)) } : {}),
     ...(worker ? { workerRunning: () => worker.state === 'running' } : {}),
   });
-  const temporal = createTemporalClient(opts.temporalAddress, env.TEMPORAL_NAMESPACE, [
+  const temporal = createTemporalClient(connection, env.TEMPORAL_NAMESPACE, [
     startLatencyInterceptor(metrics.workflowStartSeconds),
   ]);
   const readiness = createReadiness({
@@ -154,6 +167,8 @@ export async function startHookflow(opts: HookflowOptions): Promise<RunningHookf
     throw err;
   }
 
+  const searchAttributes = new SearchAttributeRegistration({ connection: temporal.connection, namespace: env.TEMPORAL_NAMESPACE, logger });
+  searchAttributes.start();
   await storeSetup.start();
   worker?.start();
   relay?.start();
@@ -171,10 +186,11 @@ export async function startHookflow(opts: HookflowOptions): Promise<RunningHookf
     relay,
     metrics,
     storeReady: () => storeSetup.settled(),
+    searchAttributesSettled: () => searchAttributes.settled(),
     async stop() {
       // Stop taking webhooks and let those in flight finish (they may still start workflows), then
       // stop the background work, drain the worker, and close the connections last.
-      await Promise.all([receiverServer?.close(DRAIN_MS), relay?.stop(), sweeper?.stop(), storeSetup.stop()]);
+      await Promise.all([receiverServer?.close(DRAIN_MS), relay?.stop(), sweeper?.stop(), storeSetup.stop(), searchAttributes.stop()]);
       await worker?.stop();
       await monitoringServer?.close(DRAIN_MS);
       await readiness.settle();

@@ -2,7 +2,9 @@ import { resolve } from 'node:path';
 import { Command } from 'commander';
 import { loadEnv } from '../config/env';
 import { configPath } from '../config/paths';
+import { serverAddresses } from '../config/servers';
 import { loadConfigFile } from '../config/sources';
+import { temporalConnectionOptions } from '../config/temporal-connection';
 import { summarizeConfig } from './config-summary';
 import { printJson, printLines, table } from './format';
 
@@ -21,6 +23,8 @@ export function configCommand(): Command {
     .option('--json', 'print JSON for scripts')
     .action((options: CheckOptions) => {
       const env = loadEnv();
+      // The TLS files and the API key are checked as at start-up (offline: Temporal is not asked).
+      temporalConnectionOptions(env, serverAddresses(env).temporalAddress);
       const path = options.config ? resolve(options.config) : configPath(env);
       const { sources, handlers } = summarizeConfig(loadConfigFile(path, { defaultMaxBodyBytes: env.MAX_BODY_BYTES }));
       if (options.json) return printJson({ valid: true, path, sources, handlers });

@@ -1,15 +1,18 @@
 import type { Command } from 'commander';
 import { loadEnv, type Env } from '../config/env';
 import { serverAddresses } from '../config/servers';
+import { temporalConnectionOptions, type TemporalConnectionOptions } from '../config/temporal-connection';
 import { createOpsContext, type OpsContext } from '../ops/context';
 import { EventStore } from '../store/events';
 import { createMongo } from '../store/mongo';
 import { OperatorActionLog } from '../store/operator-actions';
+import { checkTemporalAccess } from '../temporal/access-check';
 import { createTemporalClient } from '../temporal/client';
 
 export interface CliSession {
   readonly env: Env;
   readonly ops: OpsContext;
+  readonly temporalConnection: TemporalConnectionOptions;
   close(): Promise<void>;
 }
 
@@ -20,10 +23,12 @@ export interface CliSession {
 export function openSession(timeoutMs: number): CliSession {
   const env = loadEnv();
   const { temporalAddress, mongoUrl } = serverAddresses(env);
+  const temporalConnection = temporalConnectionOptions(env, temporalAddress);
   const mongo = createMongo(mongoUrl, env.MONGO_DB);
-  const temporal = createTemporalClient(temporalAddress, env.TEMPORAL_NAMESPACE);
+  const temporal = createTemporalClient(temporalConnection, env.TEMPORAL_NAMESPACE);
   return {
     env,
+    temporalConnection,
     ops: createOpsContext(env, {
       store: new EventStore(mongo.db),
       actions: new OperatorActionLog(mongo.db),
@@ -43,6 +48,10 @@ export async function withSession<T>(command: Command, work: (session: CliSessio
   const { timeout } = command.optsWithGlobals<{ timeout: number }>();
   const session = openSession(timeout);
   try {
+    // Secured: a refused certificate or key must fail as what it is, naming the setting, not as
+    // "Temporal did not answer" (gRPC reports both as UNAVAILABLE). Down is left to the command.
+    const { tls, apiKey } = session.temporalConnection;
+    if (tls !== undefined || apiKey !== undefined) await checkTemporalAccess(session.temporalConnection, timeout);
     return await work(session);
   } finally {
     await session.close();

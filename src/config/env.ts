@@ -1,6 +1,9 @@
 import { z } from 'zod';
 import { formatIssues } from './errors';
 
+/** An unset or empty variable: compose files and Helm charts often set `VAR: ""` for "none". */
+const optional = <T extends z.ZodType>(type: T) => z.preprocess((value) => (value === '' ? undefined : value), type.optional());
+
 /**
  * Settings read from the environment. Every variable is optional: the defaults run the whole
  * service against the embedded servers. TEMPORAL_ADDRESS and MONGO_URL switch to external ones.
@@ -44,10 +47,48 @@ const schema = z.object({
   HTTP_HEADERS_TIMEOUT_MS: z.coerce.number().int().positive().default(10_000),
   /** ...and this long for the whole request, body included. */
   HTTP_REQUEST_TIMEOUT_MS: z.coerce.number().int().positive().default(30_000),
+
+  // Connection security for Temporal, under the Temporal CLI's own names (`temporal options`), so one
+  // environment serves both. Files are read and checked by src/config/temporal-connection.ts.
+  /** TLS on or off; unset: on when any setting below is set. */
+  TEMPORAL_TLS: optional(z.enum(['true', 'false', '1', '0', 'on', 'off'], 'true or false').transform((v) => ['true', '1', 'on'].includes(v))),
+  /** PEM file of the CA that signed Temporal's certificate; unset: the system's trusted CAs. */
+  TEMPORAL_TLS_SERVER_CA_CERT_PATH: optional(z.string()),
+  /** PEM files of the client certificate and its private key (mTLS). */
+  TEMPORAL_TLS_CLIENT_CERT_PATH: optional(z.string()),
+  TEMPORAL_TLS_CLIENT_KEY_PATH: optional(z.string()),
+  /** The name Temporal's certificate is checked against, when it is not the address's host. */
+  TEMPORAL_TLS_SERVER_NAME: optional(z.string()),
+  /** An API key (Temporal Cloud), sent as `Authorization: Bearer`; or a file holding it. */
+  TEMPORAL_API_KEY: optional(z.string()),
+  TEMPORAL_API_KEY_FILE: optional(z.string()),
 }).refine((env) => env.HTTP_REQUEST_TIMEOUT_MS >= env.HTTP_HEADERS_TIMEOUT_MS, {
   path: ['HTTP_REQUEST_TIMEOUT_MS'],
   message: 'must be at least HTTP_HEADERS_TIMEOUT_MS',
+}).superRefine((env, ctx) => {
+  const problem = (variable: string, message: string): void => void ctx.addIssue({ code: 'custom', path: [variable], message });
+  if ((env.TEMPORAL_TLS_CLIENT_CERT_PATH === undefined) !== (env.TEMPORAL_TLS_CLIENT_KEY_PATH === undefined)) {
+    const missing = env.TEMPORAL_TLS_CLIENT_CERT_PATH === undefined ? 'TEMPORAL_TLS_CLIENT_CERT_PATH' : 'TEMPORAL_TLS_CLIENT_KEY_PATH';
+    problem(missing, 'set the client certificate and its key together (mTLS), or neither');
+  }
+  if (env.TEMPORAL_API_KEY !== undefined && env.TEMPORAL_API_KEY_FILE !== undefined) {
+    problem('TEMPORAL_API_KEY_FILE', 'set TEMPORAL_API_KEY or TEMPORAL_API_KEY_FILE, not both');
+  }
+  if (env.TEMPORAL_TLS === false) {
+    const needsTls = TEMPORAL_TLS_SETTINGS.filter((name) => env[name] !== undefined);
+    if (needsTls.length > 0) problem('TEMPORAL_TLS', `is false, but ${needsTls.join(', ')} ${needsTls.length > 1 ? 'need' : 'needs'} TLS: unset TEMPORAL_TLS or those`);
+  }
 });
+
+/** Settings that make no sense, or would send a credential in clear, without TLS: each turns it on. */
+export const TEMPORAL_TLS_SETTINGS = [
+  'TEMPORAL_TLS_SERVER_CA_CERT_PATH',
+  'TEMPORAL_TLS_CLIENT_CERT_PATH',
+  'TEMPORAL_TLS_CLIENT_KEY_PATH',
+  'TEMPORAL_TLS_SERVER_NAME',
+  'TEMPORAL_API_KEY',
+  'TEMPORAL_API_KEY_FILE',
+] as const;
 
 export type Env = z.infer<typeof schema>;
 

@@ -43,7 +43,7 @@ async function status(): Promise<void> {
   const config = resolveServicesConfig();
   const temporal = config.temporal.kind === 'external' ? config.temporal.address : `${config.temporal.ip}:${config.temporal.port}`;
   const mongo = config.mongo.kind === 'external' ? config.mongo.url : mongoUrlFor(config.mongo.host, config.mongo.port);
-  console.log(`Temporal at ${temporal}: ${await answers(() => checkTemporal(temporal))}`);
+  console.log(`Temporal at ${temporal}: ${await answers(() => checkTemporal({ address: temporal }))}`);
   console.log(`MongoDB at ${config.mongo.kind === 'external' ? 'MONGO_URL' : mongo}: ${await answers(() => checkMongo(mongo))}`);
 }
 

@@ -1,7 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { Connection } from '@temporalio/client';
-import { ensureSearchAttributes } from '../temporal/search-attributes';
+import { loadEnv } from '../config/env';
+import { temporalConnectionOptions } from '../config/temporal-connection';
 import { resolveServicesConfig, type MongoTarget, type TargetOptions, type TemporalTarget } from './config';
 import { ensureFerretdb } from './install-ferretdb';
 import { ensureTemporalCli } from './install-temporal';
@@ -97,8 +97,9 @@ async function startTemporal(
   install: InstallContext,
 ): Promise<Started & { address: string; uiUrl?: string }> {
   if (target.kind === 'external') {
-    await waitFor(() => checkTemporal(target.address), { what: `Temporal at ${target.address} (TEMPORAL_ADDRESS)`, timeoutMs: ctx.readyTimeoutMs });
-    await registerSearchAttributes(target.address, target.namespace, ctx.log);
+    // A secured server is asked with the TLS settings and credentials hookflow will use.
+    const connection = temporalConnectionOptions(loadEnv(ctx.env), target.address);
+    await waitFor(() => checkTemporal(connection), { what: `Temporal at ${target.address} (TEMPORAL_ADDRESS)`, timeoutMs: ctx.readyTimeoutMs });
     ctx.log(`Temporal: using ${target.address} (TEMPORAL_ADDRESS), namespace ${target.namespace}`);
     return { server: external, address: target.address, ...(target.uiUrl === undefined ? {} : { uiUrl: target.uiUrl }) };
   }
@@ -112,7 +113,7 @@ async function startTemporal(
       address,
       protocol: "Temporal's gRPC API",
       portHint: 'HOOKFLOW_TEMPORAL_PORT or the temporalPort option',
-      check: () => checkTemporal(address),
+      check: () => checkTemporal({ address }),
       prepare: async () => {
         const command = await ensureTemporalCli(install);
         const dbDir = join(paths.data, 'temporal');
@@ -123,22 +124,8 @@ async function startTemporal(
     },
     ctx,
   );
-  // Ours got them from --search-attribute; one we reuse may have been started without them.
-  if (!server.startedByUs) await registerSearchAttributes(address, target.namespace, ctx.log);
+  // Ours gets hookflow's search attributes from --search-attribute; the service registers them on any other.
   return { server, address, uiUrl: `http://${target.ip}:${target.uiPort}` };
-}
-
-/** Adds hookflow's search attributes; a server that refuses (no operator rights) gets a warning only. */
-async function registerSearchAttributes(address: string, namespace: string, log: (line: string) => void): Promise<void> {
-  const connection = await Connection.connect({ address });
-  try {
-    const added = await ensureSearchAttributes(connection, namespace);
-    if (added.length > 0) log(`Temporal: registered search attributes ${added.join(', ')} in namespace ${namespace}`);
-  } catch (err) {
-    log(`Temporal: WARNING could not register search attributes in namespace ${namespace} (${message(err)}); create them with \`temporal operator search-attribute create\``);
-  } finally {
-    await connection.close();
-  }
 }
 
 async function startMongo(target: MongoTarget, paths: Paths, ctx: LocalServerContext, install: InstallContext): Promise<Started & { url: string }> {

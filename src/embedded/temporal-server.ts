@@ -1,4 +1,5 @@
 import { Connection } from '@temporalio/client';
+import type { TemporalConnectionOptions } from '../config/temporal-connection';
 import { searchAttributeFlags } from '../temporal/search-attributes';
 
 /** How to run `temporal server start-dev`. */
@@ -48,11 +49,11 @@ export function temporalDevServerArgs(config: TemporalDevServerConfig): string[]
 }
 
 /**
- * Resolves once a Temporal frontend at `address` answers a real call (GetSystemInfo); throws
- * otherwise. An open port is not enough: the frontend listens before it can serve.
+ * Resolves once a Temporal frontend answers a real call (GetSystemInfo); throws otherwise. An open
+ * port is not enough: the frontend listens before it can serve.
  */
-export async function checkTemporal(address: string, timeoutMs = 3000): Promise<void> {
-  const connection = await Connection.connect({ address, connectTimeout: timeoutMs });
+export async function checkTemporal(options: TemporalConnectionOptions, timeoutMs = 3000): Promise<void> {
+  const connection = await Connection.connect({ ...options, connectTimeout: timeoutMs });
   try {
     await connection.withDeadline(Date.now() + timeoutMs, () => connection.workflowService.getSystemInfo({}));
   } finally {

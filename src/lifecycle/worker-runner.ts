@@ -1,11 +1,12 @@
 import { NativeConnection, type Worker } from '@temporalio/worker';
+import type { TemporalConnectionOptions } from '../config/temporal-connection';
 import type { Logger } from '../logger';
 import { retryUntilDone, sleep } from './retry';
 
 export type WorkerState = 'connecting' | 'running' | 'stopping' | 'stopped';
 
 export interface WorkerRunnerOptions {
-  readonly address: string;
+  readonly connection: TemporalConnectionOptions;
   readonly logger: Logger;
   /** Builds the worker on a fresh connection. */
   readonly create: (connection: NativeConnection) => Promise<Worker>;
@@ -49,7 +50,7 @@ export class WorkerRunner {
     const { signal } = this.abort;
     while (!signal.aborted) {
       const built = await retryUntilDone(() => this.connectAndBuild(), {
-        what: `worker connection to Temporal at ${this.opts.address}`,
+        what: `worker connection to Temporal at ${this.opts.connection.address}`,
         logger: this.opts.logger,
         signal,
       });
@@ -59,7 +60,7 @@ export class WorkerRunner {
         if (signal.aborted) return;
         this.worker = worker;
         this.current = 'running';
-        this.opts.logger.info({ address: this.opts.address }, 'worker running');
+        this.opts.logger.info({ address: this.opts.connection.address }, 'worker running');
         await worker.run();
       } catch (err) {
         this.opts.logger.error({ err }, 'worker stopped with an error; starting it again');
@@ -73,7 +74,7 @@ export class WorkerRunner {
   }
 
   private async connectAndBuild(): Promise<{ connection: NativeConnection; worker: Worker }> {
-    const connection = await NativeConnection.connect({ address: this.opts.address });
+    const connection = await NativeConnection.connect(this.opts.connection);
     try {
       return { connection, worker: await this.opts.create(connection) };
     } catch (err) {

@@ -1,11 +1,12 @@
 import { defineSearchAttributeKey, SearchAttributeType } from '@temporalio/common';
-import type { Connection } from '@temporalio/client';
+import type { ConnectionLike } from '@temporalio/client';
 
 /*
  * hookflow's custom search attributes, defined once: the embedded server registers them at start
- * (`--search-attribute`), `ensureSearchAttributes` adds them to any other server, and workflows
- * and clients set them through these typed keys. Safe to import from workflow code: the only
- * runtime import is @temporalio/common.
+ * (`--search-attribute`), the service adds them to any other server (register-search-attributes.ts;
+ * where the server refuses, an operator runs the commands below), and workflows and clients set
+ * them through these typed keys. Safe to import from workflow code: the only runtime import is
+ * @temporalio/common.
  */
 
 /** Who sent the webhook: the configured source's id. */
@@ -30,12 +31,12 @@ const CLI_TYPE_NAMES: Record<SearchAttributeType, string> = {
   KEYWORD_LIST: 'KeywordList',
 };
 
-type AddSearchAttributesRequest = Parameters<Connection['operatorService']['addSearchAttributes']>[0];
+type AddSearchAttributesRequest = Parameters<ConnectionLike['operatorService']['addSearchAttributes']>[0];
 /** temporal.api.enums.v1.IndexedValueType */
-type IndexedValueType = NonNullable<AddSearchAttributesRequest['searchAttributes']>[string];
+export type IndexedValueType = NonNullable<AddSearchAttributesRequest['searchAttributes']>[string];
 
 /** temporal.api.enums.v1.IndexedValueType, by the SDK's type names (values from the proto). */
-const INDEXED_VALUE_TYPES: Record<SearchAttributeType, IndexedValueType> = {
+export const INDEXED_VALUE_TYPES: Record<SearchAttributeType, IndexedValueType> = {
   TEXT: 1,
   KEYWORD: 2,
   INT: 3,
@@ -50,34 +51,11 @@ export function searchAttributeFlags(): string[] {
   return SEARCH_ATTRIBUTES.map((key) => `${key.name}=${CLI_TYPE_NAMES[key.type]}`);
 }
 
-/**
- * Registers the attributes on a running server (one not started with the flags above): adds the
- * missing ones, leaves existing ones alone, and fails if one exists with another type.
- * Idempotent, also when two processes race to add the same attribute.
- */
-export async function ensureSearchAttributes(connection: Connection, namespace: string): Promise<string[]> {
-  const existing = await connection.operatorService.listSearchAttributes({ namespace });
-  const custom = existing.customAttributes ?? {};
-  const missing: Record<string, IndexedValueType> = {};
-  for (const key of SEARCH_ATTRIBUTES) {
-    const wanted = INDEXED_VALUE_TYPES[key.type];
-    const have = custom[key.name];
-    if (have === undefined) missing[key.name] = wanted;
-    else if (have !== wanted) {
-      throw new Error(`search attribute ${key.name} exists in namespace ${namespace} with another type (${String(have)}); hookflow needs ${key.type}`);
-    }
-  }
-  const names = Object.keys(missing);
-  if (names.length === 0) return [];
-  try {
-    await connection.operatorService.addSearchAttributes({ namespace, searchAttributes: missing });
-  } catch (err) {
-    if (!isAlreadyExists(err)) throw err;
-  }
-  return names;
-}
-
-/** gRPC status 6, ALREADY_EXISTS (checked by number: @grpc/grpc-js is no dependency of ours). */
-function isAlreadyExists(err: unknown): boolean {
-  return typeof err === 'object' && err !== null && 'code' in err && err.code === 6;
+/** The Temporal CLI commands that create the attributes, one per type: for a server that lets only its operators. */
+export function searchAttributeCreateCommands(namespace: string): string[] {
+  const types = [...new Set(SEARCH_ATTRIBUTES.map((key) => key.type))];
+  return types.map((type) => {
+    const names = SEARCH_ATTRIBUTES.filter((key) => key.type === type).map((key) => `--name ${key.name}`);
+    return `temporal operator search-attribute create --namespace ${namespace} ${names.join(' ')} --type ${CLI_TYPE_NAMES[type]}`;
+  });
 }

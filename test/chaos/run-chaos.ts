@@ -106,7 +106,7 @@ export async function runChaos(opts: ChaosOptions): Promise<ChaosReport> {
     config: hookflowConfig(sink.url),
   });
   const mongo = createMongo(servers.mongoUrl, mongoDb);
-  const temporal = createTemporalClient(servers.temporalAddress, 'default');
+  const temporal = createTemporalClient({ address: servers.temporalAddress }, 'default');
   const sender = new SteadySender({
     url: `${processes.receiverUrl}/webhooks/${SOURCE}`,
     secret: SECRET,

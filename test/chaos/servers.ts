@@ -84,7 +84,7 @@ export async function startChaosServers(dir: string, log: (line: string) => void
     temporalCli,
     temporalDevServerArgs({ ip: HOST, port, uiPort, namespace: 'default', dbFile: join(temporalDir, 'temporal.db') }),
     join(logs, 'temporal.log'),
-    () => checkTemporal(temporalAddress),
+    () => checkTemporal({ address: temporalAddress }),
   );
   const mongoConfig = { host: HOST, port: mongoPort, dataDir: mongoDir };
   const mongo = new RestartableServer(

@@ -453,7 +453,7 @@ describe('answers of the receiver when MongoDB is unreachable', function () {
   before(async function () {
     const services = testServices();
     mongo = new MongoClient(`mongodb://127.0.0.1:${await closedPort()}`, { serverSelectionTimeoutMS: 500, connectTimeoutMS: 500 });
-    temporal = createTemporalClient(services.temporalAddress, services.temporalNamespace);
+    temporal = createTemporalClient({ address: services.temporalAddress }, services.temporalNamespace);
     const config = parseConfig(
       { sources: { main: generic() } },
       { defaultMaxBodyBytes: GLOBAL_LIMIT, baseDir: process.cwd(), label: 'test config' },

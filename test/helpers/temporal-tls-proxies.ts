@@ -1,0 +1,192 @@
+import {
+  connect as http2Connect,
+  constants as h2,
+  createSecureServer,
+  type ClientHttp2Session,
+  type Http2SecureServer,
+  type IncomingHttpHeaders,
+  type OutgoingHttpHeaders,
+  type ServerHttp2Session,
+  type ServerHttp2Stream,
+} from 'node:http2';
+import { createConnection, type Server, type Socket } from 'node:net';
+import { createServer as createTlsServer } from 'node:tls';
+import { splice } from './tcp-proxy';
+import type { Issued } from './test-pki';
+
+/*
+ * TLS-terminating proxies in front of the suite's dev server (plain h2c gRPC), standing in for a
+ * secured Temporal: the real server behind, so every call is a real one.
+ */
+
+export interface ProxyStats {
+  /** Connections whose TLS handshake succeeded (and were forwarded). */
+  readonly accepted: number;
+  /** Handshakes the proxy refused (no or wrong client certificate). */
+  readonly refused: number;
+}
+
+/** What a self-hosted cluster with mTLS does: only a client certificate the CA signed gets through. */
+export class MtlsProxy {
+  private readonly sockets = new Set<Socket>();
+  private counts = { accepted: 0, refused: 0 };
+
+  private constructor(private readonly server: Server) {}
+
+  static async start(opts: { readonly server: Issued; readonly clientCa: Buffer; readonly target: string }): Promise<MtlsProxy> {
+    const server = createTlsServer({
+      cert: opts.server.cert,
+      key: opts.server.key,
+      ca: opts.clientCa,
+      requestCert: true,
+      rejectUnauthorized: true,
+      ALPNProtocols: ['h2'],
+    });
+    const proxy = new MtlsProxy(server);
+    server.on('secureConnection', (client) => {
+      proxy.counts.accepted++;
+      splice(client, createConnection(hostPort(opts.target)), proxy.sockets);
+    });
+    server.on('tlsClientError', () => void proxy.counts.refused++);
+    await listen(server);
+    return proxy;
+  }
+
+  get address(): string {
+    return addressOf(this.server);
+  }
+
+  get stats(): ProxyStats {
+    return { ...this.counts };
+  }
+
+  async close(): Promise<void> {
+    for (const socket of this.sockets) socket.destroy();
+    await new Promise<void>((resolve) => this.server.close(() => resolve()));
+  }
+}
+
+/** Decides a call from its path and headers: a gRPC status to answer with, or undefined to forward it. */
+export type CallGate = (path: string, headers: IncomingHttpHeaders) => number | undefined;
+
+/** Temporal Cloud's API-key check: each call carries `authorization: Bearer <key>`, else UNAUTHENTICATED (16). */
+export function requireApiKey(apiKey: string): CallGate {
+  return (_path, headers) => (headers.authorization === `Bearer ${apiKey}` ? undefined : 16);
+}
+
+/**
+ * An HTTP/2 proxy that terminates TLS and forwards each gRPC call (headers, data, trailers) to the
+ * dev server, unless its gate answers the call itself with a gRPC status.
+ */
+export class GrpcGateway {
+  private upstream: ClientHttp2Session | undefined;
+  private readonly sessions = new Set<ServerHttp2Session>();
+  private readonly refusedPaths: string[] = [];
+  private forwardedCount = 0;
+
+  private constructor(
+    private readonly server: Http2SecureServer,
+    private readonly target: string,
+  ) {}
+
+  static async start(opts: { readonly server: Issued; readonly target: string; readonly gate: CallGate }): Promise<GrpcGateway> {
+    const server = createSecureServer({ cert: opts.server.cert, key: opts.server.key });
+    const gateway = new GrpcGateway(server, opts.target);
+    server.on('session', (session) => {
+      gateway.sessions.add(session);
+      session.on('close', () => gateway.sessions.delete(session));
+    });
+    server.on('stream', (stream, headers) => {
+      const path = String(headers[':path']);
+      const status = opts.gate(path, headers);
+      if (status === undefined) gateway.forward(stream, headers);
+      else gateway.refuse(stream, path, status);
+    });
+    await listen(server);
+    return gateway;
+  }
+
+  get address(): string {
+    return addressOf(this.server);
+  }
+
+  /** The paths of the calls the gate answered itself. */
+  get refused(): readonly string[] {
+    return [...this.refusedPaths];
+  }
+
+  get forwarded(): number {
+    return this.forwardedCount;
+  }
+
+  private refuse(stream: ServerHttp2Stream, path: string, status: number): void {
+    this.refusedPaths.push(path);
+    // A "trailers-only" answer, as gRPC servers send for an error.
+    stream.respond({ ':status': 200, 'content-type': 'application/grpc', 'grpc-status': String(status), 'grpc-message': 'refused by the test gateway' }, { endStream: true });
+  }
+
+  private forward(stream: ServerHttp2Stream, headers: IncomingHttpHeaders): void {
+    this.forwardedCount++;
+    const outgoing: OutgoingHttpHeaders = {};
+    for (const [name, value] of Object.entries(headers)) {
+      if (name === 'authorization' || (name.startsWith(':') && name !== ':method' && name !== ':path')) continue;
+      outgoing[name] = value;
+    }
+    const request = this.session().request(outgoing);
+    let trailers: OutgoingHttpHeaders = {};
+    request.on('response', (responseHeaders) => {
+      const answer = withoutPseudoHeaders(responseHeaders);
+      if (responseHeaders['grpc-status'] !== undefined) {
+        // Trailers-only: the status is already in these headers.
+        stream.respond({ ...answer, ':status': responseHeaders[':status'] }, { endStream: true });
+        return;
+      }
+      stream.respond({ ...answer, ':status': responseHeaders[':status'] }, { waitForTrailers: true });
+      stream.on('wantTrailers', () => stream.sendTrailers(trailers));
+      request.pipe(stream);
+    });
+    request.on('trailers', (received) => (trailers = withoutPseudoHeaders(received)));
+    request.on('error', () => stream.close(h2.NGHTTP2_INTERNAL_ERROR));
+    stream.on('error', () => request.close(h2.NGHTTP2_CANCEL));
+    stream.on('close', () => {
+      if (!request.closed) request.close(h2.NGHTTP2_CANCEL);
+    });
+    stream.pipe(request);
+  }
+
+  private session(): ClientHttp2Session {
+    if (!this.upstream || this.upstream.closed || this.upstream.destroyed) {
+      this.upstream = http2Connect(`http://${this.target}`);
+      this.upstream.on('error', () => this.upstream?.destroy());
+    }
+    return this.upstream;
+  }
+
+  async close(): Promise<void> {
+    for (const session of this.sessions) session.destroy();
+    this.upstream?.destroy();
+    await new Promise<void>((resolve) => this.server.close(() => resolve()));
+  }
+}
+
+function withoutPseudoHeaders(headers: IncomingHttpHeaders): OutgoingHttpHeaders {
+  return Object.fromEntries(Object.entries(headers).filter(([name]) => !name.startsWith(':')));
+}
+
+function hostPort(address: string): { host: string; port: number } {
+  const [host = '127.0.0.1', port = '7233'] = address.split(':');
+  return { host, port: Number(port) };
+}
+
+function addressOf(server: Server | Http2SecureServer): string {
+  const address = server.address();
+  if (address === null || typeof address === 'string') throw new Error('the proxy is not listening on TCP');
+  return `127.0.0.1:${address.port}`;
+}
+
+function listen(server: Server | Http2SecureServer): Promise<void> {
+  return new Promise((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => resolve());
+  });
+}
