@@ -3,7 +3,7 @@ import { join, relative } from 'node:path';
 import type { HistoryAndWorkflowId, WorkflowHandle } from '@temporalio/client';
 // A dependency of @temporalio/client; imported for the History message class only.
 import { temporal } from '@temporalio/proto';
-import { repoRoot } from '../../src/embedded/paths';
+import { repoRoot } from '../../src/config/paths';
 
 /*
  * Histories of finished runs, committed and replayed against the current workflow code by

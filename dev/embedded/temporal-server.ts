@@ -1,5 +1,5 @@
 import { Connection } from '@temporalio/client';
-import { searchAttributeFlags } from '../temporal/search-attributes';
+import { searchAttributeFlags } from '../../src/temporal/search-attributes';
 
 /** How to run `temporal server start-dev`. */
 export interface TemporalDevServerConfig {
