@@ -1,7 +1,7 @@
 /** `npm run bench [-- options]`: what one run measures. Two presets; each figure can be overridden. */
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { repoRoot } from '../src/embedded/paths';
+import { repoRoot } from '../src/config/paths';
 
 export interface BenchOptions {
   readonly smoke: boolean;

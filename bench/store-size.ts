@@ -1,6 +1,6 @@
 /**
  * The size of the events collection, which every phase reports: an unpatched FerretDB 1.24 reads
- * the whole collection for a lookup by `_id` (see src/embedded/install-ferretdb.ts), and still does
+ * the whole collection for a lookup by `_id` (see dev/embedded/install-ferretdb.ts), and still does
  * for the relay's scan, so the size can slow things down. Each phase starts from an empty
  * collection so levels compare; one phase starts from a filled one to show the effect.
  */

@@ -1,4 +1,4 @@
-import { condition, patched, proxyActivities, proxyLocalActivities, setHandler, upsertSearchAttributes } from '@temporalio/workflow';
+import { condition, proxyLocalActivities, setHandler, upsertSearchAttributes } from '@temporalio/workflow';
 import type { Activities } from '../activities';
 import { formatDuration } from '../src/config/duration';
 import { WebhookStatus } from '../src/temporal/search-attributes';
@@ -7,29 +7,21 @@ import { EventTracker } from './event-tracker';
 import { runHandlerActivity } from './handler-activity';
 import type { WebhookEventInput, WebhookEventResult } from './types';
 
-const bookkeepingOptions = {
+/**
+ * Routing and status updates are short MongoDB calls: as local activities they run inside the
+ * workflow task that needs them, instead of each costing the Temporal server a scheduled, started
+ * and completed activity plus one more workflow task (the server is the bottleneck under load, see
+ * bench/README.md). Handlers stay ordinary activities: they need their own retries, timeouts and
+ * heartbeats, visible in the UI.
+ */
+const { planEventRoutes, setEventStatus } = proxyLocalActivities<Activities>({
   startToCloseTimeout: '10 seconds',
   retry: { initialInterval: '1 second', maximumInterval: '30 seconds' },
-} as const;
-/** Runs started before LOCAL_BOOKKEEPING replay with these (see below). */
-const remoteBookkeeping = proxyActivities<Activities>(bookkeepingOptions);
-const localBookkeeping = proxyLocalActivities<Activities>({
-  ...bookkeepingOptions,
   // A local activity retries inside the workflow task, holding one of the worker's workflow task
   // slots; while MongoDB is down that would stall every run. Past the first retry, wait on a
   // server timer instead and free the slot.
   localRetryThreshold: '1 second',
 });
-
-/**
- * Routing and status updates are short MongoDB calls: as local activities they run inside the
- * workflow task that needs them, instead of each costing the Temporal server a scheduled,
- * started and completed activity plus one more workflow task: a one-handler run went from 5
- * workflow tasks and 4 activities to 2 and 1. The server is the bottleneck under load (see
- * bench/README.md). Handlers stay ordinary activities: they need their own retries, timeouts
- * and heartbeats, visible in the UI.
- */
-const LOCAL_BOOKKEEPING = 'local-bookkeeping-activities';
 
 type Status = WebhookEventResult['status'] | 'processing';
 
@@ -43,16 +35,13 @@ export async function processWebhookEvent(input: WebhookEventInput): Promise<Web
   setHandler(statusQuery, () => tracker.status());
   setHandler(redeliverSignal, (request) => tracker.requestRedelivery(request?.handler));
   setHandler(discardSignal, (request) => tracker.requestDiscard(request?.reason));
-  const local = patched(LOCAL_BOOKKEEPING);
-  const { planEventRoutes, setEventStatus } = local ? localBookkeeping : remoteBookkeeping;
-  // The start already sets WebhookStatus = "processing"; since LOCAL_BOOKKEEPING a run upserts the
-  // attribute only when it changes (each upsert is one more visibility write for the server).
-  // Older runs upsert at every status change, as they did when recorded.
+  // The start already sets WebhookStatus = "processing"; the attribute is upserted only when it
+  // changes (each upsert is one more visibility write for the server).
   let shownStatus: Status = 'processing';
 
   /** MongoDB and the WebhookStatus search attribute always say the same. */
   async function setStatus(status: Status, note?: string): Promise<void> {
-    if (!local || status !== shownStatus) upsertSearchAttributes([{ key: WebhookStatus, value: status }]);
+    if (status !== shownStatus) upsertSearchAttributes([{ key: WebhookStatus, value: status }]);
     shownStatus = status;
     await setEventStatus(input.ref, status, note);
   }

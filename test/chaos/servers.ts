@@ -1,18 +1,18 @@
 /**
  * The chaos run's own Temporal dev server and MongoDB-wire server, each stoppable and restartable
  * on its own with its state on disk: the shared embedded servers (and a developer's) are never
- * touched. Built from the same installers and command lines as src/embedded.
+ * touched. Built from the same installers and command lines as dev/embedded.
  */
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { ensureFerretdb } from '../../src/embedded/install-ferretdb';
-import { ensureTemporalCli } from '../../src/embedded/install-temporal';
-import type { InstallContext } from '../../src/embedded/install';
-import { checkMongo, ferretdbArgs, mongodArgs, mongoUrlFor } from '../../src/embedded/mongo-server';
-import { resolvePaths } from '../../src/embedded/paths';
-import { waitFor } from '../../src/embedded/probe';
-import { findOnPath, spawnServer, stopProcess, type Spawned } from '../../src/embedded/process';
-import { checkTemporal, temporalDevServerArgs } from '../../src/embedded/temporal-server';
+import { ensureFerretdb } from '../../dev/embedded/install-ferretdb';
+import { ensureTemporalCli } from '../../dev/embedded/install-temporal';
+import type { InstallContext } from '../../dev/embedded/install';
+import { checkMongo, ferretdbArgs, mongodArgs, mongoUrlFor } from '../../dev/embedded/mongo-server';
+import { resolvePaths } from '../../dev/embedded/paths';
+import { waitFor } from '../../dev/embedded/probe';
+import { findOnPath, spawnServer, stopProcess, type Spawned } from '../../dev/embedded/process';
+import { checkTemporal, temporalDevServerArgs } from '../../dev/embedded/temporal-server';
 import { freePorts } from '../helpers/ports';
 
 const HOST = '127.0.0.1';

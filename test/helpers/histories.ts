@@ -3,7 +3,7 @@ import { join, relative } from 'node:path';
 import type { HistoryAndWorkflowId, WorkflowHandle } from '@temporalio/client';
 // A dependency of @temporalio/client; imported for the History message class only.
 import { temporal } from '@temporalio/proto';
-import { repoRoot } from '../../src/embedded/paths';
+import { repoRoot } from '../../src/config/paths';
 
 /*
  * Histories of finished runs, committed and replayed against the current workflow code by
@@ -15,9 +15,8 @@ import { repoRoot } from '../../src/embedded/paths';
 export const HISTORIES_DIR = join(repoRoot(), 'test', 'fixtures', 'histories');
 
 /**
- * With RECORD_HISTORIES=1, saves the run's history as `<name>.json`. After a deliberate,
- * versioned (`patched()`) change to the workflow, move the histories recorded before it into a
- * subfolder named after what changed, so both code paths stay replayed, then record again.
+ * With RECORD_HISTORIES=1, saves the run's history as `<name>.json`. How histories are kept
+ * across a versioned change of the workflow: docs/workflow-versioning.md.
  */
 export async function recordHistory(handle: WorkflowHandle, name: string): Promise<void> {
   if (process.env.RECORD_HISTORIES !== '1') return;
@@ -26,7 +25,7 @@ export async function recordHistory(handle: WorkflowHandle, name: string): Promi
   writeFileSync(join(HISTORIES_DIR, `${name}.json`), JSON.stringify(history, null, 1) + '\n');
 }
 
-/** Every saved history, subfolders included, named after its path (`remote-bookkeeping/fan-out`). */
+/** Every saved history, subfolders included, named after its path (`before-some-change/fan-out`). */
 export function savedHistories(): HistoryAndWorkflowId[] {
   return readdirSync(HISTORIES_DIR, { recursive: true, encoding: 'utf8' })
     .filter((file) => file.endsWith('.json'))

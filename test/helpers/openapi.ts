@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { repoRoot } from '../../src/embedded/paths';
+import { repoRoot } from '../../src/config/paths';
 import { isRecord, validate } from './json-schema';
 import { parseYaml } from './yaml';
 

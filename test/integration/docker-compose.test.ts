@@ -5,7 +5,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ConfigError } from '../../src/config/env';
 import { loadConfigFile } from '../../src/config/sources';
-import { repoRoot } from '../../src/embedded/paths';
+import { repoRoot } from '../../src/config/paths';
 import { readPath } from '../../src/providers/json-path';
 import { parseYaml } from '../helpers/yaml';
 

@@ -3,7 +3,7 @@ import { execFile } from 'node:child_process';
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, join, posix } from 'node:path';
-import { repoRoot } from '../../src/embedded/paths';
+import { repoRoot } from '../../src/config/paths';
 import { parseDockerfile, parseExecForm, readCopy, type Stage } from '../helpers/dockerfile';
 
 const ROOT = repoRoot();

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { startServices, type RunningServices } from '../../src/embedded/services';
+import { startServices, type RunningServices } from '../../dev/embedded/services';
 import { eventually } from '../helpers/eventually';
 import { startTestHookflow, type TestHookflow } from '../helpers/hookflow';
 import { post } from '../helpers/http';

@@ -3,7 +3,7 @@ import { createHmac, randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { startServices, type RunningServices } from '../../src/embedded/services';
+import { startServices, type RunningServices } from '../../dev/embedded/services';
 import { eventually } from '../helpers/eventually';
 import { startTestHookflow, type TestHookflow } from '../helpers/hookflow';
 import { post, type Answer } from '../helpers/http';

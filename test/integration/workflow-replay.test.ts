@@ -6,7 +6,8 @@ import { sharedWorkflowBundle } from '../helpers/hookflow';
 /**
  * The guard against non-deterministic workflow changes: histories of finished runs, recorded by
  * the processing tests (RECORD_HISTORIES=1) and committed, must replay against the current code.
- * A change that breaks this needs `patched()` (or a new workflow type) for runs already in flight.
+ * A change that breaks this needs `patched()` (or a new workflow type) for runs already in flight:
+ * docs/workflow-versioning.md.
  */
 describe('processWebhookEvent replay', function () {
   it('replays every recorded history in test/fixtures/histories without a determinism error', async function () {

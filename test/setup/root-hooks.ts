@@ -1,5 +1,5 @@
 import { DefaultLogger, Runtime } from '@temporalio/worker';
-import { startServices, type RunningServices } from '../../src/embedded/services';
+import { startServices, type RunningServices } from '../../dev/embedded/services';
 
 /**
  * The whole suite shares one Temporal server and one MongoDB-wire server: the ones already running

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { repoRoot } from '../../../src/embedded/paths';
+import { repoRoot } from '../../../src/config/paths';
 import { loadConfigFile, parseConfig } from '../../../src/config/sources';
 import { standardSecret } from '../../helpers/signed-event';
 

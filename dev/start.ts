@@ -3,9 +3,9 @@
  * MongoDB-wire servers, then the receiver and the worker in this process. Ctrl-C stops all of it.
  */
 import { startServices } from './embedded/services';
-import { bootstrap, runMain } from './entry';
-import { installTemporalRuntime } from './metrics/temporal-runtime';
-import { startHookflow } from './service';
+import { bootstrap, runMain } from '../src/entry';
+import { installTemporalRuntime } from '../src/metrics/temporal-runtime';
+import { startHookflow } from '../src/service';
 
 runMain('hookflow', async () => {
   const { env, config, logger } = bootstrap();

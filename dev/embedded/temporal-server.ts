@@ -1,6 +1,6 @@
 import { Connection } from '@temporalio/client';
-import type { TemporalConnectionOptions } from '../config/temporal-connection';
-import { searchAttributeFlags } from '../temporal/search-attributes';
+import type { TemporalConnectionOptions } from '../../src/config/temporal-connection';
+import { searchAttributeFlags } from '../../src/temporal/search-attributes';
 
 /** How to run `temporal server start-dev`. */
 export interface TemporalDevServerConfig {

@@ -1,7 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { loadEnv } from '../config/env';
-import { temporalConnectionOptions } from '../config/temporal-connection';
+import { loadEnv } from '../../src/config/env';
+import { temporalConnectionOptions } from '../../src/config/temporal-connection';
 import { resolveServicesConfig, type MongoTarget, type TargetOptions, type TemporalTarget } from './config';
 import { ensureFerretdb } from './install-ferretdb';
 import { ensureTemporalCli } from './install-temporal';

@@ -2,10 +2,10 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { withLock } from '../../../src/embedded/lock';
-import { isRecordedProcessAlive, readPidFile, removePidFile, writePidFile } from '../../../src/embedded/pid-file';
-import { sleep } from '../../../src/embedded/probe';
-import { isRunning, spawnServer, stopProcess } from '../../../src/embedded/process';
+import { withLock } from '../../../dev/embedded/lock';
+import { isRecordedProcessAlive, readPidFile, removePidFile, writePidFile } from '../../../dev/embedded/pid-file';
+import { sleep } from '../../../dev/embedded/probe';
+import { isRunning, spawnServer, stopProcess } from '../../../dev/embedded/process';
 
 describe('embedded process handling', () => {
   let dir: string;

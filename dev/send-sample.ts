@@ -3,11 +3,11 @@
  * running receiver, using the secret from the same config the receiver loads. A development aid.
  */
 import { randomUUID } from 'node:crypto';
-import { loadEnv } from '../config/env';
-import { configPath } from '../config/paths';
-import { loadConfigFile } from '../config/sources';
-import { hmac } from '../providers/crypto';
-import { secretKey } from '../providers/standard-webhooks';
+import { loadEnv } from '../src/config/env';
+import { configPath } from '../src/config/paths';
+import { loadConfigFile } from '../src/config/sources';
+import { hmac } from '../src/providers/crypto';
+import { secretKey } from '../src/providers/standard-webhooks';
 
 async function main(): Promise<void> {
   const env = loadEnv();

@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 /*
- * node dist/src/embedded/cli.js up|down|status
+ * node dist/dev/embedded/cli.js up|down|status
  *
  * up      start (or reuse) Temporal and MongoDB, wait until both answer, print where they are;
  *         the servers keep running after this command exits
@@ -62,7 +62,7 @@ async function main(): Promise<void> {
   const name = process.argv[2];
   const command = name === undefined ? undefined : commands[name];
   if (command === undefined) {
-    console.error('usage: node dist/src/embedded/cli.js up|down|status');
+    console.error('usage: node dist/dev/embedded/cli.js up|down|status');
     process.exitCode = 2;
     return;
   }

@@ -1,5 +1,5 @@
-import { existsSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
+import { join, resolve } from 'node:path';
+import { repoRoot } from '../../src/config/paths';
 
 /** Where the embedded servers keep their binaries, data, logs and PID files. */
 export interface Paths {
@@ -11,20 +11,6 @@ export interface Paths {
   readonly data: string;
   readonly logs: string;
   readonly pids: string;
-}
-
-/**
- * The repository root, found from this module's own location so it works the same from
- * `src/embedded` (ts-node) and from `dist/src/embedded` (compiled), whatever the working directory.
- */
-export function repoRoot(from: string = __dirname): string {
-  let dir = resolve(from);
-  for (;;) {
-    if (existsSync(join(dir, 'package.json'))) return dir;
-    const parent = dirname(dir);
-    if (parent === dir) throw new Error(`no package.json above ${from}: cannot find the hookflow repository root`);
-    dir = parent;
-  }
 }
 
 export interface PathOptions {

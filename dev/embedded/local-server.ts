@@ -61,7 +61,7 @@ async function reuseOrStart(spec: LocalServerSpec, ctx: LocalServerContext): Pro
     if (record.address !== spec.address) {
       throw new Error(
         `${spec.label} started from ${ctx.dataDir} is running at ${record.address} (pid ${record.pid}), not at ${spec.address}: ` +
-          'stop it first (node dist/src/embedded/cli.js down) or use another data dir (HOOKFLOW_DATA_DIR)',
+          'stop it first (node dist/dev/embedded/cli.js down) or use another data dir (HOOKFLOW_DATA_DIR)',
       );
     }
     await waitFor(spec.check, {

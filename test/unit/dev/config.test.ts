@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
-import { resolveServicesConfig } from '../../../src/embedded/config';
-import { ferretdbArgs, mongodArgs } from '../../../src/embedded/mongo-server';
-import { resolvePaths } from '../../../src/embedded/paths';
-import { temporalDevServerArgs } from '../../../src/embedded/temporal-server';
+import { resolveServicesConfig } from '../../../dev/embedded/config';
+import { ferretdbArgs, mongodArgs } from '../../../dev/embedded/mongo-server';
+import { resolvePaths } from '../../../dev/embedded/paths';
+import { temporalDevServerArgs } from '../../../dev/embedded/temporal-server';
 import { searchAttributeFlags } from '../../../src/temporal/search-attributes';
 
 describe('resolveServicesConfig(opts, env)', () => {

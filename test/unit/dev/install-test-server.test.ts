@@ -2,8 +2,8 @@ import assert from 'node:assert/strict';
 import { chmodSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ensureTestServer } from '../../../src/embedded/install-test-server';
-import type { InstallContext } from '../../../src/embedded/install';
+import { ensureTestServer } from '../../../dev/embedded/install-test-server';
+import type { InstallContext } from '../../../dev/embedded/install';
 
 /** An executable stand-in for the binary. */
 function fakeBinary(path: string): void {
