@@ -93,7 +93,7 @@ function describeDetails(details: EventDetails): string[] {
   ];
   if (details.body) {
     lines.push('', 'Headers', ...(details.headers ?? []).map((h) => `  ${h.name}: ${h.value}`));
-    lines.push('', `Body (${details.body.bytes} bytes, ${details.body.encoding})`, details.body.text);
+    lines.push('', `Body (${details.body.bytes} bytes, ${details.body.encoding})`, ...details.body.text.split(/\r?\n/));
   }
   return lines;
 }
