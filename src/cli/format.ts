@@ -1,3 +1,5 @@
+import { CONTROL_CHARACTER } from '../control-characters';
+
 /** Plain-text output helpers: aligned columns for people, JSON for scripts. */
 
 /** JSON.stringify escapes C0 controls in strings but leaves DEL and C1 controls raw: those are escaped too. */
@@ -11,8 +13,8 @@ export function printLines(lines: readonly string[]): void {
   process.stdout.write(lines.map((line) => `${printable(line)}\n`).join(''));
 }
 
-/** C0 controls (line feeds and tabs included), DEL and C1 controls. */
-const CONTROL_CHARACTERS = /[\u0000-\u001f\u007f-\u009f]/g;
+/** Every control character, line feeds and tabs included. */
+const CONTROL_CHARACTERS = new RegExp(CONTROL_CHARACTER.source, 'g');
 
 /**
  * Stored text (types, IDs, headers, bodies) was written by senders: an ESC in it could drive the

@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { SourceConfig } from '../config/sources';
+import { CONTROL_CHARACTER } from '../control-characters';
 import { readPath } from '../providers/json-path';
 import { WebhookRejection } from '../providers/rejection';
 import type { WebhookRequest } from '../providers/types';
@@ -13,14 +14,9 @@ export interface ResolvedIdentity {
 
 const MAX_EVENT_ID_LENGTH = 200;
 
-/**
- * C0 controls, DEL and C1 controls (U+0080-U+009F: U+009B is a one-character CSI to some terminals).
- * IDs and types reach workflow IDs, the Temporal UI, logs and operators' terminals.
- */
-const CONTROL_CHARACTERS = /[\u0000-\u001f\u007f-\u009f]/;
 /** With the u flag, \p{Cs} matches only unpaired surrogates. */
 const LONE_SURROGATE = /\p{Cs}/u;
-const UNPRINTABLE = new RegExp(`${CONTROL_CHARACTERS.source}|${LONE_SURROGATE.source}`, 'gu');
+const UNPRINTABLE = new RegExp(`${CONTROL_CHARACTER.source}|${LONE_SURROGATE.source}`, 'gu');
 
 /**
  * The event ID decides dedup and the workflow ID. A source's own rule wins over the provider's;
@@ -48,7 +44,7 @@ function ruleValue(source: SourceConfig, req: WebhookRequest, body: unknown): st
 /** IDs end up in workflow IDs, URLs and logs: printable and bounded, or the delivery is refused. */
 function checked(eventId: string): string {
   if (eventId.length > MAX_EVENT_ID_LENGTH) throw new WebhookRejection('invalid_body', 'Event ID too long');
-  if (CONTROL_CHARACTERS.test(eventId)) throw new WebhookRejection('invalid_body', 'Event ID has control characters');
+  if (CONTROL_CHARACTER.test(eventId)) throw new WebhookRejection('invalid_body', 'Event ID has control characters');
   // A lone surrogate (JSON allows "\ud800") is stored by MongoDB as U+FFFD and refused by Temporal, so
   // two different IDs would collide and the acknowledged workflow ID would never exist.
   if (LONE_SURROGATE.test(eventId)) throw new WebhookRejection('invalid_body', 'Event ID is not well-formed Unicode');

@@ -24,7 +24,16 @@ describe('control characters in what senders send', function () {
 
   before(async function () {
     // No worker: the stored event is what matters, and nothing then changes it.
-    hookflow = await startTestHookflow({ config: { sources: { demo: { provider: 'standard-webhooks', secrets: [SECRET] } } }, worker: false });
+    hookflow = await startTestHookflow({
+      config: {
+        sources: {
+          demo: { provider: 'standard-webhooks', secrets: [SECRET] },
+          // The event ID from a body field: any character JSON can carry reaches the ID check.
+          byfield: { provider: 'standard-webhooks', secrets: [SECRET], eventId: { field: 'id' } },
+        },
+      },
+      worker: false,
+    });
     await untilAccepting(hookflow.url, 'demo');
   });
   after(async function () {
@@ -46,6 +55,15 @@ describe('control characters in what senders send', function () {
     const answer = await post(`${hookflow.url}/webhooks/demo`, delivery.body, delivery.headers);
     assert.equal(answer.status, 202, JSON.stringify(answer.body));
     assert.equal((await hookflow.store.get(eventKey('demo', delivery.id)))?.eventType, null);
+  });
+
+  it('refuses an event ID with a C1 control character (U+009B, a one-character CSI) with 400 invalid_body', async function () {
+    const id = 'evt_\u009b31m';
+    const delivery = signStandard(SECRET, JSON.stringify({ id, type: 'invoice.paid' }));
+    const answer = await post(`${hookflow.url}/webhooks/byfield`, delivery.body, delivery.headers);
+    assert.equal(answer.status, 400, JSON.stringify(answer.body));
+    assert.equal(answer.body.error, 'invalid_body');
+    assert.equal(await hookflow.store.getStored(eventKey('byfield', id)), null);
   });
 
   describe('the CLI prints stored text escaped', function () {
