@@ -27,9 +27,9 @@ export function routeMatches(match: RouteMatch, event: RoutableEvent): boolean {
  */
 export function typeMatches(pattern: string, eventType: string): boolean {
   const segments = pattern.split('*');
+  if (segments.length === 1) return pattern === eventType;
   const first = segments[0] ?? '';
   const last = segments.at(-1) ?? '';
-  if (segments.length === 1) return pattern === eventType;
   if (first.length + last.length > eventType.length) return false;
   if (!eventType.startsWith(first) || !eventType.endsWith(last)) return false;
   const end = eventType.length - last.length;

@@ -1,5 +1,5 @@
 import type { Logger } from '../logger';
-import type { EventStatus, EventStore } from './events';
+import type { EventDocument, EventStatus, EventStore, ExpiredEventDocument } from './events';
 
 /**
  * Statuses whose events are finished with. Everything else is in progress or waits for an
@@ -8,6 +8,15 @@ import type { EventStatus, EventStore } from './events';
 export const FINISHED_STATUSES: readonly EventStatus[] = ['processed', 'ignored', 'discarded'];
 
 const BATCH = 500;
+
+/** What an event loses when it expires: every field ExpiredEventDocument does not keep (the compiler checks the list). */
+const DROPPED_FIELDS: Readonly<Record<Exclude<keyof EventDocument, keyof ExpiredEventDocument>, ''>> = {
+  body: '',
+  headers: '',
+  statusHistory: '',
+  contentType: '',
+  nextStartAt: '',
+};
 
 /**
  * Expires finished events received before `cutoff`, a batch at a time; returns how many. Each is
@@ -23,13 +32,13 @@ export async function sweepFinishedEvents(store: EventStore, cutoff: Date, now =
     const ids = (await store.collection.find(filter, { projection: { _id: 1 } }).limit(BATCH).toArray()).map((d) => d._id);
     if (ids.length === 0) return expired;
     await store.attempts.deleteMany({ eventRef: { $in: ids } });
-    // The status is checked again: an operator may have replayed one of them meanwhile. Nothing
-    // else writes a finished event, so this update has no concurrent writer to lose against.
+    // The status is checked again: an operator may have replayed one of them meanwhile. Otherwise
+    // only retention writes a finished event, so no concurrent update of it can be lost.
     const res = await store.collection.updateMany(
       { _id: { $in: ids }, ...filter },
       {
         $set: { status: 'expired', expiredAt: now },
-        $unset: { body: '', headers: '', statusHistory: '', contentType: '', nextStartAt: '' },
+        $unset: DROPPED_FIELDS,
       },
     );
     expired += res.modifiedCount;
