@@ -31,7 +31,8 @@ export function createActivities(store: EventStore, config: HookflowConfig) {
 
   /**
    * The receiver stores the event (acknowledged write) before it starts the run, so an event
-   * missing now was deleted: retrying cannot bring it back, and the run fails, visibly, at once.
+   * missing now was deleted, or expired (retention keeps no payload): retrying cannot bring it
+   * back, and the run fails, visibly, at once.
    */
   function eventNotFound(ref: string): ApplicationFailure {
     return ApplicationFailure.nonRetryable(`event ${ref} not found in the store`, 'EventNotFound');

@@ -72,7 +72,7 @@ describe('sweepFinishedEvents(store, cutoff)', function () {
     assert.deepEqual(attemptsLeft, expected.filter((e) => !e.endsWith('expired')).map((e) => e.split(' ')[0]), 'the attempts of expired events go');
   });
 
-  it('keeps of an expired event only its key, identity, body hash, times and last run', async function () {
+  it('keeps only the key, identity, body hash, times and last run of an expired event', async function () {
     const at = new Date('2020-06-01T00:00:00Z');
     await stored('kept-fields', 'processed', at);
     const sweptAt = new Date('2021-02-01T00:00:00Z');
