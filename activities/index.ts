@@ -8,7 +8,7 @@ import { parsedBody } from '../src/handlers/handler-event';
 import { forwardOverHttp } from '../src/handlers/http-forward';
 import { loadModuleHandler, runModuleHandler } from '../src/handlers/module-handler';
 import { planRoutes } from '../src/routing/route-plan';
-import type { AttemptRecord, EventDocument, EventStatus, EventStore } from '../src/store/events';
+import type { AttemptRecord, EventDocument, EventStore, LiveEventStatus } from '../src/store/events';
 import type { RoutePlan } from '../workflows/types';
 
 /**
@@ -31,7 +31,8 @@ export function createActivities(store: EventStore, config: HookflowConfig) {
 
   /**
    * The receiver stores the event (acknowledged write) before it starts the run, so an event
-   * missing now was deleted: retrying cannot bring it back, and the run fails, visibly, at once.
+   * missing now was deleted, or expired (retention keeps no payload): retrying cannot bring it
+   * back, and the run fails, visibly, at once.
    */
   function eventNotFound(ref: string): ApplicationFailure {
     return ApplicationFailure.nonRetryable(`event ${ref} not found in the store`, 'EventNotFound');
@@ -55,7 +56,7 @@ export function createActivities(store: EventStore, config: HookflowConfig) {
 
   return {
     /** Moves the stored event to `status`; fails if the event does not exist, so the workflow sees it. */
-    async setEventStatus(ref: string, status: EventStatus, note?: string): Promise<void> {
+    async setEventStatus(ref: string, status: LiveEventStatus, note?: string): Promise<void> {
       const runId = Context.current().info.workflowExecution?.runId;
       const found = await store.setStatus(ref, status, new Date(), note, runId);
       if (!found) throw eventNotFound(ref);

@@ -1,7 +1,7 @@
 import { Command } from 'commander';
 import { parseEventFilter, parseLimit } from '../ops/event-filter';
 import { listEvents } from '../ops/list-events';
-import { showEvent, type EventDetails } from '../ops/show-event';
+import { showEvent, type EventDetails, type EventView } from '../ops/show-event';
 import { addFilterOptions, type FilterOptions } from './arguments';
 import { printJson, printLines, table, time } from './format';
 import { withSession } from './session';
@@ -59,22 +59,36 @@ export function eventsCommand(): Command {
 
 const SHOWN_FIELDS = new Set([
   '_id', 'source', 'provider', 'eventId', 'eventType', 'status', 'statusHistory', 'receivedAt',
-  'contentType', 'bodySha256', 'workflowId', 'runId', 'nextStartAt',
+  'contentType', 'bodySha256', 'workflowId', 'runId', 'nextStartAt', 'expiredAt',
 ]);
+
+const label = (name: string): string => name.padEnd(12);
+
+/** The body and the status history, or for an expired event what retention kept instead. */
+function payloadLines(event: EventView, bodyShown: boolean): string[] {
+  if (event.status === 'expired') {
+    return [
+      `${label('Expired')}${time(event.expiredAt)}: retention kept only the ID and the body hash, so redeliveries stay duplicates`,
+      `${label('Body')}not kept, sha256 ${event.bodySha256}`,
+    ];
+  }
+  return [
+    `${label('Body')}${event.contentType}, sha256 ${event.bodySha256}${bodyShown ? '' : ' (--body prints it)'}`,
+    ...event.statusHistory.map((change, i) =>
+      `${label(i === 0 ? 'History' : '')}${time(change.at)} ${change.status}${change.note ? ` (${change.note})` : ''}`,
+    ),
+  ];
+}
 
 function describeDetails(details: EventDetails): string[] {
   const { event, workflow } = details;
-  const label = (name: string): string => name.padEnd(12);
   const lines = [
     `${label('Event')}${event._id}`,
     `${label('Source')}${event.source} (${event.provider})`,
     `${label('Type')}${event.eventType ?? '-'}`,
     `${label('Status')}${event.status}`,
     `${label('Received')}${time(event.receivedAt)}`,
-    `${label('Body')}${event.contentType}, sha256 ${event.bodySha256}${details.body ? '' : ' (--body prints it)'}`,
-    ...event.statusHistory.map((change, i) =>
-      `${label(i === 0 ? 'History' : '')}${time(change.at)} ${change.status}${change.note ? ` (${change.note})` : ''}`,
-    ),
+    ...payloadLines(event, details.body !== undefined),
     ...details.attempts.map((a, i) =>
       `${label(i === 0 ? 'Attempts' : '')}${time(a.startedAt)} ${a.handler} #${a.attempt} ${a.outcome}${a.httpStatus === undefined ? '' : ` HTTP ${a.httpStatus}`} in ${a.durationMs} ms${a.error ? `: ${a.error}` : ''}`,
     ),
@@ -93,7 +107,7 @@ function describeDetails(details: EventDetails): string[] {
   ];
   if (details.body) {
     lines.push('', 'Headers', ...(details.headers ?? []).map((h) => `  ${h.name}: ${h.value}`));
-    lines.push('', `Body (${details.body.bytes} bytes, ${details.body.encoding})`, details.body.text);
+    lines.push('', `Body (${details.body.bytes} bytes, ${details.body.encoding})`, ...details.body.text.split(/\r?\n/));
   }
   return lines;
 }

@@ -4,6 +4,7 @@ import { bulkCommand } from './bulk-command';
 import { configCommand } from './config-command';
 import { eventsCommand } from './events-commands';
 import { failureOf } from './exit-codes';
+import { printable } from './format';
 import { runCommands } from './run-commands';
 
 /** The `hookflow` command tree. Commander throws instead of exiting, so one place picks the exit code. */
@@ -31,7 +32,7 @@ export async function runCli(argv: readonly string[]): Promise<number> {
     return typeof process.exitCode === 'number' ? process.exitCode : 0;
   } catch (err) {
     const failure = failureOf(err);
-    if (failure.message !== undefined) process.stderr.write(`hookflow: ${failure.message}\n`);
+    if (failure.message !== undefined) process.stderr.write(`hookflow: ${printable(failure.message)}\n`);
     return failure.exitCode;
   }
 }

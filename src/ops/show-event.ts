@@ -1,14 +1,17 @@
 import type { WorkflowExecutionDescription } from '@temporalio/client';
 import { statusQuery } from '../../workflows/definitions';
-import type { AttemptRecord, EventDocument, StoredHeader } from '../store/events';
+import type { AttemptRecord, EventDocument, ExpiredEventDocument, StoredHeader } from '../store/events';
 import type { OperatorAction } from '../store/operator-actions';
 import { temporalUiLink, type OpsContext } from './context';
 import { describeRun } from './describe-run';
-import { findEvent } from './find-event';
+import { findStoredEvent } from './find-event';
 import { temporalCall } from './temporal-call';
 
-/** The stored event without its body and headers (extra fields a newer writer added are kept). */
-export type EventView = Omit<EventDocument, 'body' | 'headers'>;
+/**
+ * The stored event without its body and headers (extra fields a newer writer added are kept), or
+ * what retention left of it (status `expired`: no payload, history or attempts are kept).
+ */
+export type EventView = Omit<EventDocument, 'body' | 'headers'> | ExpiredEventDocument;
 
 export interface BodyView {
   readonly bytes: number;
@@ -30,6 +33,7 @@ export interface RunView {
 
 export interface EventDetails {
   readonly event: EventView;
+  /** Only when asked for, and never for an expired event. */
   readonly body?: BodyView;
   readonly headers?: StoredHeader[];
   /** Every handler attempt, oldest first. */
@@ -52,21 +56,21 @@ const STATUS_QUERY_MS = 2000;
 
 /** The stored event, its handler attempts, what operators did to it, and its workflow run as Temporal sees it. */
 export async function showEvent(ctx: OpsContext, id: string, opts: ShowOptions = {}): Promise<EventDetails> {
-  const doc = await findEvent(ctx, id);
-  const { body, headers, ...event } = doc;
+  const doc = await findStoredEvent(ctx, id);
   const [run, attempts, operatorActions] = await Promise.all([
     describeRun(ctx, doc.workflowId),
     ctx.store.attemptsOf(doc._id),
     ctx.actions.forEvent(doc._id),
   ]);
-  return {
-    event,
-    ...(opts.body ? { body: bodyView(Buffer.from(body.buffer)), headers } : {}),
+  const details = {
     attempts,
     operatorActions,
     workflow: run && (await runView(ctx, run, opts.query ?? true)),
     temporalUi: temporalUiLink(ctx, doc.workflowId),
   };
+  if (doc.status === 'expired') return { event: doc, ...details };
+  const { body, headers, ...event } = doc;
+  return { event, ...(opts.body ? { body: bodyView(Buffer.from(body.buffer)), headers } : {}), ...details };
 }
 
 async function runView(ctx: OpsContext, run: WorkflowExecutionDescription, query: boolean): Promise<RunView> {

@@ -18,13 +18,26 @@ export function routeMatches(match: RouteMatch, event: RoutableEvent): boolean {
   return true;
 }
 
-/** Exact, or a glob where `*` stands for any run of characters (dots included): `invoice.*`, `*.failed`. */
+/**
+ * Exact, or a glob where `*` stands for any run of characters (dots included): `invoice.*`, `*.failed`.
+ * No regular expression: one `.*` per star backtracks, and `*a*a*a*b` against a long run of `a`s
+ * took longer than any timeout. Here the first segment must be a prefix and the last a suffix, and
+ * each middle segment is taken at its leftmost place after the previous one: an earlier place never
+ * leaves less room for the rest, so one left-to-right pass decides.
+ */
 export function typeMatches(pattern: string, eventType: string): boolean {
-  if (!pattern.includes('*')) return pattern === eventType;
-  const source = pattern.split('*').map(escapeRegExp).join('.*');
-  return new RegExp(`^${source}$`, 's').test(eventType);
-}
-
-function escapeRegExp(text: string): string {
-  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+  const segments = pattern.split('*');
+  if (segments.length === 1) return pattern === eventType;
+  const first = segments[0] ?? '';
+  const last = segments.at(-1) ?? '';
+  if (first.length + last.length > eventType.length) return false;
+  if (!eventType.startsWith(first) || !eventType.endsWith(last)) return false;
+  const end = eventType.length - last.length;
+  let from = first.length;
+  for (const segment of segments.slice(1, -1)) {
+    const at = eventType.indexOf(segment, from);
+    if (at === -1 || at + segment.length > end) return false;
+    from = at + segment.length;
+  }
+  return true;
 }

@@ -1,5 +1,5 @@
 import type { Collection, Filter } from 'mongodb';
-import type { EventDocument, EventStatus } from './events';
+import type { EventStatus, StoredEvent } from './events';
 
 /** Every status, checked by the compiler against EventStatus: a new status must be added here. */
 const STATUS_SET: Readonly<Record<EventStatus, true>> = {
@@ -10,6 +10,7 @@ const STATUS_SET: Readonly<Record<EventStatus, true>> = {
   failed: true,
   ignored: true,
   discarded: true,
+  expired: true,
 };
 export function isEventStatus(value: string): value is EventStatus {
   return Object.hasOwn(STATUS_SET, value);
@@ -20,6 +21,7 @@ export const EVENT_STATUSES: readonly EventStatus[] = Object.keys(STATUS_SET).fi
 /** Which stored events an operator means; every field narrows the set. */
 export interface EventQuery {
   readonly source?: string;
+  /** Without it, every status but `expired`: what retention left of an event is listed only when asked for. */
   readonly status?: EventStatus;
   /** An exact event type, or a prefix when it ends in `*` (`invoice.*`). */
   readonly eventType?: string;
@@ -29,7 +31,7 @@ export interface EventQuery {
 
 /** What a listing shows of an event: never the body or the headers. */
 export type EventSummary = Pick<
-  EventDocument,
+  StoredEvent,
   '_id' | 'source' | 'provider' | 'eventId' | 'eventType' | 'status' | 'receivedAt' | 'workflowId' | 'runId'
 >;
 
@@ -45,10 +47,10 @@ const SUMMARY_FIELDS = {
   runId: 1,
 } as const;
 
-export function toMongoFilter(query: EventQuery): Filter<EventDocument> {
-  const filter: Filter<EventDocument> = {};
+export function toMongoFilter(query: EventQuery): Filter<StoredEvent> {
+  const filter: Filter<StoredEvent> = {};
   if (query.source !== undefined) filter.source = query.source;
-  if (query.status !== undefined) filter.status = query.status;
+  filter.status = query.status ?? { $ne: 'expired' };
   if (query.eventType !== undefined) {
     filter.eventType = query.eventType.endsWith('*')
       ? { $regex: `^${escapeRegex(query.eventType.slice(0, -1))}` }
@@ -64,7 +66,7 @@ export function toMongoFilter(query: EventQuery): Filter<EventDocument> {
 }
 
 /** Newest first, as an operator reads a listing. */
-export function findEvents(events: Collection<EventDocument>, query: EventQuery, limit: number): Promise<EventSummary[]> {
+export function findEvents(events: Collection<StoredEvent>, query: EventQuery, limit: number): Promise<EventSummary[]> {
   return events
     .find(toMongoFilter(query))
     .sort({ receivedAt: -1 })
@@ -74,7 +76,7 @@ export function findEvents(events: Collection<EventDocument>, query: EventQuery,
 }
 
 /** Oldest first, the order a bulk operation works through them; `limit` 0 means all. */
-export async function findEventIds(events: Collection<EventDocument>, query: EventQuery, limit: number): Promise<string[]> {
+export async function findEventIds(events: Collection<StoredEvent>, query: EventQuery, limit: number): Promise<string[]> {
   const docs = await events
     .find(toMongoFilter(query))
     .sort({ receivedAt: 1 })
@@ -85,7 +87,7 @@ export async function findEventIds(events: Collection<EventDocument>, query: Eve
 }
 
 /** Events stored but whose workflow is not started yet: the relay's backlog. Uses the relay's index. */
-export function countAwaitingStart(events: Collection<EventDocument>): Promise<number> {
+export function countAwaitingStart(events: Collection<StoredEvent>): Promise<number> {
   return events.countDocuments({ status: 'received' });
 }
 

@@ -2,7 +2,10 @@ import { Binary, MongoServerError, type Collection, type Db, type FindCursor } f
 import { BodyKeyStore } from './body-keys';
 import { createMissingIndexes } from './indexes';
 
-export type EventStatus = 'received' | 'started' | 'processing' | 'processed' | 'failed' | 'ignored' | 'discarded';
+export type EventStatus = 'received' | 'started' | 'processing' | 'processed' | 'failed' | 'ignored' | 'discarded' | 'expired';
+
+/** The statuses of an event whose payload is stored: all but `expired`, which only retention sets. */
+export type LiveEventStatus = Exclude<EventStatus, 'expired'>;
 
 export interface StatusChange {
   readonly status: EventStatus;
@@ -43,7 +46,7 @@ export interface EventDocument {
   /** Kept as a list: header names may hold characters MongoDB keys may not. */
   headers: StoredHeader[];
   receivedAt: Date;
-  status: EventStatus;
+  status: LiveEventStatus;
   statusHistory: StatusChange[];
   workflowId: string;
   runId: string | null;
@@ -53,6 +56,20 @@ export interface EventDocument {
    */
   nextStartAt: Date | null;
 }
+
+/**
+ * What retention leaves of a finished event, under the same `_id`: enough for a redelivery to be
+ * a duplicate (same body hash) or a conflict for ever, and for operators to see that it expired.
+ * The body, headers and history are gone.
+ */
+export interface ExpiredEventDocument
+  extends Pick<EventDocument, '_id' | 'source' | 'provider' | 'eventId' | 'eventType' | 'bodySha256' | 'receivedAt' | 'workflowId' | 'runId'> {
+  status: 'expired';
+  expiredAt: Date;
+}
+
+/** A document of the `events` collection: an event, or what retention left of one. */
+export type StoredEvent = EventDocument | ExpiredEventDocument;
 
 /**
  * Attempts live in their own collection, one document each: parallel handlers then never update
@@ -71,8 +88,8 @@ export type NewEvent = Omit<EventDocument, '_id' | 'status' | 'statusHistory' | 
 
 export type InsertOutcome =
   | { readonly kind: 'inserted'; readonly event: EventDocument }
-  | { readonly kind: 'duplicate'; readonly event: EventDocument }
-  | { readonly kind: 'conflict'; readonly event: EventDocument };
+  | { readonly kind: 'duplicate'; readonly event: StoredEvent }
+  | { readonly kind: 'conflict'; readonly event: StoredEvent };
 
 export function eventKey(source: string, eventId: string): string {
   return `${source}:${eventId}`;
@@ -80,13 +97,13 @@ export function eventKey(source: string, eventId: string): string {
 
 /** All reads and writes of the `events` collection. */
 export class EventStore {
-  readonly collection: Collection<EventDocument>;
+  readonly collection: Collection<StoredEvent>;
   readonly attempts: Collection<AttemptDocument>;
   /** Bodies received from sources deduplicated by body (see SourceConfig.dedupByBody). */
   readonly bodyKeys: BodyKeyStore;
 
   constructor(db: Db) {
-    this.collection = db.collection<EventDocument>('events');
+    this.collection = db.collection<StoredEvent>('events');
     this.attempts = db.collection<AttemptDocument>('attempts');
     this.bodyKeys = new BodyKeyStore(db);
   }
@@ -140,11 +157,14 @@ export class EventStore {
       .project<StartableEvent>({ source: 1, provider: 1, eventId: 1, eventType: 1, receivedAt: 1, workflowId: 1 });
   }
 
-  /** Sets the status; `runId` is the workflow run reporting it, recorded with it. */
-  async setStatus(id: string, status: EventStatus, now: Date, note?: string, runId?: string): Promise<boolean> {
+  /**
+   * Sets the status; `runId` is the workflow run reporting it, recorded with it. An expired event
+   * is not found: a run started outside hookflow must not revive it without its body.
+   */
+  async setStatus(id: string, status: LiveEventStatus, now: Date, note?: string, runId?: string): Promise<boolean> {
     const change: StatusChange = note === undefined ? { status, at: now } : { status, at: now, note };
     const res = await this.collection.updateOne(
-      { _id: id },
+      { _id: id, status: { $ne: 'expired' } },
       { $set: { status, nextStartAt: null, ...(runId === undefined ? {} : { runId }) }, $push: { statusHistory: change } },
     );
     return res.matchedCount === 1;
@@ -161,7 +181,14 @@ export class EventStore {
     return docs.map(({ _id, eventRef, ...attempt }) => attempt);
   }
 
+  /** The event with its payload; null when there is none, or only what retention left of it. */
   async get(id: string): Promise<EventDocument | null> {
+    const stored = await this.getStored(id);
+    return stored?.status === 'expired' ? null : stored;
+  }
+
+  /** Whatever is stored under `id`: the event, or what retention left of it. */
+  async getStored(id: string): Promise<StoredEvent | null> {
     return this.collection.findOne({ _id: id });
   }
 }

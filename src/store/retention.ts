@@ -1,34 +1,54 @@
 import type { Logger } from '../logger';
-import type { EventStatus, EventStore } from './events';
+import type { EventDocument, EventStatus, EventStore, ExpiredEventDocument } from './events';
 
 /**
  * Statuses whose events are finished with. Everything else is in progress or waits for an
- * operator (`failed`), and is never removed, however old.
+ * operator (`failed`), and is never expired, however old.
  */
 export const FINISHED_STATUSES: readonly EventStatus[] = ['processed', 'ignored', 'discarded'];
 
 const BATCH = 500;
 
+/** What an event loses when it expires: every field ExpiredEventDocument does not keep (the compiler checks the list). */
+const DROPPED_FIELDS: Readonly<Record<Exclude<keyof EventDocument, keyof ExpiredEventDocument>, ''>> = {
+  body: '',
+  headers: '',
+  statusHistory: '',
+  contentType: '',
+  nextStartAt: '',
+};
+
 /**
- * Deletes finished events received before `cutoff`, with their handler attempts, a batch at a
- * time; returns how many events. Attempts go first, so a sweep cut short leaves no orphans.
+ * Expires finished events received before `cutoff`, a batch at a time; returns how many. Each is
+ * replaced in place, under the same `_id`, by an ExpiredEventDocument: the body, headers and
+ * history go, the key and body hash stay, so a redelivery still meets the insert's duplicate key
+ * and is answered as a duplicate (or a conflict) for ever, at no cost to the insert. The event's
+ * handler attempts are deleted first, so a sweep cut short leaves no orphans.
  */
-export async function sweepFinishedEvents(store: EventStore, cutoff: Date): Promise<number> {
+export async function sweepFinishedEvents(store: EventStore, cutoff: Date, now = new Date()): Promise<number> {
   const filter = { status: { $in: [...FINISHED_STATUSES] }, receivedAt: { $lt: cutoff } };
-  let deleted = 0;
+  let expired = 0;
   for (;;) {
     const ids = (await store.collection.find(filter, { projection: { _id: 1 } }).limit(BATCH).toArray()).map((d) => d._id);
-    if (ids.length === 0) return deleted;
+    if (ids.length === 0) return expired;
     await store.attempts.deleteMany({ eventRef: { $in: ids } });
-    // The status is checked again: an operator may have replayed one of them meanwhile.
-    deleted += (await store.collection.deleteMany({ _id: { $in: ids }, ...filter })).deletedCount;
+    // The status is checked again: an operator may have replayed one of them meanwhile. Otherwise
+    // only retention writes a finished event, so no concurrent update of it can be lost.
+    const res = await store.collection.updateMany(
+      { _id: { $in: ids }, ...filter },
+      {
+        $set: { status: 'expired', expiredAt: now },
+        $unset: DROPPED_FIELDS,
+      },
+    );
+    expired += res.modifiedCount;
   }
 }
 
 /**
- * Runs the sweep periodically. A sweep rather than a TTL index: FerretDB has no TTL indexes, and
- * a TTL index could not spare in-progress events anyway. Sweeps from several processes at once
- * are harmless: each deletes what the others have not.
+ * Runs the sweep periodically. A sweep rather than a TTL index: FerretDB has no TTL indexes, a TTL
+ * index could not spare in-progress events, and it would delete the key that dedup needs. Sweeps
+ * from several processes at once are harmless: each expires what the others have not.
  */
 export class RetentionSweeper {
   private timer: NodeJS.Timeout | undefined;
@@ -45,7 +65,7 @@ export class RetentionSweeper {
     this.timer = setInterval(() => {
       if (this.running) return;
       this.running = sweepFinishedEvents(this.store, new Date(Date.now() - this.retentionMs))
-        .then((deleted) => deleted > 0 && this.logger.info({ deleted }, 'retention sweep removed finished events'))
+        .then((expired) => expired > 0 && this.logger.info({ expired }, 'retention sweep expired finished events'))
         .catch((err: unknown) => this.logger.warn({ err: { name: (err as Error).name } }, 'retention sweep failed'))
         .finally(() => (this.running = undefined));
     }, this.intervalMs);

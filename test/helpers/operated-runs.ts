@@ -58,6 +58,7 @@ export async function storeUnstartedEvent(hookflow: TestHookflow, source: string
     now,
     leaseMs,
   );
+  assert.equal(outcome.kind, 'inserted', 'a fresh event ID');
   return outcome.event;
 }
 

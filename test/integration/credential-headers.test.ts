@@ -78,7 +78,7 @@ describe('credential headers are stored redacted', function () {
   });
 
   it('stores each credential header with its name kept and the marker as its value', async function () {
-    const stored = await hookflow.store.collection.findOne({ _id: workflowId });
+    const stored = await hookflow.store.get(workflowId);
     assert.ok(stored, 'the event is stored');
     const value = (name: string): string | undefined => stored.headers.find((h) => h.name === name)?.value;
     for (const name of Object.keys(CREDENTIALS)) assert.equal(value(name), MARKER, name);

@@ -8,11 +8,13 @@ import { signStandard, standardSecret } from '../helpers/signed-event';
 
 const SECRET = standardSecret('hostile-processing-source');
 const FORWARD_SECRET = standardSecret('hostile-processing-forward');
+const MANY_STARS = '*a*a*a*a*a*a*a*a*b';
 
 /**
  * What the receiver accepts, the worker must process: a body nested 100,000 levels deep, with
  * `__proto__` keys or huge numbers goes through routing (a field match reads the parsed body) and
- * the HTTP forward byte for byte, without a crash.
+ * the HTTP forward byte for byte, without a crash. A route glob with many stars decides a long
+ * event type at once.
  */
 describe('hostile bodies through the worker', function () {
   this.timeout(120_000);
@@ -27,7 +29,11 @@ describe('hostile bodies through the worker', function () {
           demo: {
             provider: 'standard-webhooks',
             secrets: [SECRET],
-            routes: [{ match: { type: 'hostile', field: { path: 'data.kind', equals: 'x' } }, handlers: ['sink'] }],
+            routes: [
+              { match: { type: 'hostile', field: { path: 'data.kind', equals: 'x' } }, handlers: ['sink'] },
+              // As a regular expression (one .* per star) this backtracked for hours on a long run of a's.
+              { match: { type: MANY_STARS }, handlers: ['sink'] },
+            ],
           },
         },
         handlers: { sink: { kind: 'http', url: destination.url, secret: FORWARD_SECRET } },
@@ -59,4 +65,24 @@ describe('hostile bodies through the worker', function () {
       assert.equal(({} as Record<string, unknown>).polluted, undefined);
     });
   }
+
+  /** Sends an event of this type and waits for the status its routing ends in. */
+  async function routedStatus(type: string): Promise<string | undefined> {
+    const d = signStandard(SECRET, JSON.stringify({ type }));
+    const answered = await post(`${hookflow.url}/webhooks/demo`, d.body, d.headers);
+    assert.equal(answered.status, 202, JSON.stringify(answered.body));
+    const id = `demo:${d.id}`;
+    await eventually(async () => assert.match((await hookflow.store.get(id))?.status ?? '', /^(processed|ignored)$/), 60_000, 250);
+    return (await hookflow.store.get(id))?.status;
+  }
+
+  it(`ignores a 200-character type of a's that the route glob ${MANY_STARS} does not match`, async function () {
+    assert.equal(await routedStatus('a'.repeat(200)), 'ignored');
+  });
+
+  it(`routes a 200-character type that the route glob ${MANY_STARS} matches`, async function () {
+    const type = `${'a'.repeat(199)}b`;
+    assert.equal(await routedStatus(type), 'processed');
+    assert.equal(destination.requests.filter((r) => r.body.toString('utf8') === JSON.stringify({ type })).length, 1);
+  });
 });

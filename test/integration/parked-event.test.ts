@@ -114,6 +114,7 @@ describe('processing: a failed event parked for days (time-skipping test server)
       now,
       0,
     );
+    assert.equal(outcome.kind, 'inserted', 'a fresh event ID');
     return outcome.event;
   }
 

@@ -52,9 +52,15 @@ describe('toMongoFilter(query)', function () {
     const since = new Date('2024-05-01T00:00:00Z');
     const until = new Date('2024-05-02T00:00:00Z');
     assert.deepEqual(toMongoFilter({ eventType: 'a.b*', since, until }), {
+      status: { $ne: 'expired' },
       eventType: { $regex: '^a\\.b' },
       receivedAt: { $gte: since, $lt: until },
     });
-    assert.deepEqual(toMongoFilter({ eventType: 'a.b' }), { eventType: 'a.b' });
+    assert.deepEqual(toMongoFilter({ eventType: 'a.b' }), { status: { $ne: 'expired' }, eventType: 'a.b' });
+  });
+  it('leaves expired events out unless the query asks for that status', function () {
+    assert.deepEqual(toMongoFilter({}), { status: { $ne: 'expired' } });
+    assert.deepEqual(toMongoFilter({ status: 'expired' }), { status: 'expired' });
+    assert.deepEqual(toMongoFilter({ status: 'ignored' }), { status: 'ignored' });
   });
 });

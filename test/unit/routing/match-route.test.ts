@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import fc from 'fast-check';
 import { routeMatches, typeMatches } from '../../../src/routing/match-route';
 
 describe('typeMatches(pattern, eventType)', function () {
@@ -19,7 +20,49 @@ describe('typeMatches(pattern, eventType)', function () {
     assert.equal(typeMatches('a+b.*', 'aab.c'), false);
     assert.equal(typeMatches('(x)|*', 'y'), false);
   });
+  it('lets * match nothing, also between two stars', function () {
+    assert.equal(typeMatches('invoice*', 'invoice'), true);
+    assert.equal(typeMatches('a**b', 'ab'), true);
+    assert.equal(typeMatches('*', ''), true);
+    assert.equal(typeMatches('a*b*c', 'abc'), true);
+  });
+  it('never lets the prefix and the suffix share characters', function () {
+    assert.equal(typeMatches('ab*ba', 'aba'), false);
+    assert.equal(typeMatches('ab*ba', 'abba'), true);
+    assert.equal(typeMatches('a*a', 'a'), false);
+  });
+  it('finds middle segments in order, each after the previous one', function () {
+    assert.equal(typeMatches('*x*y*', 'yx'), false);
+    assert.equal(typeMatches('*x*y*', 'axbyc'), true);
+    assert.equal(typeMatches('a*bc*c', 'abcc'), true);
+    assert.equal(typeMatches('a*bc*c', 'abc'), false, 'the middle segment may not reach into the suffix');
+    assert.equal(typeMatches('*.paid.*', 'invoice.paid.late'), true);
+  });
+  it('decides a pattern with many stars against a long type at once (no backtracking)', function () {
+    const pattern = '*a*a*a*a*a*a*a*a*b';
+    assert.equal(typeMatches(pattern, 'a'.repeat(200)), false);
+    assert.equal(typeMatches(pattern, `${'a'.repeat(200)}b`), true);
+  });
+  it('agrees with a reference matcher on random patterns and types (fast-check)', function () {
+    const text = fc.string({ unit: fc.constantFrom('a', 'b', '.'), maxLength: 12 });
+    const pattern = fc.string({ unit: fc.constantFrom('a', 'b', '.', '*'), maxLength: 8 });
+    fc.assert(fc.property(pattern, text, (p, t) => typeMatches(p, t) === referenceMatch(p, t)), { numRuns: 2000 });
+  });
 });
+
+/** Glob matching by dynamic programming over (pattern position, type position): slow, obviously right. */
+function referenceMatch(pattern: string, text: string): boolean {
+  // matches[j]: pattern[0, i) matches text[0, j)
+  let matches = Array.from({ length: text.length + 1 }, (_, j) => j === 0);
+  for (const p of pattern) {
+    const next = Array.from({ length: text.length + 1 }, () => false);
+    for (let j = 0; j <= text.length; j++) {
+      next[j] = p === '*' ? (matches[j] ?? false) || (j > 0 && (next[j - 1] ?? false)) : j > 0 && (matches[j - 1] ?? false) && text[j - 1] === p;
+    }
+    matches = next;
+  }
+  return matches[text.length] ?? false;
+}
 
 describe('routeMatches(match, event)', function () {
   const paid = { eventType: 'invoice.paid', body: { data: { object: { livemode: true, currency: 'eur', amount: 10 } } } };
