@@ -1,5 +1,6 @@
 import type { Client } from '@temporalio/client';
 import type { WorkflowBundle } from '@temporalio/worker';
+import { checkBodyLimits } from './config/body-limits';
 import type { Env } from './config/env';
 import type { HookflowConfig } from './config/sources';
 import { createMonitoringApp } from './health/monitoring-app';
@@ -12,6 +13,7 @@ import { createMetrics, type HookflowMetrics } from './metrics/metrics';
 import { startLatencyInterceptor } from './metrics/start-latency';
 import { createOpsContext } from './ops/context';
 import { createReceiverApp } from './receiver/app';
+import { BodyBudget } from './receiver/body-budget';
 import { countAwaitingStart } from './store/event-queries';
 import { EventStore } from './store/events';
 import { createMongo } from './store/mongo';
@@ -56,6 +58,7 @@ const DRAIN_MS = 10_000;
  */
 export async function startHookflow(opts: HookflowOptions): Promise<RunningHookflow> {
   const { env, logger } = opts;
+  if (opts.receiver) checkBodyLimits(opts.config, env.MAX_BUFFERED_BODY_BYTES);
   const mongo = createMongo(opts.mongoUrl, env.MONGO_DB);
   const store = new EventStore(mongo.db);
   const rejections = new RejectionLog(mongo.db);
@@ -111,7 +114,11 @@ export async function startHookflow(opts: HookflowOptions): Promise<RunningHookf
         logger,
       })
     : undefined;
-  const httpTimeouts = { headersTimeoutMs: env.HTTP_HEADERS_TIMEOUT_MS, requestTimeoutMs: env.HTTP_REQUEST_TIMEOUT_MS };
+  const httpLimits = {
+    headersTimeoutMs: env.HTTP_HEADERS_TIMEOUT_MS,
+    requestTimeoutMs: env.HTTP_REQUEST_TIMEOUT_MS,
+    maxConnections: env.MAX_CONNECTIONS,
+  };
   let receiverServer: HttpServer | undefined;
   let monitoringServer: HttpServer | undefined;
   try {
@@ -126,6 +133,7 @@ export async function startHookflow(opts: HookflowOptions): Promise<RunningHookf
           startTimeoutMs: env.START_TIMEOUT_MS,
           logger,
           rejections,
+          bodyBudget: new BodyBudget(env.MAX_BUFFERED_BODY_BYTES),
           ...(relay ? { onStarted: (id: string) => relay.noteStarted(id) } : {}),
         },
         {
@@ -134,10 +142,10 @@ export async function startHookflow(opts: HookflowOptions): Promise<RunningHookf
           ...(env.ADMIN_TOKEN ? { admin: { token: env.ADMIN_TOKEN, logger, ops } } : {}),
         },
       );
-      receiverServer = await startHttpServer(app.callback(), env.HOST, env.PORT, httpTimeouts);
+      receiverServer = await startHttpServer(app.callback(), env.HOST, env.PORT, httpLimits);
     }
     if (env.METRICS_PORT !== undefined) {
-      monitoringServer = await startHttpServer(createMonitoringApp(monitoring).callback(), env.HOST, env.METRICS_PORT, httpTimeouts);
+      monitoringServer = await startHttpServer(createMonitoringApp(monitoring).callback(), env.HOST, env.METRICS_PORT, httpLimits);
     }
   } catch (err) {
     // A port in use: release what was opened, so the caller only has to report it.

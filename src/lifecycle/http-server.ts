@@ -9,28 +9,31 @@ export interface HttpServer {
   close(graceMs: number): Promise<void>;
 }
 
-/** A slow sender must not hold a connection for ever: past these it gets a 408 and the connection is closed. */
-export interface HttpTimeouts {
+/** What one sender, or many, may hold of the server. */
+export interface HttpLimits {
+  /** A slow sender must not hold a connection for ever: past these it gets a 408 and the connection is closed. */
   readonly headersTimeoutMs: number;
   /** The whole request, body included; at least `headersTimeoutMs`. */
   readonly requestTimeoutMs: number;
+  /** Connections open at once; one more is closed as soon as it is accepted. */
+  readonly maxConnections: number;
 }
 
-const DEFAULT_TIMEOUTS: HttpTimeouts = { headersTimeoutMs: 10_000, requestTimeoutMs: 30_000 };
+const DEFAULT_LIMITS: HttpLimits = { headersTimeoutMs: 10_000, requestTimeoutMs: 30_000, maxConnections: 1024 };
 
 export async function startHttpServer(
   handler: RequestListener,
   host: string,
   port: number,
-  timeouts: HttpTimeouts = DEFAULT_TIMEOUTS,
+  limits: HttpLimits = DEFAULT_LIMITS,
 ): Promise<HttpServer> {
   let draining = false;
   const server: Server = createServer(
     {
-      headersTimeout: timeouts.headersTimeoutMs,
-      requestTimeout: timeouts.requestTimeoutMs,
+      headersTimeout: limits.headersTimeoutMs,
+      requestTimeout: limits.requestTimeoutMs,
       // Node checks both timeouts only this often (default 30 s, which would make 10 s up to 40 s).
-      connectionsCheckingInterval: Math.min(1000, timeouts.headersTimeoutMs),
+      connectionsCheckingInterval: Math.min(1000, limits.headersTimeoutMs),
     },
     (req, res) => {
       // A keep-alive client must not send its next request to a process about to exit.
@@ -38,6 +41,7 @@ export async function startHttpServer(
       handler(req, res);
     },
   );
+  server.maxConnections = limits.maxConnections;
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(port, host, () => {

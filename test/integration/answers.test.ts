@@ -8,6 +8,7 @@ import { MongoClient } from 'mongodb';
 import pino from 'pino';
 import { parseConfig } from '../../src/config/sources';
 import { createReceiverApp } from '../../src/receiver/app';
+import { BodyBudget } from '../../src/receiver/body-budget';
 import { EventStore } from '../../src/store/events';
 import { createTemporalClient } from '../../src/temporal/client';
 import { startTestHookflow, type TestHookflow } from '../helpers/hookflow';
@@ -461,6 +462,7 @@ describe('answers of the receiver when MongoDB is unreachable', function () {
       taskQueue: `hookflow-test-${randomUUID()}`,
       startTimeoutMs: 2000,
       logger: pino({ level: 'silent' }),
+      bodyBudget: new BodyBudget(GLOBAL_LIMIT),
     });
     const listening = createServer(app.callback());
     server = listening;
