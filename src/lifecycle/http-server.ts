@@ -1,4 +1,5 @@
 import { createServer, type RequestListener, type Server } from 'node:http';
+import type { Socket } from 'node:net';
 
 export interface HttpServer {
   readonly url: string;
@@ -17,6 +18,24 @@ export interface HttpLimits {
   readonly requestTimeoutMs: number;
   /** Connections open at once; one more is closed as soon as it is accepted. */
   readonly maxConnections: number;
+}
+
+/**
+ * How long a sender answered before its body ended may go on sending (read and thrown away) once
+ * the connection is half-closed: time to read its answer before the connection is cut.
+ */
+const LINGER_MS = 2000;
+
+/**
+ * Closes a connection in stages (RFC 9112, 9.6): our side first, after the answer, while the
+ * sender's bytes are still read and discarded; the whole connection once the sender closes too, or
+ * after LINGER_MS. Closing at once would reset the connection under data still arriving, and the
+ * sender would most likely lose the answer with it.
+ */
+function closeAfterAnswer(socket: Socket): void {
+  socket.end();
+  const cut = setTimeout(() => socket.destroy(), LINGER_MS);
+  socket.once('close', () => clearTimeout(cut));
 }
 
 const DEFAULT_LIMITS: HttpLimits = { headersTimeoutMs: 10_000, requestTimeoutMs: 30_000, maxConnections: 1024 };
@@ -38,6 +57,11 @@ export async function startHttpServer(
     (req, res) => {
       // A keep-alive client must not send its next request to a process about to exit.
       if (draining) res.setHeader('Connection', 'close');
+      // Answered with body bytes still to come (refused from its headers, or past a limit mid-body).
+      const { socket } = req;
+      res.once('finish', () => {
+        if (!req.complete && !socket.destroyed) closeAfterAnswer(socket);
+      });
       handler(req, res);
     },
   );
