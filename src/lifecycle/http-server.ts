@@ -20,19 +20,19 @@ export interface HttpLimits {
   readonly maxConnections: number;
 }
 
-/**
- * How long a sender answered before its body ended may go on sending (read and thrown away) once
- * the connection is half-closed: time to read its answer before the connection is cut.
- */
+/** How long a sender answered before its body ended may go on sending (read and thrown away). */
 const LINGER_MS = 2000;
 
 /**
- * Closes a connection in stages (RFC 9112, 9.6): our side first, after the answer, while the
- * sender's bytes are still read and discarded; the whole connection once the sender closes too, or
- * after LINGER_MS. Closing at once would reset the connection under data still arriving, and the
- * sender would most likely lose the answer with it.
+ * A connection answered `Connection: close` before its request's body ended. Node would end it and
+ * destroy it as soon as the answer is written: a reset under the body bytes still arriving, and a
+ * sender still writing then loses the answer with it (its next write fails before it reads). So the
+ * close is staged instead (RFC 9112, 9.6): our side ends after the answer, what the sender still
+ * sends is read and thrown away, and the connection is cut once it closes too, or after LINGER_MS.
  */
-function closeAfterAnswer(socket: Socket): void {
+function closeInStages(socket: Socket): void {
+  // Node's destroySoon() ends the socket and destroys it on 'finish': keep the end, drop the destroy.
+  socket.removeListener('finish', socket.destroy);
   socket.end();
   const cut = setTimeout(() => socket.destroy(), LINGER_MS);
   socket.once('close', () => clearTimeout(cut));
@@ -57,10 +57,9 @@ export async function startHttpServer(
     (req, res) => {
       // A keep-alive client must not send its next request to a process about to exit.
       if (draining) res.setHeader('Connection', 'close');
-      // Answered with body bytes still to come (refused from its headers, or past a limit mid-body).
       const { socket } = req;
       res.once('finish', () => {
-        if (!req.complete && !socket.destroyed) closeAfterAnswer(socket);
+        if (res.getHeader('Connection') === 'close' && !req.complete && !socket.destroyed) closeInStages(socket);
       });
       handler(req, res);
     },

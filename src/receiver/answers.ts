@@ -72,6 +72,9 @@ export function errorAnswers(logger: Logger): Middleware {
         ctx.status = 500;
         ctx.body = { error: 'internal_error', message: 'Internal error' };
       }
+      // Refused with body bytes still to come (from its headers, or past a limit mid-body): the
+      // connection closes after the answer, so the sender cannot go on streaming into it.
+      if (!ctx.req.complete) ctx.set('Connection', 'close');
     }
   };
 }
