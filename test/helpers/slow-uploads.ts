@@ -16,7 +16,9 @@ export interface SlowUpload {
 export interface UploadOutcome {
   /** The answer's status, or undefined when the connection closed (or the upload gave up) without one. */
   readonly status: number | undefined;
-  /** The answer's JSON `error`, when it has one. */
+  /** The answer's JSON body, when it has one. */
+  readonly answer: Record<string, unknown> | undefined;
+  /** Its `error`, when it has one. */
   readonly error: string | undefined;
   readonly retryAfter: string | undefined;
   /** Whether the server closed its side of the connection right after the answer. */
@@ -87,9 +89,11 @@ export function slowUpload(url: string, path: string, upload: SlowUpload): Promi
       for (const timer of timers) clearTimeout(timer);
       const [head = '', body = ''] = received.split('\r\n\r\n', 2);
       const status = /^HTTP\/1\.1 (\d{3}) /.exec(head)?.[1];
+      const answer = jsonObject(body);
       resolve({
         status: status === undefined ? undefined : Number(status),
-        error: jsonError(body),
+        answer,
+        error: typeof answer?.error === 'string' ? answer.error : undefined,
         retryAfter: /^retry-after: *(.*)$/im.exec(head)?.[1]?.trim(),
         closedAfterAnswer,
         socketError,
@@ -132,10 +136,10 @@ export async function slowUploads(count: number, start: (index: number) => Promi
   return Promise.all(outcomes);
 }
 
-function jsonError(text: string): string | undefined {
+function jsonObject(text: string): Record<string, unknown> | undefined {
   try {
     const value: unknown = JSON.parse(text);
-    if (typeof value === 'object' && value !== null && 'error' in value && typeof value.error === 'string') return value.error;
+    if (typeof value === 'object' && value !== null && !Array.isArray(value)) return { ...value };
   } catch {
     // not a JSON answer
   }

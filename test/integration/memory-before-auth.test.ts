@@ -7,8 +7,10 @@ import { join } from 'node:path';
 import { MongoClient } from 'mongodb';
 import { startChild, type BenchChild } from '../../bench/children';
 import { memoryMb } from '../../bench/proc-stats';
+import { eventually } from '../helpers/eventually';
 import { OpenApiSpec } from '../helpers/openapi';
 import { freePort } from '../helpers/ports';
+import { rawRequest } from '../helpers/raw-http';
 import { untilAccepting } from '../helpers/ready';
 import { slowUpload, slowUploads, type UploadOutcome } from '../helpers/slow-uploads';
 import { testServices } from '../setup/root-hooks';
@@ -110,12 +112,12 @@ describe('memory before authentication: a receiver process under 2,000 slow uplo
 
   async function acceptsASignedDelivery(at = url): Promise<void> {
     const body = JSON.stringify({ type: 'upload.done', n: randomBytes(8).toString('hex') });
-    const res = await fetch(`${at}/webhooks/uploads`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', 'x-signature': signature(body) },
+    // A connection of its own each time: a kept-alive one may be closed by the receiver as it is reused.
+    const res = await rawRequest(`${at}/webhooks/uploads`, {
+      headers: { 'content-type': 'application/json', 'x-signature': signature(body), connection: 'close' },
       body,
     });
-    assert.equal(res.status, 202, await res.text());
+    assert.equal(res.status, 202, JSON.stringify(res.body));
   }
 
   before(async function () {
@@ -205,7 +207,7 @@ describe('memory before authentication: a receiver process under 2,000 slow uplo
       const busy = outcomes.find((o) => o.status === 503);
       assert.ok(busy, 'a 503 was given');
       const spec = OpenApiSpec.load();
-      assert.deepEqual(spec.check('POST', '/webhooks/{source}', 503, 'application/json', { error: busy.error, message: 'Too many request bodies in progress; try again later' }), []);
+      assert.deepEqual(spec.check('POST', '/webhooks/{source}', 503, 'application/json', busy.answer), []);
     });
 
     it(`keeps the receiver's resident memory within its idle figure + ${MARGIN_MIB} MiB (the uploads declare ${DECLARED_MIB} MiB)`, function () {
@@ -245,7 +247,8 @@ describe('memory before authentication: a receiver process under 2,000 slow uplo
       } finally {
         for (const socket of sockets) socket.destroy();
       }
-      await acceptsASignedDelivery(cappedUrl);
+      // The receiver learns of the ends as it reads them: until then its places are still taken.
+      await eventually(() => acceptsASignedDelivery(cappedUrl), 5000, 100);
     });
   });
 });
