@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
 import { createHash, createHmac, randomUUID } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
-import { createServer as createNetServer } from 'node:net';
+import { once } from 'node:events';
+import { connect, createServer as createNetServer } from 'node:net';
 import { Readable } from 'node:stream';
 import { WorkflowNotFoundError, type Client } from '@temporalio/client';
 import { MongoClient } from 'mongodb';
@@ -273,6 +274,29 @@ describe('answers of the receiver through the real HTTP server', function () {
       );
       assert.equal(res.bodyEndedBeforeAnswer, false);
       assert.equal(res.headers.connection, 'close');
+    });
+
+    it('lets a sender that goes on writing before it reads still read its 401: the close is staged', async function () {
+      const { hostname, port } = new URL(webhooks);
+      const socket = connect(Number(port), hostname);
+      const closed = new Promise<void>((resolve) => socket.once('close', () => resolve()));
+      await once(socket, 'connect');
+      const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
+      let failed: string | undefined;
+      socket.on('error', (err: NodeJS.ErrnoException) => (failed = err.code));
+      socket.write(`POST /webhooks/main HTTP/1.1\r\nHost: ${hostname}\r\nContent-Type: application/json\r\nContent-Length: ${GLOBAL_LIMIT}\r\n\r\n`);
+      // The 401 comes back meanwhile; a server that closed at once answers these writes with a reset,
+      // and the second one fails, throwing away the 401 not yet read.
+      await sleep(300);
+      socket.write(Buffer.alloc(16 * 1024, 0x20));
+      await sleep(200);
+      socket.write(Buffer.alloc(16 * 1024, 0x20));
+      await sleep(200);
+      let received = '';
+      socket.setEncoding('latin1');
+      socket.on('data', (text: string) => (received += text));
+      await closed;
+      assert.match(received, /^HTTP\/1\.1 401 .*\r\nconnection: close\r\n/is, `received ${JSON.stringify(received.slice(0, 60))}, error ${failed}`);
     });
 
     it('answers a signature header that is not hex 401 malformed_signature before any of the body is sent', async function () {
