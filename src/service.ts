@@ -1,6 +1,7 @@
 import type { Client } from '@temporalio/client';
 import type { WorkflowBundle } from '@temporalio/worker';
 import type { MongoClient } from 'mongodb';
+import { checkBodyLimits } from './config/body-limits';
 import type { Env } from './config/env';
 import type { HookflowConfig } from './config/sources';
 import { temporalConnectionOptions } from './config/temporal-connection';
@@ -15,6 +16,7 @@ import { createMetrics, type HookflowMetrics } from './metrics/metrics';
 import { startLatencyInterceptor } from './metrics/start-latency';
 import { createOpsContext } from './ops/context';
 import { createReceiverApp } from './receiver/app';
+import { BodyBudget } from './receiver/body-budget';
 import { countAwaitingStart } from './store/event-queries';
 import { EventStore } from './store/events';
 import { createMongo } from './store/mongo';
@@ -73,6 +75,7 @@ export async function startHookflow(opts: HookflowOptions): Promise<RunningHookf
   if ((await checkTemporalAccess(connection, ACCESS_CHECK_MS)) === 'unreachable') {
     logger.warn({ address: connection.address }, 'Temporal does not answer yet; starting anyway, connecting once it does');
   }
+  if (opts.receiver) checkBodyLimits(opts.config, env.MAX_BUFFERED_BODY_BYTES);
   const mongo = createMongo(opts.mongoUrl, env.MONGO_DB);
   const store = new EventStore(mongo.db);
   const rejections = new RejectionLog(mongo.db);
@@ -130,7 +133,11 @@ export async function startHookflow(opts: HookflowOptions): Promise<RunningHookf
         logger,
       })
     : undefined;
-  const httpTimeouts = { headersTimeoutMs: env.HTTP_HEADERS_TIMEOUT_MS, requestTimeoutMs: env.HTTP_REQUEST_TIMEOUT_MS };
+  const httpLimits = {
+    headersTimeoutMs: env.HTTP_HEADERS_TIMEOUT_MS,
+    requestTimeoutMs: env.HTTP_REQUEST_TIMEOUT_MS,
+    maxConnections: env.MAX_CONNECTIONS,
+  };
   let receiverServer: HttpServer | undefined;
   let monitoringServer: HttpServer | undefined;
   try {
@@ -145,6 +152,7 @@ export async function startHookflow(opts: HookflowOptions): Promise<RunningHookf
           startTimeoutMs: env.START_TIMEOUT_MS,
           logger,
           rejections,
+          bodyBudget: new BodyBudget(env.MAX_BUFFERED_BODY_BYTES),
           ...(relay ? { onStarted: (id: string) => relay.noteStarted(id) } : {}),
         },
         {
@@ -155,10 +163,10 @@ export async function startHookflow(opts: HookflowOptions): Promise<RunningHookf
           ...(env.ADMIN_TOKEN ? { admin: { token: env.ADMIN_TOKEN, logger, ops } } : {}),
         },
       );
-      receiverServer = await startHttpServer(app.callback(), env.HOST, env.PORT, httpTimeouts);
+      receiverServer = await startHttpServer(app.callback(), env.HOST, env.PORT, httpLimits);
     }
     if (env.METRICS_PORT !== undefined) {
-      monitoringServer = await startHttpServer(createMonitoringApp(monitoring).callback(), env.HOST, env.METRICS_PORT, httpTimeouts);
+      monitoringServer = await startHttpServer(createMonitoringApp(monitoring).callback(), env.HOST, env.METRICS_PORT, httpLimits);
     }
   } catch (err) {
     // A port in use: release what was opened, so the caller only has to report it.

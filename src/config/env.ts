@@ -19,6 +19,14 @@ const schema = z.object({
   MONGO_DB: z.string().regex(/^[A-Za-z0-9_-]{1,63}$/, 'letters, digits, _ and - only').default('hookflow'),
   HOOKFLOW_CONFIG: z.string().min(1).optional(),
   MAX_BODY_BYTES: z.coerce.number().int().positive().default(1024 * 1024),
+  /**
+   * Bytes of webhook bodies held in memory by all requests together; past it a request is answered
+   * 503 receiver_busy. Each request counts its declared Content-Length before reading, or what it has
+   * read so far when chunked.
+   */
+  MAX_BUFFERED_BODY_BYTES: z.coerce.number().int().positive().default(64 * 1024 * 1024),
+  /** Connections open at once on each HTTP port; one more is closed as soon as it is accepted. */
+  MAX_CONNECTIONS: z.coerce.number().int().positive().default(1024),
   START_TIMEOUT_MS: z.coerce.number().int().positive().default(2000),
   /**
    * How often the relay looks for stored events nobody started. Each look reads every due event
@@ -65,6 +73,9 @@ const schema = z.object({
 }).refine((env) => env.HTTP_REQUEST_TIMEOUT_MS >= env.HTTP_HEADERS_TIMEOUT_MS, {
   path: ['HTTP_REQUEST_TIMEOUT_MS'],
   message: 'must be at least HTTP_HEADERS_TIMEOUT_MS',
+}).refine((env) => env.MAX_BUFFERED_BODY_BYTES >= env.MAX_BODY_BYTES, {
+  path: ['MAX_BUFFERED_BODY_BYTES'],
+  message: 'must be at least MAX_BODY_BYTES, or no body at the limit could ever be taken',
 }).superRefine((env, ctx) => {
   const problem = (variable: string, message: string): void => void ctx.addIssue({ code: 'custom', path: [variable], message });
   if ((env.TEMPORAL_TLS_CLIENT_CERT_PATH === undefined) !== (env.TEMPORAL_TLS_CLIENT_KEY_PATH === undefined)) {

@@ -1,9 +1,10 @@
 import { z } from 'zod';
-import { anyMatch, fromBase64, fromHex, hmac, type HmacAlgorithm } from './crypto';
+import { fromBase64, fromHex, type HmacAlgorithm } from './crypto';
 import { isSafePath, readPath } from './json-path';
 import { WebhookRejection } from './rejection';
+import { BODY, checkMac, type MacClaim } from './signed-mac';
 import { checkTimestamp } from './timestamp';
-import type { Provider, WebhookRequest } from './types';
+import type { DeliveryHead, Provider } from './types';
 
 export interface GenericHmacOptions {
   /** Header carrying the signature(s); several may be separated by commas or spaces. */
@@ -68,7 +69,7 @@ const optionsSchema = z
   });
 
 /** HMAC over the body (or a template around it), configured per source for senders without a built-in verifier. */
-export const genericHmac: Provider<GenericHmacOptions> = {
+export const genericHmac: Provider<GenericHmacOptions, MacClaim> = {
   name: 'generic-hmac',
   // An idHeader must be in `signed` ({id}, enforced by the options schema); an idField is in the signed body.
   signsEventId: true,
@@ -78,9 +79,9 @@ export const genericHmac: Provider<GenericHmacOptions> = {
   defaultToleranceSeconds: 300,
   optionsSchema,
 
-  verify(req, ctx) {
+  readSignature(head, ctx) {
     const o = ctx.options;
-    const header = req.headers[o.header];
+    const header = head.headers[o.header];
     if (!header) throw new WebhookRejection('missing_signature', `Missing ${o.header} header`);
 
     const candidates: Buffer[] = [];
@@ -94,12 +95,14 @@ export const genericHmac: Provider<GenericHmacOptions> = {
 
     let timestamp: string | undefined;
     if (o.timestampHeader !== undefined) {
-      timestamp = req.headers[o.timestampHeader];
+      timestamp = head.headers[o.timestampHeader];
       checkTimestamp(timestamp, ctx.toleranceSeconds, ctx.now);
     }
-    const parts = signedParts(req, o, timestamp);
-    const expected = ctx.secrets.map((secret) => hmac(o.algorithm, secret, ...parts));
-    if (!anyMatch(expected, candidates)) throw new WebhookRejection('invalid_signature', 'No matching signature');
+    return { algorithm: o.algorithm, candidates, signed: signedParts(head, o, timestamp) };
+  },
+
+  checkSignature(claim, req, ctx) {
+    checkMac(claim, ctx.secrets, req.rawBody);
   },
 
   identify(req, body, o) {
@@ -110,14 +113,15 @@ export const genericHmac: Provider<GenericHmacOptions> = {
   },
 };
 
-function signedParts(req: WebhookRequest, o: GenericHmacOptions, timestamp: string | undefined): (string | Buffer)[] {
+/** The template with the header values filled in, and BODY where the body goes. */
+function signedParts(head: DeliveryHead, o: GenericHmacOptions, timestamp: string | undefined): MacClaim['signed'] {
   return template(o.signed)
     .split(/(\{(?:timestamp|body|id)\})/)
     .map((piece) => {
-      if (piece === '{body}') return req.rawBody;
+      if (piece === '{body}') return BODY;
       if (piece === '{timestamp}') return timestamp ?? '';
       if (piece !== '{id}') return piece;
-      const id = o.idHeader === undefined ? undefined : req.headers[o.idHeader];
+      const id = o.idHeader === undefined ? undefined : head.headers[o.idHeader];
       if (!id) throw new WebhookRejection('missing_header', `Missing ${o.idHeader ?? 'id'} header`);
       return id;
     });

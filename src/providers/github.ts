@@ -1,7 +1,8 @@
 import { z } from 'zod';
-import { anyMatch, fromHex, hmac, type HmacAlgorithm } from './crypto';
+import { fromHex, type HmacAlgorithm } from './crypto';
 import { readString } from './json-path';
 import { WebhookRejection } from './rejection';
+import { BODY, checkMac, type MacClaim } from './signed-mac';
 import type { Provider } from './types';
 
 export interface GitHubOptions {
@@ -13,7 +14,7 @@ export interface GitHubOptions {
  * GitHub: `X-Hub-Signature-256: sha256=<hex>`, HMAC-SHA256 over the raw body; no timestamp is signed.
  * When both headers are present only SHA-256 is checked, so a forged SHA-1 cannot stand in for it.
  */
-export const github: Provider<GitHubOptions> = {
+export const github: Provider<GitHubOptions, MacClaim> = {
   name: 'github',
   // X-GitHub-Delivery is not signed (only the body is).
   signsEventId: false,
@@ -21,9 +22,9 @@ export const github: Provider<GitHubOptions> = {
   minSecretBytes: 16,
   optionsSchema: z.object({ allowSha1: z.boolean().default(false) }).strict(),
 
-  verify(req, ctx) {
-    const sha256 = req.headers['x-hub-signature-256'];
-    const sha1 = ctx.options.allowSha1 ? req.headers['x-hub-signature'] : undefined;
+  readSignature(head, ctx) {
+    const sha256 = head.headers['x-hub-signature-256'];
+    const sha1 = ctx.options.allowSha1 ? head.headers['x-hub-signature'] : undefined;
     let algorithm: HmacAlgorithm;
     let value: string;
     if (sha256) [algorithm, value] = ['sha256', sha256];
@@ -33,9 +34,11 @@ export const github: Provider<GitHubOptions> = {
     const prefix = `${algorithm}=`;
     const signature = value.startsWith(prefix) ? fromHex(value.slice(prefix.length)) : undefined;
     if (!signature) throw new WebhookRejection('malformed_signature', `Signature is not ${prefix}<hex>`);
+    return { algorithm, candidates: [signature], signed: [BODY] };
+  },
 
-    const expected = ctx.secrets.map((secret) => hmac(algorithm, secret, req.rawBody));
-    if (!anyMatch(expected, [signature])) throw new WebhookRejection('invalid_signature', 'No matching signature');
+  checkSignature(claim, req, ctx) {
+    checkMac(claim, ctx.secrets, req.rawBody);
   },
 
   identify(req, body) {

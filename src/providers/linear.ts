@@ -1,15 +1,16 @@
-import { anyMatch, fromHex, hmac } from './crypto';
+import { fromHex } from './crypto';
 import { readPath, readString } from './json-path';
 import { WebhookRejection } from './rejection';
+import { BODY, checkMac, type MacClaim } from './signed-mac';
 import { checkTimestamp } from './timestamp';
 import type { Provider } from './types';
 
 /**
  * Linear: `Linear-Signature: <hex>`, HMAC-SHA256 over the raw body. The only signed time is the body's
- * `webhookTimestamp` (milliseconds), so it is read after the signature passed; the `Linear-Timestamp`
+ * `webhookTimestamp` (milliseconds), so it is read in checkSignature, after the MAC passed; the `Linear-Timestamp`
  * header is not signed and is ignored. Linear's SDK allows one minute either way.
  */
-export const linear: Provider = {
+export const linear: Provider<Record<string, never>, MacClaim> = {
   name: 'linear',
   // Linear-Delivery is not signed (only the body is).
   signsEventId: false,
@@ -17,15 +18,16 @@ export const linear: Provider = {
   minSecretBytes: 16,
   defaultToleranceSeconds: 60,
 
-  verify(req, ctx) {
-    const header = req.headers['linear-signature'];
+  readSignature(head) {
+    const header = head.headers['linear-signature'];
     if (!header) throw new WebhookRejection('missing_signature', 'Missing Linear-Signature header');
     const signature = fromHex(header.trim());
     if (!signature) throw new WebhookRejection('malformed_signature', 'Signature is not hex');
+    return { algorithm: 'sha256', candidates: [signature], signed: [BODY] };
+  },
 
-    const expected = ctx.secrets.map((secret) => hmac('sha256', secret, req.rawBody));
-    if (!anyMatch(expected, [signature])) throw new WebhookRejection('invalid_signature', 'No matching signature');
-
+  checkSignature(claim, req, ctx) {
+    checkMac(claim, ctx.secrets, req.rawBody);
     const millis = readPath(parseJson(req.rawBody), 'webhookTimestamp');
     if (millis === undefined) throw new WebhookRejection('missing_timestamp', 'Missing webhookTimestamp');
     if (typeof millis !== 'number' || !Number.isSafeInteger(millis)) {

@@ -1,6 +1,6 @@
-import { anyMatch, fromHex, hmac } from './crypto';
 import { readString } from './json-path';
 import { WebhookRejection } from './rejection';
+import { BODY, checkMac, readKeyedHeader, type MacClaim } from './signed-mac';
 import { checkTimestamp } from './timestamp';
 import type { Provider } from './types';
 
@@ -14,7 +14,7 @@ import type { Provider } from './types';
  * source's toleranceSeconds. The wider window costs nothing against replays because events are
  * deduplicated by `event_id`.
  */
-export const paddle: Provider = {
+export const paddle: Provider<Record<string, never>, MacClaim> = {
   name: 'paddle',
   // The ID is the body's `event_id`, and the body is signed.
   signsEventId: true,
@@ -22,28 +22,17 @@ export const paddle: Provider = {
   minSecretBytes: 16,
   defaultToleranceSeconds: 300,
 
-  verify(req, ctx) {
-    const header = req.headers['paddle-signature'];
+  readSignature(head, ctx) {
+    const header = head.headers['paddle-signature'];
     if (!header) throw new WebhookRejection('missing_signature', 'Missing Paddle-Signature header');
-
-    let timestamp: string | undefined;
-    const candidates: Buffer[] = [];
-    for (const item of header.split(';')) {
-      const eq = item.indexOf('=');
-      if (eq < 0) continue;
-      const key = item.slice(0, eq).trim();
-      const value = item.slice(eq + 1).trim();
-      if (key === 'ts') timestamp = value;
-      else if (key === 'h1') {
-        const bytes = fromHex(value);
-        if (bytes) candidates.push(bytes);
-      }
-    }
+    const { timestamp, candidates } = readKeyedHeader(header, ';', { timestamp: 'ts', mac: 'h1' });
     if (candidates.length === 0) throw new WebhookRejection('malformed_signature', 'No h1 signature in Paddle-Signature header');
     checkTimestamp(timestamp, ctx.toleranceSeconds, ctx.now);
+    return { algorithm: 'sha256', candidates, signed: [`${timestamp}:`, BODY] };
+  },
 
-    const expected = ctx.secrets.map((secret) => hmac('sha256', secret, `${timestamp}:`, req.rawBody));
-    if (!anyMatch(expected, candidates)) throw new WebhookRejection('invalid_signature', 'No matching signature');
+  checkSignature(claim, req, ctx) {
+    checkMac(claim, ctx.secrets, req.rawBody);
   },
 
   identify(_req, body) {

@@ -16,7 +16,8 @@ export type RejectReason =
   | 'unsupported_media_type'
   | 'payload_too_large'
   | 'invalid_body'
-  | 'event_id_conflict';
+  | 'event_id_conflict'
+  | 'receiver_busy';
 
 /** Thrown for bad input from a sender. Its message is short and safe to show: never a secret or a body. */
 export class WebhookRejection extends Error {

@@ -1,5 +1,6 @@
-import { anyMatch, fromBase64, hmac } from './crypto';
+import { fromBase64 } from './crypto';
 import { WebhookRejection } from './rejection';
+import { BODY, checkMac, type MacClaim } from './signed-mac';
 import type { Provider } from './types';
 
 /**
@@ -7,21 +8,23 @@ import type { Provider } from './types';
  * No timestamp is signed. `X-Shopify-Webhook-Id` is unique per delivery and is Shopify's dedup key
  * (`X-Shopify-Event-Id` is shared by every delivery of one merchant action).
  */
-export const shopify: Provider = {
+export const shopify: Provider<Record<string, never>, MacClaim> = {
   name: 'shopify',
   // X-Shopify-Webhook-Id is not signed (only the body is).
   signsEventId: false,
   // Shopify signs with the app's client secret (32 hex characters, longer with the newer shpss_ prefix).
   minSecretBytes: 32,
 
-  verify(req, ctx) {
-    const header = req.headers['x-shopify-hmac-sha256'];
+  readSignature(head) {
+    const header = head.headers['x-shopify-hmac-sha256'];
     if (!header) throw new WebhookRejection('missing_signature', 'Missing X-Shopify-Hmac-Sha256 header');
     const signature = fromBase64(header.trim());
     if (!signature) throw new WebhookRejection('malformed_signature', 'Signature is not base64');
+    return { algorithm: 'sha256', candidates: [signature], signed: [BODY] };
+  },
 
-    const expected = ctx.secrets.map((secret) => hmac('sha256', secret, req.rawBody));
-    if (!anyMatch(expected, [signature])) throw new WebhookRejection('invalid_signature', 'No matching signature');
+  checkSignature(claim, req, ctx) {
+    checkMac(claim, ctx.secrets, req.rawBody);
   },
 
   identify(req) {

@@ -1,6 +1,7 @@
-import { anyMatch, fromHex, hmac } from './crypto';
+import { fromHex } from './crypto';
 import { readString } from './json-path';
 import { WebhookRejection } from './rejection';
+import { BODY, checkMac, type MacClaim } from './signed-mac';
 import { checkTimestamp } from './timestamp';
 import type { Provider } from './types';
 
@@ -8,7 +9,7 @@ import type { Provider } from './types';
  * Slack: `X-Slack-Signature: v0=<hex>`, HMAC-SHA256 with the signing secret over
  * `v0:<X-Slack-Request-Timestamp>:<raw body>`; Slack asks for a five-minute window.
  */
-export const slack: Provider = {
+export const slack: Provider<Record<string, never>, MacClaim> = {
   name: 'slack',
   // The ID is the body's `event_id`, and the body is signed.
   signsEventId: true,
@@ -16,16 +17,18 @@ export const slack: Provider = {
   minSecretBytes: 32,
   defaultToleranceSeconds: 300,
 
-  verify(req, ctx) {
-    const header = req.headers['x-slack-signature'];
+  readSignature(head, ctx) {
+    const header = head.headers['x-slack-signature'];
     if (!header) throw new WebhookRejection('missing_signature', 'Missing X-Slack-Signature header');
     const signature = header.startsWith('v0=') ? fromHex(header.slice('v0='.length)) : undefined;
     if (!signature) throw new WebhookRejection('malformed_signature', 'Signature is not v0=<hex>');
-    const timestamp = req.headers['x-slack-request-timestamp'];
+    const timestamp = head.headers['x-slack-request-timestamp'];
     checkTimestamp(timestamp, ctx.toleranceSeconds, ctx.now);
+    return { algorithm: 'sha256', candidates: [signature], signed: [`v0:${timestamp}:`, BODY] };
+  },
 
-    const expected = ctx.secrets.map((secret) => hmac('sha256', secret, `v0:${timestamp}:`, req.rawBody));
-    if (!anyMatch(expected, [signature])) throw new WebhookRejection('invalid_signature', 'No matching signature');
+  checkSignature(claim, req, ctx) {
+    checkMac(claim, ctx.secrets, req.rawBody);
   },
 
   identify(_req, body) {

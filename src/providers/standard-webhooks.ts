@@ -1,16 +1,17 @@
-import { anyMatch, fromBase64, hmac } from './crypto';
+import { fromBase64 } from './crypto';
 import { readString } from './json-path';
 import { WebhookRejection } from './rejection';
+import { BODY, checkMac, type MacClaim } from './signed-mac';
 import { checkTimestamp } from './timestamp';
-import type { Provider, WebhookRequest } from './types';
+import type { DeliveryHead, Provider } from './types';
 
 /**
  * Standard Webhooks (and Svix, which sends the same headers with an `svix-` prefix).
  * Signed content: `<msg id>.<timestamp>.<raw body>`, HMAC-SHA256, base64, header `v1,<sig> v1,<sig>`.
  * Secrets look like `whsec_<base64 key>`; a secret without the prefix is taken as the base64 key.
  */
-function header(req: WebhookRequest, name: string): string | undefined {
-  return req.headers[`webhook-${name}`] ?? req.headers[`svix-${name}`];
+function header(head: DeliveryHead, name: string): string | undefined {
+  return head.headers[`webhook-${name}`] ?? head.headers[`svix-${name}`];
 }
 
 export function secretKey(secret: string): Buffer {
@@ -20,7 +21,7 @@ export function secretKey(secret: string): Buffer {
   return key;
 }
 
-export const standardWebhooks: Provider = {
+export const standardWebhooks: Provider<Record<string, never>, MacClaim> = {
   name: 'standard-webhooks',
   // `webhook-id` is part of the signed content.
   signsEventId: true,
@@ -34,12 +35,12 @@ export const standardWebhooks: Provider = {
     return fromBase64(key) ? undefined : 'must be whsec_ followed by base64 (as the sender shows it)';
   },
 
-  verify(req, ctx) {
-    const id = header(req, 'id');
-    const signatures = header(req, 'signature');
+  readSignature(head, ctx) {
+    const id = header(head, 'id');
+    const signatures = header(head, 'signature');
     if (!id) throw new WebhookRejection('missing_header', 'Missing webhook-id header');
     if (!signatures) throw new WebhookRejection('missing_signature', 'Missing webhook-signature header');
-    const timestamp = header(req, 'timestamp');
+    const timestamp = header(head, 'timestamp');
     checkTimestamp(timestamp, ctx.toleranceSeconds, ctx.now);
 
     // Only `v1` (symmetric) signatures are checked; other versions (v1a, ed25519) are skipped.
@@ -51,9 +52,11 @@ export const standardWebhooks: Provider = {
       if (bytes) candidates.push(bytes);
     }
     if (candidates.length === 0) throw new WebhookRejection('malformed_signature', 'No v1 signature in header');
+    return { algorithm: 'sha256', candidates, signed: [`${id}.${timestamp}.`, BODY] };
+  },
 
-    const expected = ctx.secrets.map((s) => hmac('sha256', secretKey(s), `${id}.${timestamp}.`, req.rawBody));
-    if (!anyMatch(expected, candidates)) throw new WebhookRejection('invalid_signature', 'No matching signature');
+  checkSignature(claim, req, ctx) {
+    checkMac(claim, ctx.secrets.map(secretKey), req.rawBody);
   },
 
   identify(req, body) {

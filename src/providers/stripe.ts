@@ -1,6 +1,6 @@
-import { anyMatch, fromHex, hmac } from './crypto';
 import { readString } from './json-path';
 import { WebhookRejection } from './rejection';
+import { BODY, checkMac, readKeyedHeader, type MacClaim } from './signed-mac';
 import { checkTimestamp } from './timestamp';
 import type { Provider } from './types';
 
@@ -9,7 +9,7 @@ import type { Provider } from './types';
  * Stripe sends several `v1` entries while an endpoint secret is being rolled; `v0` (test-mode legacy)
  * is ignored. The `whsec_...` secret is the HMAC key exactly as shown, not a base64 encoding of it.
  */
-export const stripe: Provider = {
+export const stripe: Provider<Record<string, never>, MacClaim> = {
   name: 'stripe',
   // The ID is the body's `id`, and the body is signed.
   signsEventId: true,
@@ -22,28 +22,17 @@ export const stripe: Provider = {
     return secret.startsWith('whsec_') ? undefined : "must be the endpoint's signing secret (whsec_...)";
   },
 
-  verify(req, ctx) {
-    const header = req.headers['stripe-signature'];
+  readSignature(head, ctx) {
+    const header = head.headers['stripe-signature'];
     if (!header) throw new WebhookRejection('missing_signature', 'Missing Stripe-Signature header');
-
-    let timestamp: string | undefined;
-    const candidates: Buffer[] = [];
-    for (const item of header.split(',')) {
-      const eq = item.indexOf('=');
-      if (eq < 0) continue;
-      const key = item.slice(0, eq).trim();
-      const value = item.slice(eq + 1).trim();
-      if (key === 't') timestamp = value;
-      else if (key === 'v1') {
-        const bytes = fromHex(value);
-        if (bytes) candidates.push(bytes);
-      }
-    }
+    const { timestamp, candidates } = readKeyedHeader(header, ',', { timestamp: 't', mac: 'v1' });
     if (candidates.length === 0) throw new WebhookRejection('malformed_signature', 'No v1 signature in Stripe-Signature header');
     checkTimestamp(timestamp, ctx.toleranceSeconds, ctx.now);
+    return { algorithm: 'sha256', candidates, signed: [`${timestamp}.`, BODY] };
+  },
 
-    const expected = ctx.secrets.map((secret) => hmac('sha256', secret, `${timestamp}.`, req.rawBody));
-    if (!anyMatch(expected, candidates)) throw new WebhookRejection('invalid_signature', 'No matching signature');
+  checkSignature(claim, req, ctx) {
+    checkMac(claim, ctx.secrets, req.rawBody);
   },
 
   identify(_req, body) {

@@ -2,9 +2,15 @@ import { createHash } from 'node:crypto';
 import { anyMatch, fromBase64, fromHex, hmac, safeEqual } from './crypto';
 import { readString } from './json-path';
 import { WebhookRejection } from './rejection';
-import type { Provider, WebhookRequest } from './types';
+import type { Provider } from './types';
 
 const FORM = 'application/x-www-form-urlencoded';
+
+/** The signature, and how the body is covered: by the form parameters, by a hash in the signed URL, or not at all. */
+interface TwilioClaim {
+  readonly signature: Buffer;
+  readonly body: 'form-params' | Buffer | 'unsigned';
+}
 
 /**
  * Twilio: `X-Twilio-Signature`, base64 HMAC-SHA1 with the Auth Token over the full URL followed, for
@@ -12,7 +18,7 @@ const FORM = 'application/x-www-form-urlencoded';
  * signed string; the signed URL carries their hex SHA-256 in a `bodySHA256` query parameter instead.
  * No timestamp is signed.
  */
-export const twilio: Provider = {
+export const twilio: Provider<Record<string, never>, TwilioClaim> = {
   name: 'twilio',
   // I-Twilio-Idempotency-Token is not signed, and a sender may add one to any signed request.
   signsEventId: false,
@@ -21,17 +27,24 @@ export const twilio: Provider = {
   minSecretBytes: 32,
   signsUrl: true,
 
-  verify(req, ctx) {
-    const header = req.headers['x-twilio-signature'];
+  readSignature(head) {
+    const header = head.headers['x-twilio-signature'];
     if (!header) throw new WebhookRejection('missing_signature', 'Missing X-Twilio-Signature header');
     const signature = fromBase64(header.trim());
     if (!signature) throw new WebhookRejection('malformed_signature', 'Signature is not base64');
+    if (head.contentType === FORM) return { signature, body: 'form-params' };
+    const declared = /[?&]bodySHA256=([^&#]*)/.exec(head.url)?.[1];
+    if (declared === undefined) return { signature, body: 'unsigned' };
+    const hash = fromHex(declared);
+    if (!hash) throw new WebhookRejection('malformed_signature', 'bodySHA256 is not hex');
+    return { signature, body: hash };
+  },
 
-    const form = req.contentType === FORM;
-    const params = form ? signedParams(req.rawBody) : '';
+  checkSignature(claim, req, ctx) {
+    const params = claim.body === 'form-params' ? signedParams(req.rawBody) : '';
     const expected = ctx.secrets.flatMap((secret) => urlVariants(req.url).map((url) => hmac('sha1', secret, url, params)));
-    if (!anyMatch(expected, [signature])) throw new WebhookRejection('invalid_signature', 'No matching signature');
-    if (!form) checkBodyHash(req);
+    if (!anyMatch(expected, [claim.signature])) throw new WebhookRejection('invalid_signature', 'No matching signature');
+    if (claim.body !== 'form-params') checkBodyHash(claim.body, req.rawBody);
   },
 
   identify(req, body) {
@@ -80,16 +93,13 @@ function urlVariants(url: string): string[] {
 }
 
 /** For non-form bodies: the signed URL must carry `bodySHA256`, and it must be the body's hash. */
-function checkBodyHash(req: WebhookRequest): void {
-  const declared = /[?&]bodySHA256=([^&#]*)/.exec(req.url)?.[1];
-  if (declared === undefined) {
+function checkBodyHash(declared: Buffer | 'unsigned', rawBody: Buffer): void {
+  if (declared === 'unsigned') {
     // A bodiless request (a GET callback) is fully covered by the URL; any other body would not be.
-    if (req.rawBody.length === 0) return;
+    if (rawBody.length === 0) return;
     throw new WebhookRejection('invalid_signature', 'Body not covered by the signature (no bodySHA256)');
   }
-  const hash = fromHex(declared);
-  if (!hash) throw new WebhookRejection('malformed_signature', 'bodySHA256 is not hex');
-  if (!safeEqual(hash, createHash('sha256').update(req.rawBody).digest())) {
+  if (!safeEqual(declared, createHash('sha256').update(rawBody).digest())) {
     throw new WebhookRejection('invalid_signature', 'Body does not match bodySHA256');
   }
 }

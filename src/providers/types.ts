@@ -1,15 +1,19 @@
 import type { z } from 'zod';
 
-/** What a provider module sees of one HTTP delivery. Everything here is untrusted input. */
-export interface WebhookRequest {
-  /** The body exactly as received: signatures are computed over these bytes, never over re-serialised JSON. */
-  readonly rawBody: Buffer;
+/** What a provider sees of one HTTP delivery before its body is read. Everything here is untrusted input. */
+export interface DeliveryHead {
   /** Header names lower-cased; repeated headers joined with ", " (Node's rule). */
   readonly headers: Readonly<Record<string, string>>;
   /** The absolute URL the sender called (the source's configured public URL when behind a proxy). */
   readonly url: string;
   /** Media type in lower case, without parameters ("application/json"). */
   readonly contentType: string;
+}
+
+/** The whole delivery, once its body is read. */
+export interface WebhookRequest extends DeliveryHead {
+  /** The body exactly as received: signatures are computed over these bytes, never over re-serialised JSON. */
+  readonly rawBody: Buffer;
 }
 
 /** Per-source settings a provider verifies with. Secrets are already resolved from env/files. */
@@ -35,7 +39,12 @@ export interface HandshakeReply {
   readonly body: unknown;
 }
 
-export interface Provider<Options = Record<string, never>> {
+/**
+ * One way of signing webhooks. Verification has two steps, so that a request without a usable
+ * signature costs no memory: `readSignature` sees only the head, before any of the body is read, and
+ * `checkSignature` then checks the MAC over the raw bytes. `Claim` is what the first hands the second.
+ */
+export interface Provider<Options = Record<string, never>, Claim = unknown> {
   /** The name used in source configuration (`"provider": "stripe"`). */
   readonly name: string;
   /** Validates the `options` object of a source using this provider; omitted when it takes none. */
@@ -67,9 +76,18 @@ export interface Provider<Options = Record<string, never>> {
    * or the URL checked would be built from the request's own Host header, which the sender chooses.
    */
   readonly signsUrl?: boolean;
-  /** Throws a WebhookRejection unless the request carries a valid signature for one of the secrets. */
-  verify(req: WebhookRequest, ctx: VerifyContext<Options>): void;
-  /** Extracts the event ID and type; called only after `verify` passed, with the parsed body. */
+  /**
+   * Before the body is read: parses the signature header(s), and checks a timestamp the headers carry
+   * (signed, so the MAC check later covers it). Throws a WebhookRejection (missing_signature,
+   * malformed_signature, missing_header, or a timestamp reason); returns what `checkSignature` needs.
+   */
+  readSignature(head: DeliveryHead, ctx: VerifyContext<Options>): Claim;
+  /**
+   * After the body is read: throws invalid_signature unless the MAC of one of the secrets matches,
+   * and checks whatever else is signed inside the body (Linear's timestamp).
+   */
+  checkSignature(claim: Claim, req: WebhookRequest, ctx: VerifyContext<Options>): void;
+  /** Extracts the event ID and type; called only after the signature passed, with the parsed body. */
   identify(req: WebhookRequest, body: unknown, options: Options): EventIdentity;
   /** Returns a reply when the delivery is a handshake to answer, not an event to store. */
   handshake?(req: WebhookRequest, body: unknown): HandshakeReply | undefined;

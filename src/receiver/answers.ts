@@ -22,7 +22,11 @@ export const statusFor: Readonly<Record<RejectReason, number>> = {
   payload_too_large: 413,
   invalid_body: 400,
   event_id_conflict: 409,
+  receiver_busy: 503,
 };
+
+/** Seconds a sender is asked to wait after a 503: the store coming back, or bodies in progress draining. */
+const RETRY_AFTER_SECONDS = '5';
 
 /** Statuses of the admin API's refusals. */
 export const statusForOps: Readonly<Record<OpsErrorCode, number>> = {
@@ -36,7 +40,8 @@ export const statusForOps: Readonly<Record<OpsErrorCode, number>> = {
  * Turns every error into a JSON answer. A rejection's reason and short message are shown to the
  * sender; anything else is logged and answered without detail, so nothing internal leaks.
  * MongoDB being unreachable (or not set up yet) is a 503: the provider will retry, and nothing was
- * acknowledged. The admin API's refusals carry their own short, safe messages.
+ * acknowledged, as is a receiver holding as many bodies as it may (receiver_busy). The admin API's
+ * refusals carry their own short, safe messages.
  */
 export function errorAnswers(logger: Logger): Middleware {
   return async (ctx, next) => {
@@ -47,6 +52,7 @@ export function errorAnswers(logger: Logger): Middleware {
         ctx.status = statusFor[err.reason];
         ctx.body = { error: err.reason, message: err.message };
         if (err.reason === 'method_not_allowed') ctx.set('Allow', 'POST');
+        if (err.reason === 'receiver_busy') ctx.set('Retry-After', RETRY_AFTER_SECONDS);
         ctx.state.rejection = err.reason;
       } else if (err instanceof AdminAuthRejection) {
         ctx.status = 401;
@@ -58,18 +64,21 @@ export function errorAnswers(logger: Logger): Middleware {
         ctx.body = { error: 'too_many_failures', message: err.message };
       } else if (err instanceof OpsError) {
         ctx.status = statusForOps[err.code];
-        if (err.code === 'unavailable') ctx.set('Retry-After', '5');
+        if (err.code === 'unavailable') ctx.set('Retry-After', RETRY_AFTER_SECONDS);
         ctx.body = { error: err.code, message: err.message };
       } else if (err instanceof StoreNotReadyError || isUnavailable(err)) {
         logger.warn({ err: { name: (err as Error).name } }, 'store unavailable; answering 503');
         ctx.status = 503;
-        ctx.set('Retry-After', '5');
+        ctx.set('Retry-After', RETRY_AFTER_SECONDS);
         ctx.body = { error: 'store_unavailable', message: 'Try again later' };
       } else {
         logger.error({ err }, 'unexpected error while handling a request');
         ctx.status = 500;
         ctx.body = { error: 'internal_error', message: 'Internal error' };
       }
+      // Refused with body bytes still to come (from its headers, or past a limit mid-body): the
+      // connection closes after the answer, so the sender cannot go on streaming into it.
+      if (!ctx.req.complete) ctx.set('Connection', 'close');
     }
   };
 }

@@ -1,20 +1,28 @@
 import type { IncomingMessage } from 'node:http';
 import { WebhookRejection } from '../providers/rejection';
+import type { BodyReservation } from './body-budget';
 
 /**
  * Reads the request body as bytes, refusing it as soon as it passes `limit`: a declared
  * Content-Length over the limit is refused before reading anything, and a body sent without one
- * is cut off while streaming, so an oversized upload is never buffered whole.
+ * is cut off while streaming, so an oversized upload is never buffered whole. With a `reservation`
+ * (unauthenticated webhook bodies), every byte held is covered by it first: the declared length
+ * before reading, else each chunk as it comes. The admin API's bodies (behind its token, 16 KiB at
+ * most) take none.
  */
-export async function readRawBody(req: IncomingMessage, limit: number): Promise<Buffer> {
+export async function readRawBody(req: IncomingMessage, limit: number, reservation?: BodyReservation): Promise<Buffer> {
   const declared = req.headers['content-length'];
-  if (declared !== undefined && Number(declared) > limit) throw tooLarge(limit);
+  if (declared !== undefined) {
+    if (Number(declared) > limit) throw tooLarge(limit);
+    reservation?.cover(Number(declared));
+  }
   const chunks: Buffer[] = [];
   let size = 0;
   try {
     for await (const chunk of req as AsyncIterable<Buffer>) {
       size += chunk.length;
       if (size > limit) throw tooLarge(limit);
+      reservation?.cover(size);
       chunks.push(chunk);
     }
   } catch (err) {

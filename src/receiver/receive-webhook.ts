@@ -9,9 +9,10 @@ import type { RejectionLog } from '../store/rejections';
 import { startEventWorkflow } from '../temporal/start-event';
 import { bodyDigest, claimBody, storedBodyDigest, type OriginalEvent } from './body-dedup';
 import { storedHeaders } from './credential-headers';
+import type { BodyBudget, BodyReservation } from './body-budget';
 import { resolveIdentity, sha256Hex } from './event-identity';
 import { readRawBody } from './raw-body';
-import { bodyKind, mediaType, parseBody, toWebhookRequest } from './webhook-request';
+import { bodyKind, deliveryHead, mediaType, parseBody } from './webhook-request';
 
 export interface ReceiverDeps {
   readonly config: HookflowConfig;
@@ -21,6 +22,8 @@ export interface ReceiverDeps {
   /** How long the request may wait for Temporal before it is acknowledged anyway (the relay starts it later). */
   readonly startTimeoutMs: number;
   readonly logger: Logger;
+  /** Caps the bodies held in memory across all requests; a request past it is answered 503 receiver_busy. */
+  readonly bodyBudget: BodyBudget;
   /** Where refusals are recorded for diagnosis; recording never delays or changes the answer. */
   readonly rejections?: RejectionLog;
   readonly now?: () => Date;
@@ -35,9 +38,10 @@ export interface ReceiverDeps {
  */
 export function receiveWebhook(deps: ReceiverDeps): Middleware {
   const handle = handleDelivery(deps);
-  return async (ctx, next) => {
+  return async (ctx) => {
+    const reservation = deps.bodyBudget.reserve();
     try {
-      await handle(ctx, next);
+      await handle(ctx, reservation);
     } catch (err) {
       if (err instanceof WebhookRejection && deps.rejections) {
         const declared = Number(ctx.get('content-length'));
@@ -55,6 +59,9 @@ export function receiveWebhook(deps: ReceiverDeps): Middleware {
           );
       }
       throw err;
+    } finally {
+      // The body (and what is made of it) is held until the answer: only then are its bytes given back.
+      reservation.release();
     }
   };
 }
@@ -77,23 +84,26 @@ async function markBodyStored(deps: ReceiverDeps, keyId: string, log: Logger): P
   }
 }
 
-function handleDelivery(deps: ReceiverDeps): Middleware {
+function handleDelivery(deps: ReceiverDeps): (ctx: Context, reservation: BodyReservation) => Promise<void> {
   const now = deps.now ?? (() => new Date());
-  return async (ctx) => {
+  return async (ctx, reservation) => {
     const source = deps.config.sources.get(ctx.params.source ?? '');
     if (!source) throw new WebhookRejection('unknown_source', 'Unknown source');
     if (ctx.method !== 'POST') throw new WebhookRejection('method_not_allowed', 'Use POST');
     const kind = bodyKind(mediaType(ctx));
-    const rawBody = await readRawBody(ctx.req, source.maxBodyBytes);
-    const req = toWebhookRequest(ctx, source, rawBody);
+    const head = deliveryHead(ctx, source);
     const receivedAt = now();
-
-    source.provider.verify(req, {
+    const verifying = {
       secrets: source.secrets,
       toleranceSeconds: source.toleranceSeconds ?? 0,
       now: receivedAt,
       options: source.options,
-    });
+    };
+    // Checked from the headers alone, before a byte of the body is read or held.
+    const signature = source.provider.readSignature(head, verifying);
+    const rawBody = await readRawBody(ctx.req, source.maxBodyBytes, reservation);
+    const req = { ...head, rawBody };
+    source.provider.checkSignature(signature, req, verifying);
     const body = parseBody(kind, rawBody);
     const handshake = source.provider.handshake?.(req, body);
     if (handshake) {

@@ -1,7 +1,7 @@
 import type { Context } from 'koa';
 import type { SourceConfig } from '../config/sources';
 import { WebhookRejection } from '../providers/rejection';
-import type { WebhookRequest } from '../providers/types';
+import type { DeliveryHead } from '../providers/types';
 
 export type BodyKind = 'json' | 'form';
 
@@ -20,14 +20,15 @@ export function mediaType(ctx: Context): string {
   return ctx.request.type.trim().toLowerCase();
 }
 
-export function toWebhookRequest(ctx: Context, source: SourceConfig, rawBody: Buffer): WebhookRequest {
+/** What the provider checks before the body is read. */
+export function deliveryHead(ctx: Context, source: SourceConfig): DeliveryHead {
   const headers: Record<string, string> = {};
   for (const [name, value] of Object.entries(ctx.req.headers)) {
     if (value !== undefined) headers[name] = Array.isArray(value) ? value.join(', ') : value;
   }
   // Behind a proxy the sender signed the public URL, not the one this process sees.
   const url = source.publicUrl ? source.publicUrl + ctx.search : ctx.href;
-  return { rawBody, headers, url, contentType: mediaType(ctx) };
+  return { headers, url, contentType: mediaType(ctx) };
 }
 
 const utf8 = new TextDecoder('utf-8', { fatal: true });

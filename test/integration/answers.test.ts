@@ -1,16 +1,19 @@
 import assert from 'node:assert/strict';
 import { createHash, createHmac, randomUUID } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
-import { createServer as createNetServer } from 'node:net';
+import { once } from 'node:events';
+import { connect, createServer as createNetServer } from 'node:net';
 import { Readable } from 'node:stream';
 import { WorkflowNotFoundError, type Client } from '@temporalio/client';
 import { MongoClient } from 'mongodb';
 import pino from 'pino';
 import { parseConfig } from '../../src/config/sources';
 import { createReceiverApp } from '../../src/receiver/app';
+import { BodyBudget } from '../../src/receiver/body-budget';
 import { EventStore } from '../../src/store/events';
 import { createTemporalClient } from '../../src/temporal/client';
 import { startTestHookflow, type TestHookflow } from '../helpers/hookflow';
+import { eventually } from '../helpers/eventually';
 import { post, type Answer } from '../helpers/http';
 import { rawRequest, rawSocketStatus, type RawAnswer } from '../helpers/raw-http';
 import { untilAccepting } from '../helpers/ready';
@@ -26,6 +29,8 @@ const SECRET = 'answers-secret-4f3e2d1c0b9a';
 const GLOBAL_LIMIT = 64 * 1024;
 const SMALL_LIMIT = 1024;
 const ROOMY_LIMIT = 256 * 1024;
+/** All bodies in progress together: room for one at the roomy limit, and little else. */
+const BUFFERED_LIMIT = ROOMY_LIMIT + 32 * 1024;
 
 /** A generic-hmac source; by default the provider takes the event ID from X-Event-Id, which is signed. */
 function generic(extra: Record<string, unknown> = {}, options: Record<string, unknown> = { idHeader: 'X-Event-Id', signed: '{id}.{body}' }): unknown {
@@ -101,7 +106,11 @@ describe('answers of the receiver through the real HTTP server', function () {
   let webhooks: string;
 
   before(async function () {
-    hookflow = await startTestHookflow({ config: CONFIG, worker: false, env: { MAX_BODY_BYTES: String(GLOBAL_LIMIT) } });
+    hookflow = await startTestHookflow({
+      config: CONFIG,
+      worker: false,
+      env: { MAX_BODY_BYTES: String(GLOBAL_LIMIT), MAX_BUFFERED_BODY_BYTES: String(BUFFERED_LIMIT) },
+    });
     webhooks = `${hookflow.url}/webhooks`;
     await untilAccepting(hookflow.url, 'main');
   });
@@ -254,6 +263,88 @@ describe('answers of the receiver through the real HTTP server', function () {
       await assertRefused(() => post(`${webhooks}/main`, body, signed(body)), 413, 'payload_too_large');
       const id = randomUUID();
       await assertAccepted('roomy', body, signed(body, id), id);
+    });
+  });
+
+  describe('401 before the body', function () {
+    it('answers a request without a signature header 401 missing_signature before any of its body is sent, closing the connection', async function () {
+      // A server that waited for the body would never answer: fail fast instead of at the suite's timeout.
+      this.timeout(10_000);
+      const { 'x-signature': _dropped, ...unsigned } = signed('{}');
+      const res = await assertRefused(
+        () => rawRequest(`${webhooks}/main`, { headers: { ...unsigned, 'content-length': String(GLOBAL_LIMIT) }, body: silentBody() }),
+        401,
+        'missing_signature',
+      );
+      assert.equal(res.bodyEndedBeforeAnswer, false);
+      assert.equal(res.headers.connection, 'close');
+    });
+
+    it('lets a sender that goes on writing before it reads still read its 401: the close is staged', async function () {
+      const { hostname, port } = new URL(webhooks);
+      const socket = connect(Number(port), hostname);
+      const closed = new Promise<void>((resolve) => socket.once('close', () => resolve()));
+      await once(socket, 'connect');
+      const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
+      let failed: string | undefined;
+      socket.on('error', (err: NodeJS.ErrnoException) => (failed = err.code));
+      socket.write(`POST /webhooks/main HTTP/1.1\r\nHost: ${hostname}\r\nContent-Type: application/json\r\nContent-Length: ${GLOBAL_LIMIT}\r\n\r\n`);
+      // The 401 comes back meanwhile; a server that closed at once answers these writes with a reset,
+      // and the second one fails, throwing away the 401 not yet read.
+      await sleep(300);
+      socket.write(Buffer.alloc(16 * 1024, 0x20));
+      await sleep(200);
+      socket.write(Buffer.alloc(16 * 1024, 0x20));
+      await sleep(200);
+      let received = '';
+      socket.setEncoding('latin1');
+      socket.on('data', (text: string) => (received += text));
+      await closed;
+      assert.match(received, /^HTTP\/1\.1 401 .*\r\nconnection: close\r\n/is, `received ${JSON.stringify(received.slice(0, 60))}, error ${failed}`);
+    });
+
+    it('answers a signature header that is not hex 401 malformed_signature before any of the body is sent', async function () {
+      this.timeout(10_000);
+      const res = await assertRefused(
+        () => rawRequest(`${webhooks}/main`, {
+          headers: { ...signed('{}'), 'x-signature': 'not-hex', 'content-length': String(GLOBAL_LIMIT) },
+          body: silentBody(),
+        }),
+        401,
+        'malformed_signature',
+      );
+      assert.equal(res.bodyEndedBeforeAnswer, false);
+    });
+  });
+
+  describe('503 receiver busy', function () {
+    it('answers 503 receiver_busy with Retry-After while the bodies in progress would pass MAX_BUFFERED_BODY_BYTES, and accepts the delivery once they are done', async function () {
+      this.timeout(10_000);
+      const body = json({ pad: 'x'.repeat(40 * 1024) });
+      // A signed upload to `roomy` that declares its limit and sends nothing holds ROOMY_LIMIT of the budget.
+      const held = new Readable({ read() {} });
+      const holding = rawRequest(`${webhooks}/roomy`, {
+        headers: { ...signed('{}'), 'content-length': String(ROOMY_LIMIT) },
+        body: held,
+      });
+      try {
+        // Until the held upload is in, a probe is read whole and refused 401 (its signature is wrong).
+        await eventually(async () => {
+          const res = await assertRefused(
+            () => rawRequest(`${webhooks}/main`, { headers: { ...signed(body), 'x-signature': signature('another body') }, body }),
+            503,
+            'receiver_busy',
+          );
+          assert.match(String(res.headers['retry-after']), /^\d+$/);
+        }, 5000);
+      } finally {
+        // The held upload ends (refused 401: its signature is for another body), and gives its share back.
+        held.push(Buffer.alloc(ROOMY_LIMIT, 0x20));
+        held.push(null);
+        await holding;
+      }
+      const id = randomUUID();
+      await eventually(() => assertAccepted('main', body, signed(body, id), id), 5000);
     });
   });
 
@@ -465,6 +556,7 @@ describe('answers of the receiver when MongoDB is unreachable', function () {
       taskQueue: `hookflow-test-${randomUUID()}`,
       startTimeoutMs: 2000,
       logger: pino({ level: 'silent' }),
+      bodyBudget: new BodyBudget(GLOBAL_LIMIT),
     });
     const listening = createServer(app.callback());
     server = listening;

@@ -197,9 +197,13 @@ describe('hostile input over HTTP', function () {
   it('records a body cut off mid-way (bad chunk, early close) as invalid_body, not as an internal error', async function () {
     const rejections = hookflow.store.collection.db.collection('rejections');
     const before = await rejections.countDocuments({ source: 'demo', reason: 'invalid_body' });
+    // Signature headers of the right shape pass the check made before the body, so the body is read.
+    const signed = Object.entries(signStandard(SECRET, '{"a":1}').headers)
+      .map(([name, value]) => `${name}: ${value}\r\n`)
+      .join('');
     const heads = [
-      'POST /webhooks/demo HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\nContent-Type: application/json\r\n\r\n5\r\n{"a":\r\nzz\r\n',
-      'POST /webhooks/demo HTTP/1.1\r\nHost: x\r\nContent-Length: 100\r\nContent-Type: application/json\r\n\r\n{"a":1',
+      `POST /webhooks/demo HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n${signed}\r\n5\r\n{"a":\r\nzz\r\n`,
+      `POST /webhooks/demo HTTP/1.1\r\nHost: x\r\nContent-Length: 100\r\n${signed}\r\n{"a":1`,
     ];
     for (const head of heads) await rawBytes(hookflow.url, Buffer.from(head, 'latin1'));
     await eventually(async () => {

@@ -3,7 +3,7 @@ import nodeCrypto from 'node:crypto';
 import { WebhookRejection } from '../../../src/providers/rejection';
 import type { WebhookRequest } from '../../../src/providers/types';
 import { SIGNED_CASES, type SignedCase } from './signed-cases';
-import { context, NOW_SECONDS } from './support';
+import { context, NOW_SECONDS, verifyDelivery } from './support';
 
 const BODY = Buffer.from(JSON.stringify({ type: 'constant.time', data: { n: 1 } }));
 const realTimingSafeEqual = nodeCrypto.timingSafeEqual;
@@ -20,7 +20,7 @@ function forceTimingSafeEqual(verdict: boolean): Buffer[][] {
 
 function verify(c: SignedCase, req: WebhookRequest): string {
   try {
-    c.provider.verify(req, context([c.secret], c.options));
+    verifyDelivery(c.provider, req, context([c.secret], c.options));
     return 'passed';
   } catch (err) {
     assert.ok(err instanceof WebhookRejection, String(err));

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { createHmac } from 'node:crypto';
 import { shopify } from '../../../src/providers/shopify';
 import type { WebhookRequest } from '../../../src/providers/types';
-import { assertRejects, context, request, withBody, withHeaders } from './support';
+import { assertRejects, context, request, verifyDelivery, withBody, withHeaders } from './support';
 
 // Shopify publishes no worked example with a secret and a digest, so the fixture is signed here with
 // node:crypto directly, as Shopify's docs describe: base64(HMAC-SHA256(client secret, raw body)).
@@ -28,19 +28,19 @@ const valid = request({
 
 describe('shopify provider', () => {
   const rejects = (req: WebhookRequest, reason: Parameters<typeof assertRejects>[1]): void =>
-    assertRejects(() => shopify.verify(req, context([NEW_SECRET], {})), reason, [NEW_SECRET, SIGNATURE]);
+    assertRejects(() => verifyDelivery(shopify, req, context([NEW_SECRET], {})), reason, [NEW_SECRET, SIGNATURE]);
 
   it('accepts a delivery signed over the raw body', () => {
-    assert.doesNotThrow(() => shopify.verify(valid, context([NEW_SECRET], {})));
+    assert.doesNotThrow(() => verifyDelivery(shopify, valid, context([NEW_SECRET], {})));
   });
 
   it('accepts a delivery signed with the second of two configured secrets (rotation)', () => {
-    assert.doesNotThrow(() => shopify.verify(valid, context([OLD_SECRET, NEW_SECRET], {})));
+    assert.doesNotThrow(() => verifyDelivery(shopify, valid, context([OLD_SECRET, NEW_SECRET], {})));
   });
 
   it('rejects a delivery signed with a secret that is not configured', () => {
     const req = withHeaders(valid, { 'x-shopify-hmac-sha256': sign(OTHER_SECRET, PAYLOAD) });
-    assertRejects(() => shopify.verify(req, context([OLD_SECRET, NEW_SECRET], {})), 'invalid_signature');
+    assertRejects(() => verifyDelivery(shopify, req, context([OLD_SECRET, NEW_SECRET], {})), 'invalid_signature');
   });
 
   it('rejects a tampered body', () => {

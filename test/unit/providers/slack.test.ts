@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { createHmac } from 'node:crypto';
 import { slack } from '../../../src/providers/slack';
 import type { WebhookRequest } from '../../../src/providers/types';
-import { assertRejects, context, NOW_SECONDS, request, withBody, withHeaders } from './support';
+import { assertRejects, context, NOW_SECONDS, request, verifyDelivery, withBody, withHeaders } from './support';
 
 /** Independent signer with node:crypto, per Slack's docs: `v0=` + hex HMAC-SHA256 of `v0:<ts>:<body>`. */
 function sign(secret: string, timestamp: number | string, body: string): string {
@@ -28,10 +28,10 @@ function delivery(secret: string, timestamp: number, body = PAYLOAD): WebhookReq
 describe('slack provider', () => {
   const valid = delivery(NEW_SECRET, NOW_SECONDS);
   const rejects = (req: WebhookRequest, reason: Parameters<typeof assertRejects>[1], secrets = [NEW_SECRET]): void =>
-    assertRejects(() => slack.verify(req, context(secrets, {})), reason, [...secrets, valid.headers['x-slack-signature'] ?? '']);
+    assertRejects(() => verifyDelivery(slack, req, context(secrets, {})), reason, [...secrets, valid.headers['x-slack-signature'] ?? '']);
 
   it('accepts a delivery signed over v0:<timestamp>:<body>', () => {
-    assert.doesNotThrow(() => slack.verify(valid, context([NEW_SECRET], {})));
+    assert.doesNotThrow(() => verifyDelivery(slack, valid, context([NEW_SECRET], {})));
   });
 
   it("accepts the worked example from Slack's \"Verifying requests from Slack\" page", () => {
@@ -49,7 +49,7 @@ describe('slack provider', () => {
       },
     });
     const ctx = context(['8f742231b10e8888abcd99yyyzzz85a5'], {}, { now: new Date(1531420618 * 1000) });
-    assert.doesNotThrow(() => slack.verify(req, ctx));
+    assert.doesNotThrow(() => verifyDelivery(slack, req, ctx));
   });
 
   it('defaults to the five-minute window Slack recommends', () => {
@@ -57,7 +57,7 @@ describe('slack provider', () => {
   });
 
   it('accepts a delivery signed with the second of two configured secrets (rotation)', () => {
-    assert.doesNotThrow(() => slack.verify(valid, context([OLD_SECRET, NEW_SECRET], {})));
+    assert.doesNotThrow(() => verifyDelivery(slack, valid, context([OLD_SECRET, NEW_SECRET], {})));
   });
 
   it('rejects a delivery signed with a secret that is not configured', () => {

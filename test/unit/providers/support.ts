@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { WebhookRejection, type RejectReason } from '../../../src/providers/rejection';
-import type { VerifyContext, WebhookRequest } from '../../../src/providers/types';
+import type { Provider, VerifyContext, WebhookRequest } from '../../../src/providers/types';
 
 /** A fixed clock: 2023-11-14T22:13:20Z. */
 export const NOW_SECONDS = 1_700_000_000;
@@ -23,6 +23,11 @@ export function request(parts: RequestParts): WebhookRequest {
     url: parts.url ?? 'https://hooks.example.com/sources/test',
     contentType: parts.contentType ?? 'application/json',
   };
+}
+
+/** Both steps the receiver takes, for a delivery whose body is in hand: the head's check, then the MAC's. */
+export function verifyDelivery<Options, Claim>(provider: Provider<Options, Claim>, req: WebhookRequest, ctx: VerifyContext<Options>): void {
+  provider.checkSignature(provider.readSignature(req, ctx), req, ctx);
 }
 
 export function context<Options>(

@@ -1,0 +1,29 @@
+import assert from 'node:assert/strict';
+import { ConfigError, loadEnv } from '../../../src/config/env';
+
+describe('environment settings for memory and connections', () => {
+  it('defaults MAX_BUFFERED_BODY_BYTES to 64 MiB and MAX_CONNECTIONS to 1024', () => {
+    const env = loadEnv({});
+    assert.equal(env.MAX_BUFFERED_BODY_BYTES, 64 * 1024 * 1024);
+    assert.equal(env.MAX_CONNECTIONS, 1024);
+  });
+
+  it('reads both from the environment', () => {
+    const env = loadEnv({ MAX_BUFFERED_BODY_BYTES: '8388608', MAX_CONNECTIONS: '200' });
+    assert.equal(env.MAX_BUFFERED_BODY_BYTES, 8_388_608);
+    assert.equal(env.MAX_CONNECTIONS, 200);
+  });
+
+  it('refuses a MAX_CONNECTIONS that is not a positive integer, naming it', () => {
+    for (const value of ['0', '-5', '1.5', 'many']) {
+      assert.throws(() => loadEnv({ MAX_CONNECTIONS: value }), (err: unknown) => err instanceof ConfigError && /MAX_CONNECTIONS/.test(err.message));
+    }
+  });
+
+  it('refuses a MAX_BUFFERED_BODY_BYTES below MAX_BODY_BYTES, naming it', () => {
+    assert.throws(
+      () => loadEnv({ MAX_BODY_BYTES: '2048', MAX_BUFFERED_BODY_BYTES: '1024' }),
+      (err: unknown) => err instanceof ConfigError && /MAX_BUFFERED_BODY_BYTES: must be at least MAX_BODY_BYTES/.test(err.message),
+    );
+  });
+});
