@@ -18,6 +18,12 @@ const schema = z.object({
   MONGO_URL: z.string().regex(/^mongodb(\+srv)?:\/\//, 'must start with mongodb:// or mongodb+srv://').optional(),
   MONGO_DB: z.string().regex(/^[A-Za-z0-9_-]{1,63}$/, 'letters, digits, _ and - only').default('hookflow'),
   HOOKFLOW_CONFIG: z.string().min(1).optional(),
+  /**
+   * The embedded servers' ports (npm start, npm run services:up move them with these), and so the
+   * addresses the service and the CLI use when TEMPORAL_ADDRESS / MONGO_URL are unset.
+   */
+  HOOKFLOW_TEMPORAL_PORT: optional(z.coerce.number().int().min(1).max(65535)),
+  HOOKFLOW_MONGO_PORT: optional(z.coerce.number().int().min(1).max(65535)),
   MAX_BODY_BYTES: z.coerce.number().int().positive().default(1024 * 1024),
   /**
    * Bytes of webhook bodies held in memory by all requests together; past it a request is answered
