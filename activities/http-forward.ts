@@ -1,9 +1,9 @@
-import type { HttpHandlerConfig } from '../config/handlers';
-import { hmac } from '../providers/crypto';
-import { secretKey } from '../providers/standard-webhooks';
-import type { EventDocument } from '../store/events';
-import type { HandlerContext } from './api';
-import { AttemptError, type AttemptSuccess } from './attempt';
+import type { HttpHandlerConfig } from '../src/config/handlers';
+import { hmac } from '../src/providers/crypto';
+import { secretKey } from '../src/providers/standard-webhooks';
+import type { EventDocument } from '../src/store/events';
+import type { HandlerContext } from './handler-api';
+import { AttemptError, type AttemptSuccess } from './handler-attempt';
 import { headerRecord, rawBody } from './handler-event';
 import { disposition, retryAfterMs } from './http-outcome';
 

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { Binary } from 'mongodb';
 import { Webhook } from 'standardwebhooks';
 import type { HttpHandlerConfig } from '../../../src/config/handlers';
-import { forwardHeaders, idempotencyKey } from '../../../src/handlers/http-forward';
+import { forwardHeaders, idempotencyKey } from '../../../activities/http-forward';
 import type { EventDocument } from '../../../src/store/events';
 
 const SECRET = 'whsec_' + Buffer.from('forward-unit-test').toString('base64');
