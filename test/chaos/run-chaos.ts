@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { EventStore } from '../../src/store/events';
 import { createMongo } from '../../src/store/mongo';
 import { createTemporalClient } from '../../src/temporal/client';
@@ -184,8 +185,4 @@ function countBy(statuses: readonly number[]): Record<string, number> {
   const counts: Record<string, number> = {};
   for (const status of statuses) counts[String(status)] = (counts[String(status)] ?? 0) + 1;
   return counts;
-}
-
-function sleep(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms));
 }
