@@ -3,10 +3,11 @@ import { startTestHookflow, type TestHookflow } from '../helpers/hookflow';
 import { Destination, answer, failTimes } from '../helpers/destination';
 import { recordHistory } from '../helpers/histories';
 import { sendEvent } from '../helpers/send-event';
+import { standardSecret } from '../helpers/signed-event';
 
-const SOURCE_SECRET = 'whsec_' + Buffer.from('processing-delivery-source').toString('base64');
+const SOURCE_SECRET = standardSecret('processing-delivery-source');
 /** hookflow's own secret for forwards: the destinations verify with it. */
-const FORWARD_SECRET = 'whsec_' + Buffer.from('processing-delivery-forward').toString('base64');
+const FORWARD_SECRET = standardSecret('processing-delivery-forward');
 /** How long the patient destination takes to answer: well past its route's 2 s heartbeat timeout. */
 const PATIENT_DELAY_MS = 5000;
 

@@ -9,9 +9,10 @@ import { eventually } from '../helpers/eventually';
 import { recordHistory } from '../helpers/histories';
 import { startTestHookflow, type TestHookflow } from '../helpers/hookflow';
 import { sendEvent } from '../helpers/send-event';
+import { standardSecret } from '../helpers/signed-event';
 
-const SOURCE_SECRET = 'whsec_' + Buffer.from('processing-operator-source').toString('base64');
-const FORWARD_SECRET = 'whsec_' + Buffer.from('processing-operator-forward').toString('base64');
+const SOURCE_SECRET = standardSecret('processing-operator-source');
+const FORWARD_SECRET = standardSecret('processing-operator-forward');
 const TEST_HANDLERS = require.resolve('../fixtures/handlers/test-handlers');
 
 describe('processing: failed events wait for an operator; module handlers; unrouted events', function () {
