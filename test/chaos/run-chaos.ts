@@ -6,6 +6,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { EventStore } from '../../src/store/events';
 import { createMongo } from '../../src/store/mongo';
 import { createTemporalClient } from '../../src/temporal/client';
+import { Destination } from '../helpers/destination';
 import { freePort } from '../helpers/ports';
 import { standardSecret } from '../helpers/signed-event';
 import { injectFaults, type FaultPlan, type InjectedFault } from './faults';
@@ -93,7 +94,8 @@ export async function runChaos(opts: ChaosOptions): Promise<ChaosReport> {
   const { log } = opts;
   log(`run dir ${dir}`);
   const servers = await startChaosServers(dir, log);
-  const sink = await IdempotentSink.start(SINK_SECRET);
+  const sink = new IdempotentSink();
+  const destination = await Destination.start(SINK_SECRET, sink.reply);
   const runId = randomBytes(4).toString('hex');
   const taskQueue = `hookflow-chaos-${runId}`;
   const mongoDb = `hookflow_chaos_${runId}`;
@@ -104,7 +106,7 @@ export async function runChaos(opts: ChaosOptions): Promise<ChaosReport> {
     mongoDb,
     taskQueue,
     port: await freePort(),
-    config: hookflowConfig(sink.url),
+    config: hookflowConfig(destination.url),
   });
   const mongo = createMongo(servers.mongoUrl, mongoDb);
   const temporal = createTemporalClient({ address: servers.temporalAddress }, 'default');
@@ -128,8 +130,8 @@ export async function runChaos(opts: ChaosOptions): Promise<ChaosReport> {
         startWorker: () => processes.startWorker(),
         restartTemporal: (downMs) => servers.temporal.restart(downMs),
         restartMongo: (downMs) => servers.mongo.restart(downMs),
-        stopDestination: () => sink.stop(),
-        startDestination: () => sink.listen(),
+        stopDestination: () => destination.close(),
+        startDestination: () => destination.listen(),
       },
       log,
     );
@@ -161,7 +163,7 @@ export async function runChaos(opts: ChaosOptions): Promise<ChaosReport> {
       processed: verdict.processed,
       duplicatesSuppressedByReceiver: sender.duplicateAnswers,
       duplicatesSuppressedByDestination: sink.duplicatesSuppressed,
-      destinationRequests: sink.requests,
+      destinationRequests: destination.requests.length,
       destinationRefused: sink.refused,
       faults,
       receiverCrashes: processes.receiverCrashes,
@@ -176,7 +178,7 @@ export async function runChaos(opts: ChaosOptions): Promise<ChaosReport> {
   } finally {
     sender.stop();
     await processes.stop();
-    await Promise.allSettled([mongo.client.close(), temporal.connection.close(), sink.stop()]);
+    await Promise.allSettled([mongo.client.close(), temporal.connection.close(), destination.close()]);
     await servers.stop();
   }
 }
