@@ -2,14 +2,14 @@ import { Context } from '@temporalio/activity';
 import { ApplicationFailure } from '@temporalio/common';
 import type { HandlerKind } from '../src/config/handlers';
 import type { HookflowConfig } from '../src/config/sources';
-import type { WebhookHandler } from '../src/handlers/api';
-import { runAttempt } from '../src/handlers/attempt';
-import { parsedBody } from '../src/handlers/handler-event';
-import { forwardOverHttp } from '../src/handlers/http-forward';
-import { loadModuleHandler, runModuleHandler } from '../src/handlers/module-handler';
-import { planRoutes } from '../src/routing/route-plan';
 import type { AttemptRecord, EventDocument, EventStore, LiveEventStatus } from '../src/store/events';
 import type { RoutePlan } from '../workflows/types';
+import type { WebhookHandler } from './handler-api';
+import { runAttempt } from './handler-attempt';
+import { parsedBody } from './handler-event';
+import { forwardOverHttp } from './http-forward';
+import { loadModuleHandler, runModuleHandler } from './module-handler';
+import { planRoutes } from './route-plan';
 
 /**
  * Activities get their dependencies (the event store, the config) when the worker is built, not

@@ -4,6 +4,7 @@
  * cannot hide its queue (no coordinated omission).
  */
 import { Agent, request } from 'node:http';
+import { setTimeout as sleep } from 'node:timers/promises';
 import type { Delivery } from './deliveries';
 import { acceptedFrom, type Accepted, type LoadResult } from './load-result';
 
@@ -90,8 +91,4 @@ export async function runOpenLoop(opts: OpenLoopOptions): Promise<LoadResult> {
   agent.destroy();
   const durationMs = Math.max(lastAnswer, sendsEnded) - t0;
   return { sent, durationMs, latencies, statuses, transportErrors, skipped, accepted };
-}
-
-function sleep(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms));
 }

@@ -3,7 +3,7 @@
  * Done before any clock starts: the load tools only replay the prepared bytes.
  */
 import { hmac } from '../src/providers/crypto';
-import { secretKey } from '../src/providers/standard-webhooks';
+import { sign } from '../src/providers/standard-webhooks';
 
 export type BenchProvider = 'standard-webhooks' | 'stripe' | 'github';
 
@@ -25,8 +25,7 @@ const JSON_TYPE = 'application/json';
 
 export function signStandardWebhooks(secret: string, e: EventParts): SignedParts {
   const body = JSON.stringify({ type: e.type, timestamp: new Date(e.timestamp * 1000).toISOString(), data: { id: e.id, note: e.padding } });
-  const signature = hmac('sha256', secretKey(secret), `${e.id}.${e.timestamp}.`, body).toString('base64');
-  const headers = { 'content-type': JSON_TYPE, 'webhook-id': e.id, 'webhook-timestamp': String(e.timestamp), 'webhook-signature': `v1,${signature}` };
+  const headers = { 'content-type': JSON_TYPE, 'webhook-id': e.id, 'webhook-timestamp': String(e.timestamp), 'webhook-signature': sign(secret, e.id, e.timestamp, body) };
   return { headers, body };
 }
 

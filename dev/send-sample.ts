@@ -6,8 +6,7 @@ import { randomUUID } from 'node:crypto';
 import { loadEnv } from '../src/config/env';
 import { configPath } from '../src/config/paths';
 import { loadConfigFile } from '../src/config/sources';
-import { hmac } from '../src/providers/crypto';
-import { secretKey } from '../src/providers/standard-webhooks';
+import { sign } from '../src/providers/standard-webhooks';
 
 async function main(): Promise<void> {
   const env = loadEnv();
@@ -21,7 +20,6 @@ async function main(): Promise<void> {
   const id = `msg_${randomUUID()}`;
   const timestamp = Math.floor(Date.now() / 1000).toString();
   const body = JSON.stringify({ type: 'sample.created', data: { hello: 'world', at: new Date().toISOString() } });
-  const signature = hmac('sha256', secretKey(source.secrets[0] ?? ''), `${id}.${timestamp}.`, body).toString('base64');
   const url = `${baseUrl}/webhooks/${sourceName}`;
   const res = await fetch(url, {
     method: 'POST',
@@ -29,7 +27,7 @@ async function main(): Promise<void> {
       'content-type': 'application/json',
       'webhook-id': id,
       'webhook-timestamp': timestamp,
-      'webhook-signature': `v1,${signature}`,
+      'webhook-signature': sign(source.secrets[0] ?? '', id, timestamp, body),
     },
     body,
   });

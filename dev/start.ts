@@ -4,7 +4,7 @@
  */
 import { startServices } from './embedded/services';
 import { bootstrap, runMain } from '../src/entry';
-import { installTemporalRuntime } from '../src/metrics/temporal-runtime';
+import { installTemporalRuntime } from '../src/worker/temporal-runtime';
 import { startHookflow } from '../src/service';
 
 runMain('hookflow', async () => {

@@ -76,7 +76,7 @@ export function runRole(name: string, roles: { receiver: boolean; worker: boolea
   runMain(name, async () => {
     const { env, config, logger } = bootstrap();
     // Imported here: a receiver alone does not load the worker SDK at all.
-    if (roles.worker) (await import('./metrics/temporal-runtime')).installTemporalRuntime(env, logger);
+    if (roles.worker) (await import('./worker/temporal-runtime')).installTemporalRuntime(env, logger);
     const running = await startHookflow({ env, config, logger, ...serverAddresses(env), ...roles });
     logger.info({ url: running.url, monitoringUrl: running.monitoringUrl, taskQueue: env.TEMPORAL_TASK_QUEUE, ...roles }, `${name} running`);
     return { stop: () => running.stop(), stopTimeoutMs: env.STOP_TIMEOUT_MS };

@@ -10,7 +10,7 @@ import { readAtMostEvery } from './health/read-at-most-every';
 import { createReadiness } from './health/readiness';
 import { startHttpServer, type HttpServer } from './lifecycle/http-server';
 import { StoreSetup } from './lifecycle/store-setup';
-import type { WorkerRunner } from './lifecycle/worker-runner';
+import type { WorkerRunner } from './worker/runner';
 import type { Logger } from './logger';
 import { createMetrics, type HookflowMetrics } from './metrics/metrics';
 import { startLatencyInterceptor } from './metrics/start-latency';
@@ -90,7 +90,7 @@ export async function startHookflow(opts: HookflowOptions): Promise<RunningHookf
   if (opts.worker) {
     // Loaded only where a worker runs: a receiver alone never loads the worker SDK and its native
     // core (~13 MB of resident memory).
-    const [{ WorkerRunner }, { createWorker }] = await Promise.all([import('./lifecycle/worker-runner'), import('./worker/worker')]);
+    const [{ WorkerRunner }, { createWorker }] = await Promise.all([import('./worker/runner'), import('./worker/worker')]);
     worker = new WorkerRunner({
       connection,
       logger,

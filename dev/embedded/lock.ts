@@ -1,7 +1,7 @@
 import { closeSync, mkdirSync, openSync, readFileSync, statSync, unlinkSync, writeSync } from 'node:fs';
 import { dirname } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { isRunning } from './process';
-import { sleep } from './probe';
 
 export interface LockOptions {
   /** What the lock guards, for the "waiting for" line and the timeout error. */

@@ -1,8 +1,5 @@
 import { connect } from 'node:net';
-
-export function sleep(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms));
-}
+import { setTimeout as sleep } from 'node:timers/promises';
 
 /** True when something accepts TCP connections on host:port. */
 export function portIsOpen(host: string, port: number, timeoutMs = 1000): Promise<boolean> {

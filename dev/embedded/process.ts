@@ -1,7 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { accessSync, appendFileSync, closeSync, constants, mkdirSync, openSync, readFileSync, readSync, statSync } from 'node:fs';
 import { delimiter, dirname, join } from 'node:path';
-import { sleep } from './probe';
+import { setTimeout as sleep } from 'node:timers/promises';
 
 /** The absolute path of an executable named `name` on PATH, or undefined. */
 export function findOnPath(name: string, env: NodeJS.ProcessEnv = process.env): string | undefined {

@@ -7,7 +7,7 @@
  * A handler may run more than once for the same event (a retry after a timeout, a redelivery), so
  * whatever it does should be safe to repeat: key effects on `event.source` + `event.eventId`.
  */
-import { NonRetryableHandlerError, type HandlerContext, type HandlerEvent } from '../../src/handlers/api';
+import { NonRetryableHandlerError, type HandlerContext, type HandlerEvent } from '../../activities/handler-api';
 import { readPath } from '../../src/providers/json-path';
 
 interface Invoice {

@@ -1,3 +1,4 @@
+import { setTimeout } from 'node:timers/promises';
 import type { Logger } from '../logger';
 
 export interface RetryOptions {
@@ -33,20 +34,9 @@ export async function retryUntilDone<T>(attempt: () => Promise<T>, opts: RetryOp
   return undefined;
 }
 
-/** Resolves after `ms`, or at once when `signal` aborts. */
+/** Resolves after `ms`, or at once (never rejecting) when `signal` aborts. */
 export function sleep(ms: number, signal: AbortSignal): Promise<void> {
-  return new Promise((resolve) => {
-    if (signal.aborted) return resolve();
-    const onAbort = (): void => {
-      clearTimeout(timer);
-      resolve();
-    };
-    const timer = setTimeout(() => {
-      signal.removeEventListener('abort', onAbort);
-      resolve();
-    }, ms);
-    signal.addEventListener('abort', onAbort, { once: true });
-  });
+  return setTimeout(ms, undefined, { signal }).catch(() => {});
 }
 
 function errorName(err: unknown): string {

@@ -1,3 +1,4 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import { isUnavailable } from '../store/mongo';
 import { OpsError } from './errors';
 
@@ -72,8 +73,4 @@ function describe(err: unknown): string {
   if (err instanceof OpsError) return err.message;
   if (isUnavailable(err)) return 'MongoDB did not answer';
   return err instanceof Error ? `${err.name}: ${err.message}` : String(err);
-}
-
-function sleep(ms: number): Promise<void> {
-  return ms > 0 ? new Promise((resolve) => setTimeout(resolve, ms)) : Promise.resolve();
 }

@@ -1,5 +1,5 @@
 import { findEventIds, type EventQuery } from '../store/event-queries';
-import { WORKFLOW_TYPE } from '../temporal/start-event';
+import { processWebhookEvent } from '../../workflows';
 import type { OpsContext } from './context';
 import { temporalCall } from './temporal-call';
 
@@ -18,7 +18,7 @@ const LIST_DEADLINE_FACTOR = 6;
  */
 export async function findTargets(ctx: OpsContext, spec: TargetSpec): Promise<string[]> {
   if ('events' in spec) return findEventIds(ctx.store.collection, spec.events, spec.limit);
-  const query = `(${spec.visibilityQuery}) AND WorkflowType = '${WORKFLOW_TYPE}'`;
+  const query = `(${spec.visibilityQuery}) AND WorkflowType = '${processWebhookEvent.name}'`;
   const listing = { ...ctx, timeoutMs: ctx.timeoutMs * LIST_DEADLINE_FACTOR };
   return temporalCall(listing, async () => {
     const ids = new Set<string>();

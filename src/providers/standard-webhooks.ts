@@ -1,4 +1,4 @@
-import { fromBase64 } from './crypto';
+import { fromBase64, hmac } from './crypto';
 import { readString } from './json-path';
 import { WebhookRejection } from './rejection';
 import { BODY, checkMac, type MacClaim } from './signed-mac';
@@ -19,6 +19,11 @@ export function secretKey(secret: string): Buffer {
   // Config validation rejects such secrets at start-up; this guards direct callers.
   if (!key) throw new TypeError('hookflow: a Standard Webhooks secret must be whsec_ followed by base64');
   return key;
+}
+
+/** The `webhook-signature` header a sender puts on `body`: hookflow's forwards, the sample sender, the benchmark. */
+export function sign(secret: string, id: string, timestamp: number | string, body: string | Buffer): string {
+  return `v1,${hmac('sha256', secretKey(secret), `${id}.${timestamp}.`, body).toString('base64')}`;
 }
 
 export const standardWebhooks: Provider<Record<string, never>, MacClaim> = {

@@ -1,9 +1,8 @@
 import { WorkflowExecutionAlreadyStartedError, type Client } from '@temporalio/client';
 import type { StartableEvent } from '../store/events';
+import { processWebhookEvent } from '../../workflows';
 import type { WebhookEventInput } from '../../workflows/types';
 import { WebhookEventType, WebhookProvider, WebhookSource, WebhookStatus } from './search-attributes';
-
-export const WORKFLOW_TYPE = 'processWebhookEvent';
 
 export interface StartResult {
   /** Null when the run already existed (a redelivery, or a second relay). */
@@ -37,7 +36,7 @@ export async function startEventWorkflow(
 ): Promise<StartResult> {
   try {
     const handle = await client.withDeadline(Date.now() + timeoutMs, () =>
-      client.workflow.start(WORKFLOW_TYPE, {
+      client.workflow.start(processWebhookEvent, {
         workflowId: event.workflowId,
         taskQueue,
         args: [workflowInput(event)],

@@ -2,7 +2,7 @@ import { fork } from 'node:child_process';
 import { NativeConnection, Worker, bundleWorkflowCode, type WorkflowBundle } from '@temporalio/worker';
 import { createActivities } from '../../activities';
 import type { HookflowConfig } from '../config/sources';
-import { handlerMetricsInterceptor } from '../metrics/handler-interceptor';
+import { handlerMetricsInterceptor } from './handler-metrics-interceptor';
 import type { HandlerMetrics } from '../metrics/handler-metrics';
 import type { EventStore } from '../store/events';
 

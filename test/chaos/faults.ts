@@ -1,3 +1,5 @@
+import { setTimeout as sleep } from 'node:timers/promises';
+
 export type FaultKind = 'kill-worker' | 'restart-temporal' | 'restart-mongo' | 'stop-destination';
 
 /** One injected fault: what, when (ms since the stream started) and how long until all was back. */
@@ -60,8 +62,4 @@ async function inject(kind: FaultKind, plan: FaultPlan, actions: FaultActions): 
       await actions.startDestination();
       return;
   }
-}
-
-function sleep(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms));
 }

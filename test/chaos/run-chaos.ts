@@ -2,9 +2,11 @@ import { randomBytes } from 'node:crypto';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { EventStore } from '../../src/store/events';
 import { createMongo } from '../../src/store/mongo';
 import { createTemporalClient } from '../../src/temporal/client';
+import { Destination } from '../helpers/destination';
 import { freePort } from '../helpers/ports';
 import { standardSecret } from '../helpers/signed-event';
 import { injectFaults, type FaultPlan, type InjectedFault } from './faults';
@@ -92,7 +94,8 @@ export async function runChaos(opts: ChaosOptions): Promise<ChaosReport> {
   const { log } = opts;
   log(`run dir ${dir}`);
   const servers = await startChaosServers(dir, log);
-  const sink = await IdempotentSink.start(SINK_SECRET);
+  const sink = new IdempotentSink();
+  const destination = await Destination.start(SINK_SECRET, sink.reply);
   const runId = randomBytes(4).toString('hex');
   const taskQueue = `hookflow-chaos-${runId}`;
   const mongoDb = `hookflow_chaos_${runId}`;
@@ -103,7 +106,7 @@ export async function runChaos(opts: ChaosOptions): Promise<ChaosReport> {
     mongoDb,
     taskQueue,
     port: await freePort(),
-    config: hookflowConfig(sink.url),
+    config: hookflowConfig(destination.url),
   });
   const mongo = createMongo(servers.mongoUrl, mongoDb);
   const temporal = createTemporalClient({ address: servers.temporalAddress }, 'default');
@@ -127,8 +130,8 @@ export async function runChaos(opts: ChaosOptions): Promise<ChaosReport> {
         startWorker: () => processes.startWorker(),
         restartTemporal: (downMs) => servers.temporal.restart(downMs),
         restartMongo: (downMs) => servers.mongo.restart(downMs),
-        stopDestination: () => sink.stop(),
-        startDestination: () => sink.listen(),
+        stopDestination: () => destination.close(),
+        startDestination: () => destination.listen(),
       },
       log,
     );
@@ -160,7 +163,7 @@ export async function runChaos(opts: ChaosOptions): Promise<ChaosReport> {
       processed: verdict.processed,
       duplicatesSuppressedByReceiver: sender.duplicateAnswers,
       duplicatesSuppressedByDestination: sink.duplicatesSuppressed,
-      destinationRequests: sink.requests,
+      destinationRequests: destination.requests.length,
       destinationRefused: sink.refused,
       faults,
       receiverCrashes: processes.receiverCrashes,
@@ -175,7 +178,7 @@ export async function runChaos(opts: ChaosOptions): Promise<ChaosReport> {
   } finally {
     sender.stop();
     await processes.stop();
-    await Promise.allSettled([mongo.client.close(), temporal.connection.close(), sink.stop()]);
+    await Promise.allSettled([mongo.client.close(), temporal.connection.close(), destination.close()]);
     await servers.stop();
   }
 }
@@ -184,8 +187,4 @@ function countBy(statuses: readonly number[]): Record<string, number> {
   const counts: Record<string, number> = {};
   for (const status of statuses) counts[String(status)] = (counts[String(status)] ?? 0) + 1;
   return counts;
-}
-
-function sleep(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms));
 }

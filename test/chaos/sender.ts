@@ -1,3 +1,4 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import { signStandard } from '../helpers/signed-event';
 
 /** What happened to one event on the sender's side. */
@@ -105,8 +106,4 @@ export class SteadySender {
       return 0;
     }
   }
-}
-
-function sleep(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, Math.max(0, ms)));
 }

@@ -19,7 +19,7 @@ import { startHookflow } from '../../src/service';
 import { bundleWorkflows } from '../../src/worker/worker';
 import { isRecord } from '../helpers/json-schema';
 import { SPEC_PATH } from '../helpers/openapi';
-import { signStandard } from '../helpers/signed-event';
+import { signStandard, standardSecret } from '../helpers/signed-event';
 import { parseYaml } from '../helpers/yaml';
 
 const CHECKS = ['not_a_server_error', 'status_code_conformance', 'content_type_conformance', 'response_headers_conformance', 'response_schema_conformance'];
@@ -71,7 +71,7 @@ async function main(): Promise<number> {
     LOG_LEVEL: 'silent',
     ADMIN_TOKEN: token,
   });
-  const secret = `whsec_${randomBytes(24).toString('base64')}`;
+  const secret = standardSecret();
   const config = parseConfig(
     {
       sources: {

@@ -16,8 +16,8 @@ export interface DeliveredRequest {
  */
 export type Reply = { readonly status: number; readonly headers?: Record<string, string>; readonly delayMs?: number } | 'hang';
 
-/** Chooses the reply to the request with 0-based `index`. */
-export type Behaviour = (index: number) => Reply;
+/** Chooses the reply to `request`, the destination's request number `index` (0-based). */
+export type Behaviour = (index: number, request: DeliveredRequest) => Reply;
 
 export const answer = (status: number): Behaviour => () => ({ status });
 
@@ -28,13 +28,14 @@ export function failTimes(n: number, status: number, headers?: Record<string, st
 
 /**
  * A stand-in for an internal service that hookflow forwards to: node:http on 127.0.0.1, a random
- * port, verifying every request with the reference `standardwebhooks` library.
+ * port, verifying every request with the reference `standardwebhooks` library. It can be closed
+ * (connections refused) and listen again on the same port.
  */
 export class Destination {
   readonly requests: DeliveredRequest[] = [];
   private readonly server: Server;
   private readonly verifier: Webhook;
-  private address = '';
+  private port = 0;
 
   private constructor(
     secret: string,
@@ -47,9 +48,8 @@ export class Destination {
       req.on('data', (chunk: Buffer) => chunks.push(chunk));
       req.on('end', () => {
         const body = Buffer.concat(chunks);
-        const index = this.requests.length;
-        this.requests.push({ headers: req.headers, body, verified: verifies(this.verifier, body, req.headers), atMs: Date.now() });
-        const reply = this.behaviour(index);
+        const request = { headers: req.headers, body, verified: verifies(this.verifier, body, req.headers), atMs: Date.now() };
+        const reply = this.behaviour(this.requests.push(request) - 1, request);
         if (reply === 'hang') return;
         const send = (): void => void res.writeHead(reply.status, reply.headers).end();
         if (reply.delayMs === undefined) send();
@@ -60,17 +60,24 @@ export class Destination {
 
   static async start(secret: string, behaviour: Behaviour): Promise<Destination> {
     const destination = new Destination(secret, behaviour);
-    await new Promise<void>((resolve, reject) => {
-      destination.server.once('error', reject);
-      destination.server.listen(0, '127.0.0.1', () => resolve());
-    });
-    const { port } = destination.server.address() as AddressInfo;
-    destination.address = `http://127.0.0.1:${port}/hooks`;
+    await destination.listen();
     return destination;
   }
 
   get url(): string {
-    return this.address;
+    return `http://127.0.0.1:${this.port}/hooks`;
+  }
+
+  /** Listens again after `close`, on the same port. */
+  async listen(): Promise<void> {
+    await new Promise<void>((resolve, reject) => {
+      this.server.once('error', reject);
+      this.server.listen(this.port, '127.0.0.1', () => {
+        this.server.off('error', reject);
+        resolve();
+      });
+    });
+    this.port = (this.server.address() as AddressInfo).port;
   }
 
   /** The requests that carried this idempotency key. */
@@ -78,6 +85,7 @@ export class Destination {
     return this.requests.filter((r) => r.headers['idempotency-key'] === idempotencyKey);
   }
 
+  /** Refuses connections from now on; requests in flight are cut. */
   close(): Promise<void> {
     return new Promise((resolve) => {
       this.server.close(() => resolve());

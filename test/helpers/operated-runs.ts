@@ -4,7 +4,7 @@ import { defaultPayloadConverter, type Client } from '@temporalio/client';
 import { Binary } from 'mongodb';
 import type { EventDocument } from '../../src/store/events';
 import { eventually } from './eventually';
-import type { TestHookflow } from './hookflow';
+import { startTestHookflow, type TestHookflow } from './hookflow';
 import { post } from './http';
 import { signStandard } from './signed-event';
 
@@ -75,4 +75,35 @@ export async function sendAccepted(hookflow: TestHookflow, source: string, secre
   const answer = await post(`${hookflow.url}/webhooks/${source}`, delivery.body, delivery.headers);
   assert.equal(answer.status, 202, `receiver answered ${answer.status}: ${JSON.stringify(answer.body)}`);
   return { eventId: delivery.id, workflowId: `${source}:${delivery.id}`, body: delivery.body };
+}
+
+/** Two hookflows on one config: `processing` has a worker (runs close), `stalled` none (runs stay open, no task completes). */
+export interface ProcessingAndStalled {
+  readonly processing: TestHookflow;
+  readonly stalled: TestHookflow;
+}
+
+/** Starts both before the enclosing suite and stops them after it; read them inside its tests. */
+export function useProcessingAndStalled(config: unknown): ProcessingAndStalled {
+  let processing: TestHookflow | undefined;
+  let stalled: TestHookflow | undefined;
+  before(async function () {
+    processing = await startTestHookflow({ config });
+    stalled = await startTestHookflow({ config, worker: false });
+  });
+  after(async function () {
+    await Promise.all([processing?.stop(), stalled?.stop()]);
+  });
+  const started = (hookflow: TestHookflow | undefined): TestHookflow => {
+    if (!hookflow) throw new Error('useProcessingAndStalled: read outside the suite, or its start failed');
+    return hookflow;
+  };
+  return {
+    get processing() {
+      return started(processing);
+    },
+    get stalled() {
+      return started(stalled);
+    },
+  };
 }

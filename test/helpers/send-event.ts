@@ -1,7 +1,6 @@
 import assert from 'node:assert/strict';
-import { randomUUID } from 'node:crypto';
-import { Webhook } from 'standardwebhooks';
 import { post } from './http';
+import { signStandard } from './signed-event';
 
 export interface SentEvent {
   readonly eventId: string;
@@ -21,16 +20,8 @@ export async function sendEvent(
   payload: unknown,
   extraHeaders: Record<string, string> = {},
 ): Promise<SentEvent> {
-  const eventId = `msg_${randomUUID()}`;
-  const body = JSON.stringify(payload);
-  const timestamp = new Date();
-  const answer = await post(`${baseUrl}/webhooks/${source}`, body, {
-    ...extraHeaders,
-    'content-type': 'application/json',
-    'webhook-id': eventId,
-    'webhook-timestamp': String(Math.floor(timestamp.getTime() / 1000)),
-    'webhook-signature': new Webhook(secret).sign(eventId, timestamp, body),
-  });
+  const { id: eventId, body, headers } = signStandard(secret, JSON.stringify(payload));
+  const answer = await post(`${baseUrl}/webhooks/${source}`, body, { ...extraHeaders, ...headers });
   assert.equal(answer.status, 202, `receiver answered ${answer.status}: ${JSON.stringify(answer.body)}`);
   return { eventId, workflowId: `${source}:${eventId}`, body };
 }

@@ -9,10 +9,11 @@ export interface SignedDelivery {
 }
 
 /**
- * A `whsec_` secret made from a readable seed, as a sender's dashboard shows one: its key is the
- * seed's SHA-256, 32 bytes, so distinct seeds give distinct secrets of a real secret's length.
+ * A `whsec_` secret made from a readable seed (a random one when omitted), as a sender's dashboard
+ * shows one: its key is the seed's SHA-256, 32 bytes, so distinct seeds give distinct secrets of a
+ * real secret's length.
  */
-export function standardSecret(seed: string): string {
+export function standardSecret(seed: string = randomUUID()): string {
   return 'whsec_' + createHash('sha256').update(seed).digest('base64');
 }
 

@@ -4,6 +4,7 @@ import { createServer, type Server } from 'node:http';
 import { once } from 'node:events';
 import { connect, createServer as createNetServer } from 'node:net';
 import { Readable } from 'node:stream';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { WorkflowNotFoundError, type Client } from '@temporalio/client';
 import { MongoClient } from 'mongodb';
 import pino from 'pino';
@@ -285,7 +286,6 @@ describe('answers of the receiver through the real HTTP server', function () {
       const socket = connect(Number(port), hostname);
       const closed = new Promise<void>((resolve) => socket.once('close', () => resolve()));
       await once(socket, 'connect');
-      const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
       let failed: string | undefined;
       socket.on('error', (err: NodeJS.ErrnoException) => (failed = err.code));
       socket.write(`POST /webhooks/main HTTP/1.1\r\nHost: ${hostname}\r\nContent-Type: application/json\r\nContent-Length: ${GLOBAL_LIMIT}\r\n\r\n`);

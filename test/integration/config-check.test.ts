@@ -4,6 +4,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { runCli } from '../helpers/cli';
+import { standardSecret } from '../helpers/signed-event';
 
 /**
  * `hookflow config check`, run as an operator runs it, refuses the configs a receiver must not start
@@ -54,7 +55,7 @@ describe('hookflow config check: secrets and URLs an attacker could exploit', fu
   });
 
   it('refuses a literal secret when NODE_ENV=production: exit 1, saying to use {"env": ...} or {"file": ...}', async function () {
-    const literal = 'whsec_' + randomBytes(32).toString('base64');
+    const literal = standardSecret();
     const path = configFile('literal.json', { sources: { shop: { provider: 'standard-webhooks', secrets: [literal] } } });
     const run = await runCli(['config', 'check', '--config', path], { NODE_ENV: 'production' });
     assert.equal(run.code, 1, run.stdout);

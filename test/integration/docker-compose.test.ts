@@ -1,6 +1,5 @@
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ConfigError } from '../../src/config/env';
@@ -8,6 +7,7 @@ import { loadConfigFile } from '../../src/config/sources';
 import { repoRoot } from '../../src/config/paths';
 import { readPath } from '../../src/providers/json-path';
 import { parseYaml } from '../helpers/yaml';
+import { standardSecret } from '../helpers/signed-event';
 
 const ROOT = repoRoot();
 const COMPOSE_CONFIG = join(ROOT, 'config/hookflow.compose.json');
@@ -35,7 +35,7 @@ function portsOf(config: unknown, service: string): PublishedPort[] {
 }
 
 describe('config/hookflow.compose.json (mounted by docker-compose.yml)', function () {
-  const secret = 'whsec_' + randomBytes(32).toString('base64');
+  const secret = standardSecret();
 
   it('loads as the image loads it, NODE_ENV=production, with its secret from DEMO_WEBHOOK_SECRET', function () {
     const config = loadConfigFile(COMPOSE_CONFIG, { env: { NODE_ENV: 'production', DEMO_WEBHOOK_SECRET: secret }, defaultMaxBodyBytes: 1 });
@@ -75,7 +75,7 @@ describe('docker-compose.yml, read as YAML (where `docker compose` is missing to
 
 describe('docker-compose.yml, as `docker compose config` reads it', function () {
   this.timeout(60_000);
-  const secret = 'whsec_' + randomBytes(32).toString('base64');
+  const secret = standardSecret();
   let config: unknown;
 
   before(async function () {

@@ -1,12 +1,14 @@
 import assert from 'node:assert/strict';
-import { startTestHookflow, type TestHookflow } from '../helpers/hookflow';
+import type { TestHookflow } from '../helpers/hookflow';
+import { forwardingTo, startShopHookflow } from '../helpers/processing';
 import { Destination, answer, failTimes } from '../helpers/destination';
 import { recordHistory } from '../helpers/histories';
 import { sendEvent } from '../helpers/send-event';
+import { standardSecret } from '../helpers/signed-event';
 
-const SOURCE_SECRET = 'whsec_' + Buffer.from('processing-delivery-source').toString('base64');
+const SOURCE_SECRET = standardSecret('processing-delivery-source');
 /** hookflow's own secret for forwards: the destinations verify with it. */
-const FORWARD_SECRET = 'whsec_' + Buffer.from('processing-delivery-forward').toString('base64');
+const FORWARD_SECRET = standardSecret('processing-delivery-forward');
 /** How long the patient destination takes to answer: well past its route's 2 s heartbeat timeout. */
 const PATIENT_DELAY_MS = 5000;
 
@@ -25,38 +27,24 @@ describe('processing: HTTP forwards with retries, timeouts and fan-out', functio
       fanA: await Destination.start(FORWARD_SECRET, answer(200)),
       fanB: await Destination.start(FORWARD_SECRET, answer(200)),
     };
-    const http = (destination: Destination, extra: object = {}) => ({ kind: 'http', url: destination.url, secret: FORWARD_SECRET, ...extra });
-    hookflow = await startTestHookflow({
-      config: {
-        sources: {
-          shop: {
-            provider: 'standard-webhooks',
-            secrets: [SOURCE_SECRET],
-            routes: [
-              { match: { type: 'order.flaky' }, handlers: ['flaky'] },
-              { match: { type: 'order.signed' }, handlers: ['signed'] },
-              { match: { type: 'order.limited' }, handlers: ['limited'] },
-              { match: { type: 'order.slow' }, handlers: ['slow'], timeout: '2s' },
-              { match: { type: 'order.patient' }, handlers: ['patient'], timeout: '1m', heartbeat: '2s' },
-              { match: { type: 'fanout.*' }, handlers: ['fan-a', 'fan-b'] },
-            ],
-          },
-        },
-        handlers: {
-          flaky: http(d.flaky),
-          signed: http(d.signed, { headers: { 'X-Team': 'orders' }, forwardHeaders: ['user-agent'] }),
-          limited: http(d.limited),
-          slow: http(d.slow),
-          patient: http(d.patient),
-          'fan-a': http(d.fanA),
-          'fan-b': http(d.fanB),
-        },
-        // Short, fixed intervals: a retry that waits longer than this was asked to.
-        defaults: { retry: { initialInterval: '100ms', backoffCoefficient: 1, maximumInterval: '100ms', maximumAttempts: 5 }, timeout: '10s' },
-      },
+    const http = (destination: Destination, extra: object = {}) => forwardingTo(destination, FORWARD_SECRET, extra);
+    const routes = [
+      { match: { type: 'order.flaky' }, handlers: ['flaky'] },
+      { match: { type: 'order.signed' }, handlers: ['signed'] },
+      { match: { type: 'order.limited' }, handlers: ['limited'] },
+      { match: { type: 'order.slow' }, handlers: ['slow'], timeout: '2s' },
+      { match: { type: 'order.patient' }, handlers: ['patient'], timeout: '1m', heartbeat: '2s' },
+      { match: { type: 'fanout.*' }, handlers: ['fan-a', 'fan-b'] },
+    ];
+    hookflow = await startShopHookflow(SOURCE_SECRET, routes, {
+      flaky: http(d.flaky),
+      signed: http(d.signed, { headers: { 'X-Team': 'orders' }, forwardHeaders: ['user-agent'] }),
+      limited: http(d.limited),
+      slow: http(d.slow),
+      patient: http(d.patient),
+      'fan-a': http(d.fanA),
+      'fan-b': http(d.fanB),
     });
-    // The receiver answers 503 until the store's indexes exist.
-    assert.equal(await hookflow.storeReady(), true);
   });
   after(async function () {
     await hookflow?.stop();

@@ -7,11 +7,13 @@ import { received } from '../fixtures/handlers/test-handlers';
 import { Destination, answer } from '../helpers/destination';
 import { eventually } from '../helpers/eventually';
 import { recordHistory } from '../helpers/histories';
-import { startTestHookflow, type TestHookflow } from '../helpers/hookflow';
+import type { TestHookflow } from '../helpers/hookflow';
+import { forwardingTo, startShopHookflow } from '../helpers/processing';
 import { sendEvent } from '../helpers/send-event';
+import { standardSecret } from '../helpers/signed-event';
 
-const SOURCE_SECRET = 'whsec_' + Buffer.from('processing-operator-source').toString('base64');
-const FORWARD_SECRET = 'whsec_' + Buffer.from('processing-operator-forward').toString('base64');
+const SOURCE_SECRET = standardSecret('processing-operator-source');
+const FORWARD_SECRET = standardSecret('processing-operator-forward');
 const TEST_HANDLERS = require.resolve('../fixtures/handlers/test-handlers');
 
 describe('processing: failed events wait for an operator; module handlers; unrouted events', function () {
@@ -27,39 +29,26 @@ describe('processing: failed events wait for an operator; module handlers; unrou
       discarded: await Destination.start(FORWARD_SECRET, answer(404)),
       stuck: await Destination.start(FORWARD_SECRET, () => 'hang'),
     };
-    const http = (destination: Destination) => ({ kind: 'http', url: destination.url, secret: FORWARD_SECRET });
+    const http = (destination: Destination, extra: object = {}) => forwardingTo(destination, FORWARD_SECRET, extra);
     const module = (name: string) => ({ kind: 'module', module: TEST_HANDLERS, export: name });
-    hookflow = await startTestHookflow({
-      config: {
-        sources: {
-          shop: {
-            provider: 'standard-webhooks',
-            secrets: [SOURCE_SECRET],
-            routes: [
-              { match: { type: 'order.refused' }, handlers: ['refusing'] },
-              { match: { type: 'order.partly' }, handlers: ['good', 'bad'] },
-              { match: { type: 'order.discarded' }, handlers: ['discarded'] },
-              // Heartbeats carry the cancellation of a discard to the waiting forward.
-              { match: { type: 'order.stuck' }, handlers: ['stuck'], timeout: '5m', heartbeat: '2s' },
-              { match: { type: 'order.booked', field: { path: 'data.channel', equals: 'web' } }, handlers: ['collect'] },
-              { match: { type: 'order.unbookable' }, handlers: ['reject'] },
-            ],
-          },
-        },
-        handlers: {
-          refusing: http(d.refusing),
-          good: http(d.good),
-          bad: http(d.bad),
-          discarded: http(d.discarded),
-          stuck: http(d.stuck),
-          collect: module('collect'),
-          reject: module('reject'),
-        },
-        defaults: { retry: { initialInterval: '100ms', backoffCoefficient: 1, maximumInterval: '100ms', maximumAttempts: 5 }, timeout: '10s' },
-      },
+    const routes = [
+      { match: { type: 'order.refused' }, handlers: ['refusing'] },
+      { match: { type: 'order.partly' }, handlers: ['good', 'bad'] },
+      { match: { type: 'order.discarded' }, handlers: ['discarded'] },
+      // Heartbeats carry the cancellation of a discard to the waiting forward.
+      { match: { type: 'order.stuck' }, handlers: ['stuck'], timeout: '5m', heartbeat: '2s' },
+      { match: { type: 'order.booked', field: { path: 'data.channel', equals: 'web' } }, handlers: ['collect'] },
+      { match: { type: 'order.unbookable' }, handlers: ['reject'] },
+    ];
+    hookflow = await startShopHookflow(SOURCE_SECRET, routes, {
+      refusing: http(d.refusing),
+      good: http(d.good),
+      bad: http(d.bad),
+      discarded: http(d.discarded),
+      stuck: http(d.stuck),
+      collect: module('collect'),
+      reject: module('reject'),
     });
-    // The receiver answers 503 until the store's indexes exist.
-    assert.equal(await hookflow.storeReady(), true);
   });
   after(async function () {
     await hookflow?.stop();

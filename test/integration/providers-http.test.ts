@@ -9,6 +9,7 @@ import { post, type Answer } from '../helpers/http';
 import { loadOctokitSign, type OctokitSign } from '../helpers/octokit';
 import { rawRequest } from '../helpers/raw-http';
 import { untilAccepting } from '../helpers/ready';
+import { standardSecret } from '../helpers/signed-event';
 
 /**
  * Every provider through the real HTTP server, signed by the provider's own library where one can
@@ -35,11 +36,6 @@ function unixSeconds(at: Date): number {
 
 function hmac(algorithm: string, key: string | Buffer, data: string, encoding: 'hex' | 'base64'): string {
   return createHmac(algorithm, key).update(data, 'utf8').digest(encoding);
-}
-
-/** A Standard Webhooks secret as senders show it: `whsec_` + base64 of the key bytes. */
-function whsec(key: string): string {
-  return `whsec_${Buffer.from(key).toString('base64')}`;
 }
 
 interface SignInput {
@@ -169,7 +165,7 @@ const slackCase: ProviderCase = {
   expected: (id) => ({ eventId: `Ev${id}`, eventType: 'app_mention' }),
 };
 
-const STANDARD_SECRETS: readonly [string, string] = [whsec('standard-webhooks-old-key-0001'), whsec('standard-webhooks-new-key-0002')];
+const STANDARD_SECRETS: readonly [string, string] = [standardSecret('standard-webhooks-old-key-0001'), standardSecret('standard-webhooks-new-key-0002')];
 
 function standardCase(title: string, source: string, prefix: 'webhook' | 'svix'): ProviderCase {
   return {
@@ -178,7 +174,7 @@ function standardCase(title: string, source: string, prefix: 'webhook' | 'svix')
     source,
     provider: 'standard-webhooks',
     secrets: STANDARD_SECRETS,
-    unconfiguredSecret: whsec('standard-webhooks-other-key-03'),
+    unconfiguredSecret: standardSecret('standard-webhooks-other-key-03'),
     signatureHeader: `${prefix}-signature`,
     timestamped: true,
     sign({ id, secret, at }) {

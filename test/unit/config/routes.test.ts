@@ -6,7 +6,7 @@ import { loadConfigFile, parseConfig } from '../../../src/config/sources';
 import { standardSecret } from '../../helpers/signed-event';
 
 const SW = standardSecret('routes-unit-test');
-const FORWARD = 'whsec_' + Buffer.from('routes-unit-forward').toString('base64');
+const FORWARD = standardSecret('routes-unit-forward');
 
 function parse(json: unknown, env: NodeJS.ProcessEnv = {}) {
   return parseConfig(json, { env, defaultMaxBodyBytes: 1000, baseDir: tmpdir(), label: 'test.json' });

@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { ConfigError } from '../../../src/config/env';
 import { parseConfig, type HookflowConfig } from '../../../src/config/sources';
 import { providers } from '../../../src/providers';
+import { standardSecret } from '../../helpers/signed-event';
 
 function parse(json: unknown, env: NodeJS.ProcessEnv = {}): HookflowConfig {
   return parseConfig(json, { env, defaultMaxBodyBytes: 1000, baseDir: tmpdir(), label: 'test.json' });
@@ -94,8 +95,8 @@ describe('Twilio sources and publicUrl', function () {
 
 describe('literal secrets when NODE_ENV=production', function () {
   const production = { NODE_ENV: 'production' };
-  const sourceSecret = 'whsec_' + randomBytes(32).toString('base64');
-  const forwardSecret = 'whsec_' + randomBytes(32).toString('base64');
+  const sourceSecret = standardSecret();
+  const forwardSecret = standardSecret();
 
   it("refuses a source's literal secret, naming the place and the two ways to give one, without quoting it", function () {
     const message = problems({ sources: { shop: { provider: 'standard-webhooks', secrets: [sourceSecret] } } }, production);

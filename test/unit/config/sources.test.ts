@@ -108,7 +108,7 @@ describe('parseConfig(json)', function () {
 });
 
 describe('parseConfig(json): credential headers', function () {
-  const FORWARD_SECRET = 'whsec_' + Buffer.from('unit-forward-key').toString('base64');
+  const FORWARD_SECRET = standardSecret('unit-forward-key');
   const forwarding = (...forwardHeaders: string[]) => ({ kind: 'http', url: 'https://erp.internal/hooks', secret: FORWARD_SECRET, forwardHeaders });
 
   it('redacts the built-in credential headers and the source\'s own, lower-cased', function () {

@@ -2,9 +2,9 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { withLock } from '../../../dev/embedded/lock';
 import { isRecordedProcessAlive, readPidFile, removePidFile, writePidFile } from '../../../dev/embedded/pid-file';
-import { sleep } from '../../../dev/embedded/probe';
 import { isRunning, spawnServer, stopProcess } from '../../../dev/embedded/process';
 
 describe('embedded process handling', () => {

@@ -1,6 +1,6 @@
-import { bodyKind, parseBody } from '../receiver/webhook-request';
-import type { EventDocument } from '../store/events';
-import type { HandlerEvent } from './api';
+import { bodyKind, parseBody } from '../src/receiver/webhook-request';
+import type { EventDocument } from '../src/store/events';
+import type { HandlerEvent } from './handler-api';
 
 /** The raw body as stored, byte for byte. */
 export function rawBody(event: EventDocument): Buffer {

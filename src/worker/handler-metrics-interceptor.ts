@@ -1,7 +1,7 @@
 import { ApplicationFailure } from '@temporalio/common';
 import type { ActivityInterceptorsFactory } from '@temporalio/worker';
 import type { Activities } from '../../activities';
-import type { HandlerMetrics } from './handler-metrics';
+import type { HandlerMetrics } from '../metrics/handler-metrics';
 
 /** The activities that run one handler on one event, called as (ref, handlerName). */
 const HANDLER_ACTIVITIES: ReadonlySet<string> = new Set<keyof Activities>(['forwardToHttpHandler', 'runModuleHandler']);

@@ -1,7 +1,7 @@
 import { NativeConnection, type Worker } from '@temporalio/worker';
 import type { TemporalConnectionOptions } from '../config/temporal-connection';
 import type { Logger } from '../logger';
-import { retryUntilDone, sleep } from './retry';
+import { retryUntilDone, sleep } from '../lifecycle/retry';
 
 export type WorkerState = 'connecting' | 'running' | 'stopping' | 'stopped';
 

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { MAX_RETRY_AFTER_MS, disposition, retryAfterMs } from '../../../src/handlers/http-outcome';
+import { MAX_RETRY_AFTER_MS, disposition, retryAfterMs } from '../../../activities/http-outcome';
 
 describe('disposition(status)', function () {
   it('counts every 2xx as delivered', function () {

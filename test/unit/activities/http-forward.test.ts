@@ -2,10 +2,11 @@ import assert from 'node:assert/strict';
 import { Binary } from 'mongodb';
 import { Webhook } from 'standardwebhooks';
 import type { HttpHandlerConfig } from '../../../src/config/handlers';
-import { forwardHeaders, idempotencyKey } from '../../../src/handlers/http-forward';
+import { forwardHeaders, idempotencyKey } from '../../../activities/http-forward';
 import type { EventDocument } from '../../../src/store/events';
+import { standardSecret } from '../../helpers/signed-event';
 
-const SECRET = 'whsec_' + Buffer.from('forward-unit-test').toString('base64');
+const SECRET = standardSecret('forward-unit-test');
 const body = Buffer.from('{"type":"invoice.paid","amount":42}');
 
 const handler: HttpHandlerConfig = {
@@ -53,7 +54,7 @@ describe('forwardHeaders(handler, event, body, now)', function () {
     assert.deepEqual(verified, { type: 'invoice.paid', amount: 42 });
   });
   it('fails verification with another secret (the signature depends on ours)', function () {
-    const other = 'whsec_' + Buffer.from('someone else').toString('base64');
+    const other = standardSecret('someone else');
     assert.throws(() => new Webhook(other).verify(body, Object.fromEntries(headers)), /No matching signature/);
   });
   it('uses workflow ID and handler as message ID and idempotency key, stable across attempts', function () {

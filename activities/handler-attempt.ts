@@ -1,8 +1,8 @@
 import type { Context } from '@temporalio/activity';
 import { ApplicationFailure, CancelledFailure } from '@temporalio/common';
-import { formatDuration } from '../config/duration';
-import type { AttemptRecord } from '../store/events';
-import { NonRetryableHandlerError, type HandlerContext } from './api';
+import { formatDuration } from '../src/config/duration';
+import type { AttemptRecord } from '../src/store/events';
+import { NonRetryableHandlerError, type HandlerContext } from './handler-api';
 
 /**
  * A failed attempt with what the handler knows about it: whether a retry can help, the HTTP status,

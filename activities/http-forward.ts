@@ -1,9 +1,8 @@
-import type { HttpHandlerConfig } from '../config/handlers';
-import { hmac } from '../providers/crypto';
-import { secretKey } from '../providers/standard-webhooks';
-import type { EventDocument } from '../store/events';
-import type { HandlerContext } from './api';
-import { AttemptError, type AttemptSuccess } from './attempt';
+import type { HttpHandlerConfig } from '../src/config/handlers';
+import { sign } from '../src/providers/standard-webhooks';
+import type { EventDocument } from '../src/store/events';
+import type { HandlerContext } from './handler-api';
+import { AttemptError, type AttemptSuccess } from './handler-attempt';
 import { headerRecord, rawBody } from './handler-event';
 import { disposition, retryAfterMs } from './http-outcome';
 
@@ -32,11 +31,10 @@ export function forwardHeaders(handler: HttpHandlerConfig, event: EventDocument,
 
   const id = idempotencyKey(event, handler.name);
   const timestamp = String(Math.floor(nowMs / 1000));
-  const signature = hmac('sha256', secretKey(handler.secret), `${id}.${timestamp}.`, body).toString('base64');
   headers.set('content-type', original['content-type'] ?? event.contentType);
   headers.set('webhook-id', id);
   headers.set('webhook-timestamp', timestamp);
-  headers.set('webhook-signature', `v1,${signature}`);
+  headers.set('webhook-signature', sign(handler.secret, id, timestamp, body));
   headers.set('idempotency-key', id);
   return headers;
 }

@@ -1,5 +1,5 @@
-import type { RouteMatch } from '../config/routes';
-import { readPath } from '../providers/json-path';
+import type { RouteMatch } from '../src/config/routes';
+import { readPath } from '../src/providers/json-path';
 
 /** What a route looks at: the event type and the parsed body. */
 export interface RoutableEvent {

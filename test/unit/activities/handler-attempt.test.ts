@@ -3,8 +3,8 @@ import { Context } from '@temporalio/activity';
 import { ApplicationFailure } from '@temporalio/common';
 import { MockActivityEnvironment } from '@temporalio/testing';
 import { DefaultLogger } from '@temporalio/worker';
-import { NonRetryableHandlerError, type HandlerContext } from '../../../src/handlers/api';
-import { AttemptError, runAttempt, type AttemptSuccess } from '../../../src/handlers/attempt';
+import { NonRetryableHandlerError, type HandlerContext } from '../../../activities/handler-api';
+import { AttemptError, runAttempt, type AttemptSuccess } from '../../../activities/handler-attempt';
 import type { AttemptRecord } from '../../../src/store/events';
 
 /** Runs one attempt in a mock activity context; returns what was recorded and what was thrown. */

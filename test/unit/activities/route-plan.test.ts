@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import type { HandlerConfig } from '../../../src/config/handlers';
 import { BUILTIN_DELIVERY, type RouteConfig } from '../../../src/config/routes';
-import { planRoutes } from '../../../src/routing/route-plan';
+import { planRoutes } from '../../../activities/route-plan';
 
 const handlers = new Map<string, HandlerConfig>([
   ['billing', { kind: 'http', name: 'billing', url: 'http://billing.internal/hooks', secret: 'whsec_c2VjcmV0', headers: {}, forwardHeaders: [] }],

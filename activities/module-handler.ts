@@ -1,7 +1,7 @@
-import type { ModuleHandlerConfig } from '../config/handlers';
-import type { EventDocument } from '../store/events';
-import type { HandlerContext, WebhookHandler } from './api';
-import type { AttemptSuccess } from './attempt';
+import type { ModuleHandlerConfig } from '../src/config/handlers';
+import type { EventDocument } from '../src/store/events';
+import type { HandlerContext, WebhookHandler } from './handler-api';
+import type { AttemptSuccess } from './handler-attempt';
 import { handlerEvent } from './handler-event';
 
 /**

@@ -1,6 +1,6 @@
-import type { HandlerConfig } from '../config/handlers';
-import type { RouteConfig } from '../config/routes';
-import type { PlannedHandler, RoutePlan } from '../../workflows/types';
+import type { HandlerConfig } from '../src/config/handlers';
+import type { RouteConfig } from '../src/config/routes';
+import type { PlannedHandler, RoutePlan } from '../workflows/types';
 import { routeMatches, type RoutableEvent } from './match-route';
 
 /**

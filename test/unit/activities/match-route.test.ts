@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
-import { routeMatches, typeMatches } from '../../../src/routing/match-route';
+import { routeMatches, typeMatches } from '../../../activities/match-route';
 
 describe('typeMatches(pattern, eventType)', function () {
   it('compares a pattern without * exactly', function () {
