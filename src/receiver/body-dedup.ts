@@ -1,7 +1,8 @@
 import { signedParams } from '../providers/twilio';
 import type { Provider } from '../providers/types';
 import { bodyKeyId, type BodyKeyDocument } from '../store/body-keys';
-import { eventKey, type EventDocument, type EventStore } from '../store/events';
+import { eventKey } from '../event/key';
+import type { EventDocument, EventStore } from '../store/events';
 import { sha256Hex } from './event-identity';
 
 /*

@@ -2,6 +2,7 @@ import { Binary } from 'mongodb';
 import type { Client } from '@temporalio/client';
 import type { Context, Middleware } from 'koa';
 import type { HookflowConfig } from '../config/sources';
+import { eventKey } from '../event/key';
 import type { Logger } from '../logger';
 import { WebhookRejection } from '../providers/rejection';
 import type { EventStore } from '../store/events';
@@ -124,7 +125,7 @@ function handleDelivery(deps: ReceiverDeps): (ctx: Context, reservation: BodyRes
       return;
     }
     const { eventId, eventType } = claim ?? resolved;
-    const workflowId = `${source.name}:${eventId}`;
+    const workflowId = eventKey(source.name, eventId);
     const log = deps.logger.child({ source: source.name, eventId, workflowId });
     const outcome = await deps.store.insert(
       {

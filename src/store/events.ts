@@ -1,5 +1,6 @@
 import { Binary, MongoServerError, type Collection, type Db, type FindCursor } from 'mongodb';
 import { BodyKeyStore } from './body-keys';
+import { eventKey } from '../event/key';
 import { createMissingIndexes } from './indexes';
 
 export type EventStatus = 'received' | 'started' | 'processing' | 'processed' | 'failed' | 'ignored' | 'discarded' | 'expired';
@@ -90,10 +91,6 @@ export type InsertOutcome =
   | { readonly kind: 'inserted'; readonly event: EventDocument }
   | { readonly kind: 'duplicate'; readonly event: StoredEvent }
   | { readonly kind: 'conflict'; readonly event: StoredEvent };
-
-export function eventKey(source: string, eventId: string): string {
-  return `${source}:${eventId}`;
-}
 
 /** All reads and writes of the `events` collection. */
 export class EventStore {

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import { Binary } from 'mongodb';
-import { eventKey } from '../../src/store/events';
+import { eventKey } from '../../src/event/key';
 import { cliEnv, runCli } from '../helpers/cli';
 import { startTestHookflow, type TestHookflow } from '../helpers/hookflow';
 import { post } from '../helpers/http';
