@@ -33,7 +33,7 @@ export interface Failure {
 export function failureOf(err: unknown): Failure {
   // Commander has printed the help, the version or what was wrong with the arguments.
   if (err instanceof CommanderError) return { exitCode: err.exitCode === 0 ? EXIT.ok : EXIT.usage, message: undefined };
-  if (err instanceof OpsError) return { exitCode: EXIT_FOR_CODE[err.code], message: err.message };
+  if (err instanceof OpsError) return { exitCode: EXIT_FOR_CODE[err.reason], message: err.message };
   if (err instanceof ConfigError) return { exitCode: EXIT.failed, message: err.message };
   if (isUnavailable(err)) {
     return { exitCode: EXIT.unavailable, message: 'MongoDB did not answer in time (check MONGO_URL and that the server is up)' };

@@ -65,7 +65,7 @@ export async function runBulk(ids: readonly string[], op: (id: string) => Promis
 }
 
 function isUnreachable(err: unknown): boolean {
-  return (err instanceof OpsError && err.code === 'unavailable') || isUnavailable(err);
+  return (err instanceof OpsError && err.reason === 'unavailable') || isUnavailable(err);
 }
 
 function describe(err: unknown): string {

@@ -1,17 +1,16 @@
-/**
- * Why an operation on an event could not be done. The admin API maps each code to one HTTP status
- * (src/receiver/answers.ts), the CLI to one exit code (src/cli/exit-codes.ts). Messages are safe to
- * show: they name IDs and states, never secrets or bodies.
- */
-export type OpsErrorCode = 'bad_request' | 'not_found' | 'conflict' | 'unavailable';
+import { HttpRefusal, RETRY_AFTER } from '../http-refusal';
 
-export class OpsError extends Error {
-  constructor(
-    readonly code: OpsErrorCode,
-    message: string,
-  ) {
-    super(message);
-    this.name = 'OpsError';
+const STATUS = { bad_request: 400, not_found: 404, conflict: 409, unavailable: 503 } as const;
+
+export type OpsErrorCode = keyof typeof STATUS;
+
+/**
+ * Why an operation on an event could not be done: the admin API answers its status, the CLI maps
+ * its code to an exit code (src/cli/exit-codes.ts). Messages name IDs and states, never secrets or bodies.
+ */
+export class OpsError extends HttpRefusal<OpsErrorCode> {
+  constructor(code: OpsErrorCode, message: string) {
+    super(STATUS[code], code, message, code === 'unavailable' ? RETRY_AFTER : {});
   }
 }
 

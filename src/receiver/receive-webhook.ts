@@ -3,8 +3,9 @@ import type { Client } from '@temporalio/client';
 import type { Context, Middleware } from 'koa';
 import type { HookflowConfig } from '../config/sources';
 import { eventKey } from '../event/key';
+import { HttpRefusal } from '../http-refusal';
 import type { Logger } from '../logger';
-import { WebhookRejection } from '../providers/rejection';
+import { ReceiverRefusal } from './refusals';
 import type { EventStore } from '../store/events';
 import type { RejectionLog } from '../store/rejections';
 import { startEventWorkflow } from '../temporal/start-event';
@@ -44,7 +45,7 @@ export function receiveWebhook(deps: ReceiverDeps): Middleware {
     try {
       await handle(ctx, reservation);
     } catch (err) {
-      if (err instanceof WebhookRejection && deps.rejections) {
+      if (err instanceof HttpRefusal && deps.rejections) {
         const declared = Number(ctx.get('content-length'));
         deps.rejections
           .record({
@@ -89,8 +90,8 @@ function handleDelivery(deps: ReceiverDeps): (ctx: Context, reservation: BodyRes
   const now = deps.now ?? (() => new Date());
   return async (ctx, reservation) => {
     const source = deps.config.sources.get(ctx.params.source ?? '');
-    if (!source) throw new WebhookRejection('unknown_source', 'Unknown source');
-    if (ctx.method !== 'POST') throw new WebhookRejection('method_not_allowed', 'Use POST');
+    if (!source) throw new ReceiverRefusal('unknown_source', 'Unknown source');
+    if (ctx.method !== 'POST') throw new ReceiverRefusal('method_not_allowed', 'Use POST');
     const kind = bodyKind(mediaType(ctx));
     const head = deliveryHead(ctx, source);
     const receivedAt = now();
@@ -152,7 +153,7 @@ function handleDelivery(deps: ReceiverDeps): (ctx: Context, reservation: BodyRes
         // Untie this body from an event that holds another one, so it can still be stored under its own ID.
         if (claim) await deps.store.bodyKeys.release(claim.keyId, outcome.event._id);
         log.warn('same event ID with a different body; refused');
-        throw new WebhookRejection('event_id_conflict', 'Event ID already received with a different body');
+        throw new ReceiverRefusal('event_id_conflict', 'Event ID already received with a different body');
       }
     }
     // The key's event now holds this body, whoever stored it.

@@ -1,6 +1,6 @@
 import type { Context } from 'koa';
 import type { SourceConfig } from '../config/sources';
-import { WebhookRejection } from '../providers/rejection';
+import { ReceiverRefusal } from './refusals';
 import type { DeliveryHead } from '../providers/types';
 
 export type BodyKind = 'json' | 'form';
@@ -9,7 +9,7 @@ export type BodyKind = 'json' | 'form';
 export function bodyKind(mediaType: string): BodyKind {
   if (mediaType === 'application/json' || /^application\/[a-z0-9.+-]+\+json$/.test(mediaType)) return 'json';
   if (mediaType === 'application/x-www-form-urlencoded') return 'form';
-  throw new WebhookRejection(
+  throw new ReceiverRefusal(
     'unsupported_media_type',
     mediaType ? `Unsupported content type ${mediaType.slice(0, 100)}` : 'Missing content type',
   );
@@ -39,7 +39,7 @@ export function parseBody(kind: BodyKind, rawBody: Buffer): unknown {
   try {
     text = utf8.decode(rawBody);
   } catch {
-    throw new WebhookRejection('invalid_body', 'Body is not valid UTF-8');
+    throw new ReceiverRefusal('invalid_body', 'Body is not valid UTF-8');
   }
   if (kind === 'form') {
     // A null-prototype object: a parameter named __proto__ is just a key.
@@ -50,6 +50,6 @@ export function parseBody(kind: BodyKind, rawBody: Buffer): unknown {
   try {
     return JSON.parse(text) as unknown;
   } catch {
-    throw new WebhookRejection('invalid_body', 'Body is not valid JSON');
+    throw new ReceiverRefusal('invalid_body', 'Body is not valid JSON');
   }
 }
