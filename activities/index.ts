@@ -4,7 +4,7 @@ import type { HandlerKind } from '../src/config/handlers';
 import type { HookflowConfig } from '../src/config/sources';
 import type { WebhookHandler } from '../src/handlers/api';
 import { runAttempt } from '../src/handlers/attempt';
-import { parsedBody } from '../src/handlers/handler-event';
+import { parsedBody } from '../src/event/body';
 import { forwardOverHttp } from '../src/handlers/http-forward';
 import { loadModuleHandler, runModuleHandler } from '../src/handlers/module-handler';
 import { planRoutes } from '../src/routing/route-plan';

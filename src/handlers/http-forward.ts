@@ -4,7 +4,7 @@ import { secretKey } from '../providers/standard-webhooks';
 import type { EventDocument } from '../store/events';
 import type { HandlerContext } from './api';
 import { AttemptError, type AttemptSuccess } from './attempt';
-import { headerRecord, rawBody } from './handler-event';
+import { headerRecord, rawBody } from '../event/body';
 import { disposition, retryAfterMs } from './http-outcome';
 
 /**

@@ -2,8 +2,8 @@ import { createHash } from 'node:crypto';
 import type { SourceConfig } from '../config/sources';
 import { CONTROL_CHARACTER } from '../control-characters';
 import { readPath } from '../providers/json-path';
-import { ReceiverRefusal } from './refusals';
 import type { WebhookRequest } from '../providers/types';
+import { ReceiverRefusal } from './refusals';
 
 export interface ResolvedIdentity {
   readonly eventId: string;

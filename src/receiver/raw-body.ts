@@ -1,6 +1,6 @@
 import type { IncomingMessage } from 'node:http';
-import { ReceiverRefusal } from './refusals';
 import type { BodyReservation } from './body-budget';
+import { ReceiverRefusal } from './refusals';
 
 /**
  * Reads the request body as bytes, refusing it as soon as it passes `limit`: a declared

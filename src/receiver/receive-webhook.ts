@@ -5,7 +5,6 @@ import type { HookflowConfig } from '../config/sources';
 import { eventKey } from '../event/key';
 import { HttpRefusal } from '../http-refusal';
 import type { Logger } from '../logger';
-import { ReceiverRefusal } from './refusals';
 import type { EventStore } from '../store/events';
 import type { RejectionLog } from '../store/rejections';
 import { startEventWorkflow } from '../temporal/start-event';
@@ -14,7 +13,8 @@ import { storedHeaders } from './credential-headers';
 import type { BodyBudget, BodyReservation } from './body-budget';
 import { resolveIdentity, sha256Hex } from './event-identity';
 import { readRawBody } from './raw-body';
-import { bodyKind, deliveryHead, mediaType, parseBody } from './webhook-request';
+import { ReceiverRefusal } from './refusals';
+import { acceptedBodyKind, deliveryHead, mediaType, parseDelivery } from './webhook-request';
 
 export interface ReceiverDeps {
   readonly config: HookflowConfig;
@@ -92,7 +92,7 @@ function handleDelivery(deps: ReceiverDeps): (ctx: Context, reservation: BodyRes
     const source = deps.config.sources.get(ctx.params.source ?? '');
     if (!source) throw new ReceiverRefusal('unknown_source', 'Unknown source');
     if (ctx.method !== 'POST') throw new ReceiverRefusal('method_not_allowed', 'Use POST');
-    const kind = bodyKind(mediaType(ctx));
+    const kind = acceptedBodyKind(mediaType(ctx));
     const head = deliveryHead(ctx, source);
     const receivedAt = now();
     const verifying = {
@@ -106,7 +106,7 @@ function handleDelivery(deps: ReceiverDeps): (ctx: Context, reservation: BodyRes
     const rawBody = await readRawBody(ctx.req, source.maxBodyBytes, reservation);
     const req = { ...head, rawBody };
     source.provider.checkSignature(signature, req, verifying);
-    const body = parseBody(kind, rawBody);
+    const body = parseDelivery(kind, rawBody);
     const handshake = source.provider.handshake?.(req, body);
     if (handshake) {
       ctx.status = handshake.status;
