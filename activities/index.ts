@@ -8,7 +8,8 @@ import { parsedBody } from '../src/event/body';
 import { forwardOverHttp } from '../src/handlers/http-forward';
 import { loadModuleHandler, runModuleHandler } from '../src/handlers/module-handler';
 import { planRoutes } from '../src/routing/route-plan';
-import type { AttemptRecord, EventDocument, EventStore, LiveEventStatus } from '../src/store/events';
+import type { LiveEventStatus } from '../src/event/status';
+import type { AttemptRecord, EventDocument, EventStore } from '../src/store/events';
 import type { RoutePlan } from '../workflows/types';
 
 /**

@@ -1,5 +1,6 @@
 import { parseDuration } from '../config/duration';
-import { EVENT_STATUSES, isEventStatus, type EventQuery } from '../store/event-queries';
+import { EVENT_STATUSES, isEventStatus } from '../event/status';
+import type { EventQuery } from '../store/event-queries';
 import { OpsError, quoted } from './errors';
 
 /** Filters as an operator types them: CLI options and admin query parameters alike. */

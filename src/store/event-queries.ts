@@ -1,22 +1,6 @@
 import type { Collection, Filter } from 'mongodb';
-import type { EventStatus, StoredEvent } from './events';
-
-/** Every status, checked by the compiler against EventStatus: a new status must be added here. */
-const STATUS_SET: Readonly<Record<EventStatus, true>> = {
-  received: true,
-  started: true,
-  processing: true,
-  processed: true,
-  failed: true,
-  ignored: true,
-  discarded: true,
-  expired: true,
-};
-export function isEventStatus(value: string): value is EventStatus {
-  return Object.hasOwn(STATUS_SET, value);
-}
-
-export const EVENT_STATUSES: readonly EventStatus[] = Object.keys(STATUS_SET).filter(isEventStatus);
+import type { EventStatus } from '../event/status';
+import type { StoredEvent } from './events';
 
 /** Which stored events an operator means; every field narrows the set. */
 export interface EventQuery {

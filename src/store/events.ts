@@ -1,12 +1,8 @@
 import { Binary, MongoServerError, type Collection, type Db, type FindCursor } from 'mongodb';
-import { BodyKeyStore } from './body-keys';
 import { eventKey } from '../event/key';
+import type { EventStatus, LiveEventStatus } from '../event/status';
+import { BodyKeyStore } from './body-keys';
 import { createMissingIndexes } from './indexes';
-
-export type EventStatus = 'received' | 'started' | 'processing' | 'processed' | 'failed' | 'ignored' | 'discarded' | 'expired';
-
-/** The statuses of an event whose payload is stored: all but `expired`, which only retention sets. */
-export type LiveEventStatus = Exclude<EventStatus, 'expired'>;
 
 export interface StatusChange {
   readonly status: EventStatus;
