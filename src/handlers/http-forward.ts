@@ -14,7 +14,7 @@ import { disposition, retryAfterMs } from './http-outcome';
 
 /** The same for every attempt and redelivery of one event to one handler, so the destination can dedup. */
 export function idempotencyKey(event: EventDocument, handler: string): string {
-  return `${event.workflowId}:${handler}`;
+  return `${event._id}:${handler}`;
 }
 
 /**

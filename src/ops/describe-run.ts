@@ -16,7 +16,7 @@ export async function describeRun(ctx: OpsContext, workflowId: string): Promise<
 
 /** Why a signal or a termination found no open run: the run is closed, or there never was one. */
 export async function notOpenError(ctx: OpsContext, event: EventDocument): Promise<OpsError> {
-  const run = await describeRun(ctx, event.workflowId);
+  const run = await describeRun(ctx, event._id);
   if (run) {
     return new OpsError('conflict', `The run of ${quoted(event._id)} is closed (${run.status.name}); use replay to process the event again`);
   }

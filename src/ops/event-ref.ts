@@ -9,5 +9,5 @@ export interface EventRef {
 }
 
 export function eventRef(event: EventDocument): EventRef {
-  return { id: event._id, source: event.source, eventId: event.eventId, workflowId: event.workflowId };
+  return { id: event._id, source: event.source, eventId: event.eventId, workflowId: event._id };
 }

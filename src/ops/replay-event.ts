@@ -28,7 +28,7 @@ export interface ReplayResult extends EventRef {
  */
 export async function replayEvent(ctx: OpsContext, id: string, opts: ReplayOptions = {}): Promise<ReplayResult> {
   const event = await findEvent(ctx, id);
-  const run = await describeRun(ctx, event.workflowId);
+  const run = await describeRun(ctx, event._id);
   if (run?.status.name === 'RUNNING' && !opts.force) {
     throw new OpsError(
       'conflict',
@@ -37,7 +37,7 @@ export async function replayEvent(ctx: OpsContext, id: string, opts: ReplayOptio
   }
   const reset =
     run &&
-    (await resetRun(ctx, event.workflowId, run.runId, 'first', { reason: `hookflow replay (${ctx.actor})`, reapplySignals: false }));
+    (await resetRun(ctx, event._id, run.runId, 'first', { reason: `hookflow replay (${ctx.actor})`, reapplySignals: false }));
   if (run?.status.name === 'RUNNING' && !reset) {
     throw new OpsError('conflict', `The run of ${quoted(event._id)} has not been picked up by a worker yet; it will run when one polls`);
   }

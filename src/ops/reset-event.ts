@@ -18,9 +18,9 @@ export interface ResetResult extends EventRef {
  */
 export async function resetEvent(ctx: OpsContext, id: string, to: ResetPoint, reason?: string): Promise<ResetResult> {
   const event = await findEvent(ctx, id);
-  const run = await describeRun(ctx, event.workflowId);
+  const run = await describeRun(ctx, event._id);
   if (!run) throw new OpsError('conflict', `Event ${quoted(event._id)} has no workflow run to reset; use replay to start one`);
-  const outcome = await resetRun(ctx, event.workflowId, run.runId, to, {
+  const outcome = await resetRun(ctx, event._id, run.runId, to, {
     reason: reason ?? `hookflow reset (${ctx.actor})`,
     reapplySignals: true,
   });

@@ -11,7 +11,7 @@ import { temporalCall } from './temporal-call';
  * The stored event without its body and headers (extra fields a newer writer added are kept), or
  * what retention left of it (status `expired`: no payload, history or attempts are kept).
  */
-export type EventView = Omit<EventDocument, 'body' | 'headers'> | ExpiredEventDocument;
+export type EventView = (Omit<EventDocument, 'body' | 'headers'> | ExpiredEventDocument) & { readonly workflowId: string };
 
 export interface BodyView {
   readonly bytes: number;
@@ -58,7 +58,7 @@ const STATUS_QUERY_MS = 2000;
 export async function showEvent(ctx: OpsContext, id: string, opts: ShowOptions = {}): Promise<EventDetails> {
   const doc = await findStoredEvent(ctx, id);
   const [run, attempts, operatorActions] = await Promise.all([
-    describeRun(ctx, doc.workflowId),
+    describeRun(ctx, doc._id),
     ctx.store.attemptsOf(doc._id),
     ctx.actions.forEvent(doc._id),
   ]);
@@ -66,11 +66,11 @@ export async function showEvent(ctx: OpsContext, id: string, opts: ShowOptions =
     attempts,
     operatorActions,
     workflow: run && (await runView(ctx, run, opts.query ?? true)),
-    temporalUi: temporalUiLink(ctx, doc.workflowId),
+    temporalUi: temporalUiLink(ctx, doc._id),
   };
-  if (doc.status === 'expired') return { event: doc, ...details };
+  if (doc.status === 'expired') return { event: { ...doc, workflowId: doc._id }, ...details };
   const { body, headers, ...event } = doc;
-  return { event, ...(opts.body ? { body: bodyView(Buffer.from(body.buffer)), headers } : {}), ...details };
+  return { event: { ...event, workflowId: doc._id }, ...(opts.body ? { body: bodyView(Buffer.from(body.buffer)), headers } : {}), ...details };
 }
 
 async function runView(ctx: OpsContext, run: WorkflowExecutionDescription, query: boolean): Promise<RunView> {

@@ -23,7 +23,7 @@ export interface SignalResult extends EventRef {
 /** Sends `redeliver` or `discard` to the event's open run. */
 export async function signalEvent(ctx: OpsContext, id: string, signal: EventSignal, args: SignalArgs = {}): Promise<SignalResult> {
   const event = await findEvent(ctx, id);
-  const handle = ctx.temporal.workflow.getHandle(event.workflowId);
+  const handle = ctx.temporal.workflow.getHandle(event._id);
   try {
     await temporalCall(ctx, () =>
       signal === 'redeliver'

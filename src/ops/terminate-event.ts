@@ -13,7 +13,7 @@ export interface TerminateResult extends EventRef {
 export async function terminateEvent(ctx: OpsContext, id: string, reason: string): Promise<TerminateResult> {
   const event = await findEvent(ctx, id);
   try {
-    await temporalCall(ctx, () => ctx.temporal.workflow.getHandle(event.workflowId).terminate(reason));
+    await temporalCall(ctx, () => ctx.temporal.workflow.getHandle(event._id).terminate(reason));
   } catch (err) {
     if (err instanceof WorkflowNotFoundError) throw await notOpenError(ctx, event);
     throw err;

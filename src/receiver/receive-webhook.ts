@@ -71,7 +71,7 @@ export function receiveWebhook(deps: ReceiverDeps): Middleware {
 /** 200: the event was already received (named in the answer); nothing new is stored or started. */
 function answerDuplicate(ctx: Context, original: OriginalEvent): void {
   ctx.status = 200;
-  ctx.body = { status: 'duplicate', eventId: original.eventId, workflowId: original.workflowId };
+  ctx.body = { status: 'duplicate', eventId: original.eventId, workflowId: original._id };
 }
 
 /**
@@ -139,7 +139,6 @@ function handleDelivery(deps: ReceiverDeps): (ctx: Context, reservation: BodyRes
         contentType: req.contentType,
         headers: storedHeaders(req.headers, source.redactHeaders),
         receivedAt,
-        workflowId,
       },
       receivedAt,
       deps.startTimeoutMs + 5000,

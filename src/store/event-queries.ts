@@ -14,10 +14,7 @@ export interface EventQuery {
 }
 
 /** What a listing shows of an event: never the body or the headers. */
-export type EventSummary = Pick<
-  StoredEvent,
-  '_id' | 'source' | 'provider' | 'eventId' | 'eventType' | 'status' | 'receivedAt' | 'workflowId' | 'runId'
->;
+export type EventSummary = Pick<StoredEvent, '_id' | 'source' | 'provider' | 'eventId' | 'eventType' | 'status' | 'receivedAt' | 'runId'>;
 
 const SUMMARY_FIELDS = {
   _id: 1,
@@ -27,7 +24,6 @@ const SUMMARY_FIELDS = {
   eventType: 1,
   status: 1,
   receivedAt: 1,
-  workflowId: 1,
   runId: 1,
 } as const;
 

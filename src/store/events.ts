@@ -45,7 +45,6 @@ export interface EventDocument {
   receivedAt: Date;
   status: LiveEventStatus;
   statusHistory: StatusChange[];
-  workflowId: string;
   runId: string | null;
   /**
    * The receiver's lease: until then the relay leaves the event to the receiver that stored it.
@@ -60,7 +59,7 @@ export interface EventDocument {
  * The body, headers and history are gone.
  */
 export interface ExpiredEventDocument
-  extends Pick<EventDocument, '_id' | 'source' | 'provider' | 'eventId' | 'eventType' | 'bodySha256' | 'receivedAt' | 'workflowId' | 'runId'> {
+  extends Pick<EventDocument, '_id' | 'source' | 'provider' | 'eventId' | 'eventType' | 'bodySha256' | 'receivedAt' | 'runId'> {
   status: 'expired';
   expiredAt: Date;
 }
@@ -79,7 +78,7 @@ export interface AttemptDocument extends AttemptRecord {
 }
 
 /** What a workflow start needs of the stored event: not its body or headers, which stay in MongoDB. */
-export type StartableEvent = Pick<EventDocument, '_id' | 'source' | 'provider' | 'eventId' | 'eventType' | 'receivedAt' | 'workflowId'>;
+export type StartableEvent = Pick<EventDocument, '_id' | 'source' | 'provider' | 'eventId' | 'eventType' | 'receivedAt'>;
 
 export type NewEvent = Omit<EventDocument, '_id' | 'status' | 'statusHistory' | 'runId' | 'nextStartAt'>;
 
@@ -147,7 +146,7 @@ export class EventStore {
     return this.collection
       .find({ status: 'received', nextStartAt: { $lte: now } })
       .sort({ receivedAt: 1 })
-      .project<StartableEvent>({ source: 1, provider: 1, eventId: 1, eventType: 1, receivedAt: 1, workflowId: 1 });
+      .project<StartableEvent>({ source: 1, provider: 1, eventId: 1, eventType: 1, receivedAt: 1 });
   }
 
   /**

@@ -38,7 +38,7 @@ export async function startEventWorkflow(
   try {
     const handle = await client.withDeadline(Date.now() + timeoutMs, () =>
       client.workflow.start(WORKFLOW_TYPE, {
-        workflowId: event.workflowId,
+        workflowId: event._id,
         taskQueue,
         args: [workflowInput(event)],
         workflowIdReusePolicy: opts.allowClosedRun ? 'ALLOW_DUPLICATE' : 'REJECT_DUPLICATE',

@@ -87,7 +87,6 @@ describe('control characters in what senders send', function () {
         receivedAt: new Date(),
         status: 'ignored',
         statusHistory: [{ status: 'ignored', at: new Date(), note: 'why\u001b[1m' }],
-        workflowId: id,
         runId: null,
         nextStartAt: null,
       });

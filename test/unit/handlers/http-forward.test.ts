@@ -34,7 +34,6 @@ const event: EventDocument = {
   receivedAt: new Date(0),
   status: 'processing',
   statusHistory: [],
-  workflowId: 'stripe:evt_1',
   runId: null,
   nextStartAt: null,
 };
