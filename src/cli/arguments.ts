@@ -1,6 +1,6 @@
 import { InvalidArgumentError, type Command } from 'commander';
 import { EVENT_STATUSES } from '../event/status';
-import type { ResetPoint } from '../ops/reset-run';
+import type { ResetPoint } from '../ops/runs';
 
 /** Option parsers: a bad value stops the command with commander's message and exit code 2. */
 

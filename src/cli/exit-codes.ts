@@ -1,6 +1,6 @@
 import { CommanderError } from 'commander';
 import { ConfigError } from '../config/env';
-import { OpsError, type OpsErrorCode } from '../ops/errors';
+import { OpsError, type OpsErrorCode } from '../ops/context';
 import { isUnavailable } from '../store/mongo';
 
 /** Exit codes, documented in docs/operations.md: scripts branch on them. */

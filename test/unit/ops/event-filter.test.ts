@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
-import { OpsError } from '../../../src/ops/errors';
-import { parseEventFilter, parseLimit, parseTime } from '../../../src/ops/event-filter';
+import { OpsError } from '../../../src/ops/context';
+import { parseEventFilter, parseLimit, parseTime } from '../../../src/ops/events';
 import { toMongoFilter } from '../../../src/store/event-queries';
 
 const NOW = new Date('2024-05-01T12:00:00Z');
