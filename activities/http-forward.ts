@@ -1,9 +1,9 @@
 import type { HttpHandlerConfig } from '../src/config/handlers';
+import { headerRecord, rawBody } from '../src/event/body';
 import { sign } from '../src/providers/standard-webhooks';
 import type { EventDocument } from '../src/store/events';
 import type { HandlerContext } from './handler-api';
 import { AttemptError, type AttemptSuccess } from './handler-attempt';
-import { headerRecord, rawBody } from './handler-event';
 import { disposition, retryAfterMs } from './http-outcome';
 
 /**
@@ -13,7 +13,7 @@ import { disposition, retryAfterMs } from './http-outcome';
 
 /** The same for every attempt and redelivery of one event to one handler, so the destination can dedup. */
 export function idempotencyKey(event: EventDocument, handler: string): string {
-  return `${event.workflowId}:${handler}`;
+  return `${event._id}:${handler}`;
 }
 
 /**

@@ -4,7 +4,8 @@
  * on FerretDB two concurrent updates of one event can lose one (see statusLost).
  */
 import type { Client } from '@temporalio/client';
-import type { EventStatus, EventStore } from '../src/store/events';
+import type { EventStatus } from '../src/event/status';
+import type { EventStore } from '../src/store/events';
 import type { Accepted } from './load-result';
 import { round, summarize, type LatencySummary } from './stats';
 

@@ -41,6 +41,5 @@ export function floorEvent(d: Delivery): Omit<NewEvent, 'receivedAt'> {
     bodySha256: sha256Hex(raw),
     contentType: d.headers['content-type'] ?? 'application/json',
     headers: Object.entries(d.headers).map(([name, value]) => ({ name, value })),
-    workflowId: `${d.source}:${d.eventId}`,
   };
 }

@@ -1,3 +1,5 @@
+import type { RunEndStatus } from '../src/event/status';
+
 /**
  * What a workflow is started with: a reference to the stored event and small metadata, never the
  * body, so that large or personal payloads stay out of Temporal's history.
@@ -14,7 +16,7 @@ export interface WebhookEventInput {
 }
 
 export interface WebhookEventResult {
-  readonly status: 'processed' | 'ignored' | 'failed' | 'discarded';
+  readonly status: RunEndStatus;
 }
 
 /** One handler to run for an event: its name (never its secrets) and its route's delivery settings. */

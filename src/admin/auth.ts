@@ -1,24 +1,27 @@
 import { createHash } from 'node:crypto';
 import type { Middleware } from 'koa';
+import { HttpRefusal } from '../http-refusal';
 import type { Logger } from '../logger';
 import { safeEqual } from '../providers/crypto';
 import { FailureThrottle } from './failure-throttle';
 
 export type AdminAuthProblem = 'missing_token' | 'invalid_token';
 
-/** A request to /admin without a usable bearer token; answered 401 in src/receiver/answers.ts. */
-export class AdminAuthRejection extends Error {
-  constructor(readonly problem: AdminAuthProblem) {
-    super(problem === 'missing_token' ? 'A bearer token is required' : 'The bearer token is not valid');
-    this.name = 'AdminAuthRejection';
+/** A request to /admin without a usable bearer token: 401. */
+export class AdminAuthRejection extends HttpRefusal<AdminAuthProblem> {
+  constructor(problem: AdminAuthProblem) {
+    super(401, problem, problem === 'missing_token' ? 'A bearer token is required' : 'The bearer token is not valid', {
+      'WWW-Authenticate': `Bearer realm="hookflow-admin"${problem === 'invalid_token' ? ', error="invalid_token"' : ''}`,
+    });
   }
 }
 
-/** A request to /admin from an address with too many recent failures; answered 429 in src/receiver/answers.ts. */
-export class AdminAuthThrottled extends Error {
-  constructor(readonly retryAfterSeconds: number) {
-    super('Too many failed authentications from this address; try again later');
-    this.name = 'AdminAuthThrottled';
+/** A request to /admin from an address with too many recent failures: 429. */
+export class AdminAuthThrottled extends HttpRefusal<'too_many_failures'> {
+  constructor(retryAfterSeconds: number) {
+    super(429, 'too_many_failures', 'Too many failed authentications from this address; try again later', {
+      'Retry-After': String(retryAfterSeconds),
+    });
   }
 }
 

@@ -1,7 +1,7 @@
 import type { Context } from 'koa';
 import type { z } from 'zod';
 import { formatIssues } from '../config/errors';
-import { OpsError } from '../ops/errors';
+import { OpsError } from '../ops/context';
 import { readRawBody } from '../receiver/raw-body';
 
 /** Admin requests carry a few small fields at most. */

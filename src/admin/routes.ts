@@ -1,13 +1,9 @@
 import type Router from '@koa/router';
 import { z } from 'zod';
 import type { Logger } from '../logger';
-import type { OpsContext } from '../ops/context';
-import { parseEventFilter, parseLimit } from '../ops/event-filter';
-import type { EventRef } from '../ops/event-ref';
-import { listEvents } from '../ops/list-events';
-import { replayEvent } from '../ops/replay-event';
-import { showEvent } from '../ops/show-event';
-import { signalEvent } from '../ops/signal-event';
+import type { EventRef, OpsContext } from '../ops/context';
+import { listEvents, parseEventFilter, parseLimit, showEvent } from '../ops/events';
+import { replayEvent, signalEvent } from '../ops/runs';
 import { createRouter } from '../receiver/router';
 import { bearerAuth } from './auth';
 import { jsonBody } from './json-body';

@@ -1,5 +1,6 @@
 import { InvalidArgumentError, type Command } from 'commander';
-import type { ResetPoint } from '../ops/reset-run';
+import { EVENT_STATUSES } from '../event/status';
+import type { ResetPoint } from '../ops/runs';
 
 /** Option parsers: a bad value stops the command with commander's message and exit code 2. */
 
@@ -33,7 +34,7 @@ export interface FilterOptions {
 export function addFilterOptions(command: Command): Command {
   return command
     .option('--source <name>', 'only events of this source')
-    .option('--status <status>', 'only events with this status (received, started, processing, processed, failed, ignored, discarded, expired); expired ones are left out unless asked for')
+    .option('--status <status>', `only events with this status (${EVENT_STATUSES.join(', ')}); expired ones are left out unless asked for`)
     .option('--type <type>', 'only events of this type; a trailing * matches a prefix (invoice.*)')
     .option('--since <time>', 'received at or after: ISO time, or a span back from now (15m, 2h, 7d)')
     .option('--until <time>', 'received before: ISO time, or a span back from now');

@@ -1,12 +1,8 @@
 import { Command } from 'commander';
-import type { OpsContext } from '../ops/context';
-import { OpsError } from '../ops/errors';
-import { isEmptyQuery, parseEventFilter } from '../ops/event-filter';
-import { runBulk, type BulkSummary } from '../ops/bulk';
-import { replayEvent } from '../ops/replay-event';
-import { signalEvent } from '../ops/signal-event';
-import { findTargets, type TargetSpec } from '../ops/targets';
-import { terminateEvent } from '../ops/terminate-event';
+import { OpsError, type OpsContext } from '../ops/context';
+import { isEmptyQuery, parseEventFilter } from '../ops/events';
+import { findTargets, runBulk, type BulkSummary, type TargetSpec } from '../ops/bulk';
+import { replayEvent, signalEvent, terminateEvent } from '../ops/runs';
 import { addFilterOptions, positiveInt, rate, type FilterOptions } from './arguments';
 import { printJson, printLines } from './format';
 import { progressBar } from './progress';

@@ -1,7 +1,5 @@
 import { Command } from 'commander';
-import { parseEventFilter, parseLimit } from '../ops/event-filter';
-import { listEvents } from '../ops/list-events';
-import { showEvent, type EventDetails, type EventView } from '../ops/show-event';
+import { listEvents, parseEventFilter, parseLimit, showEvent, type EventDetails, type EventView } from '../ops/events';
 import { addFilterOptions, type FilterOptions } from './arguments';
 import { printJson, printLines, table, time } from './format';
 import { withSession } from './session';

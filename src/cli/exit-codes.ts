@@ -1,6 +1,6 @@
 import { CommanderError } from 'commander';
 import { ConfigError } from '../config/env';
-import { OpsError, type OpsErrorCode } from '../ops/errors';
+import { OpsError, type OpsErrorCode } from '../ops/context';
 import { isUnavailable } from '../store/mongo';
 
 /** Exit codes, documented in docs/operations.md: scripts branch on them. */
@@ -33,7 +33,7 @@ export interface Failure {
 export function failureOf(err: unknown): Failure {
   // Commander has printed the help, the version or what was wrong with the arguments.
   if (err instanceof CommanderError) return { exitCode: err.exitCode === 0 ? EXIT.ok : EXIT.usage, message: undefined };
-  if (err instanceof OpsError) return { exitCode: EXIT_FOR_CODE[err.code], message: err.message };
+  if (err instanceof OpsError) return { exitCode: EXIT_FOR_CODE[err.reason], message: err.message };
   if (err instanceof ConfigError) return { exitCode: EXIT.failed, message: err.message };
   if (isUnavailable(err)) {
     return { exitCode: EXIT.unavailable, message: 'MongoDB did not answer in time (check MONGO_URL and that the server is up)' };

@@ -1,9 +1,5 @@
 import { Argument, Command, Option } from 'commander';
-import { replayEvent } from '../ops/replay-event';
-import { resetEvent } from '../ops/reset-event';
-import type { ResetPoint } from '../ops/reset-run';
-import { signalEvent, type EventSignal } from '../ops/signal-event';
-import { terminateEvent } from '../ops/terminate-event';
+import { replayEvent, resetEvent, signalEvent, terminateEvent, type EventSignal, type ResetPoint } from '../ops/runs';
 import { resetPoint } from './arguments';
 import { printJson, printLines } from './format';
 import { withSession } from './session';

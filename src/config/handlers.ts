@@ -1,7 +1,7 @@
 import { isAbsolute, resolve } from 'node:path';
 import { z } from 'zod';
 import { secretKey } from '../providers/standard-webhooks';
-import { CREDENTIAL_HEADERS, REDACTED } from '../receiver/credential-headers';
+import { CREDENTIAL_HEADERS, REDACTED } from '../event/credential-headers';
 import { resolveSecret, secretRef } from './secret-ref';
 
 /*

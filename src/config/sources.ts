@@ -4,7 +4,7 @@ import { z } from 'zod';
 import { getProvider, providers } from '../providers';
 import { isSafePath } from '../providers/json-path';
 import type { Provider } from '../providers/types';
-import { CREDENTIAL_HEADERS } from '../receiver/credential-headers';
+import { CREDENTIAL_HEADERS } from '../event/credential-headers';
 import { ConfigError } from './env';
 import { formatIssues } from './errors';
 import { handlerSchema, HTTP_HEADER_NAME, resolveHandler, type HandlerConfig } from './handlers';

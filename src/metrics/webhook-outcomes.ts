@@ -1,8 +1,7 @@
 import type { Middleware } from 'koa';
 import type { HookflowConfig } from '../config/sources';
-import { StoreNotReadyError } from '../lifecycle/store-setup';
-import { WebhookRejection } from '../providers/rejection';
-import { isUnavailable } from '../store/mongo';
+import { HttpRefusal } from '../http-refusal';
+import { isStoreUnavailable } from '../receiver/answers';
 import type { HookflowMetrics, WebhookOutcome } from './metrics';
 
 /**
@@ -22,10 +21,11 @@ export function observeWebhooks(metrics: HookflowMetrics, config: HookflowConfig
       await next();
       outcome = answered(ctx.status, ctx.body);
     } catch (err) {
-      if (err instanceof WebhookRejection) {
+      // Labelled as src/receiver/answers.ts answers it.
+      if (err instanceof HttpRefusal) {
         outcome = 'rejected';
         reason = err.reason;
-      } else if (err instanceof StoreNotReadyError || isUnavailable(err)) {
+      } else if (isStoreUnavailable(err)) {
         outcome = 'unavailable';
       }
       throw err;

@@ -1,7 +1,6 @@
-/**
- * Why an untrusted delivery was refused. Each reason maps to exactly one HTTP status in
- * src/receiver/answers.ts; the reason string itself is returned to the sender.
- */
+import { HttpRefusal } from '../http-refusal';
+
+/** Why a provider refused a delivery's signature; the reason string itself is returned to the sender. */
 export type RejectReason =
   | 'missing_signature'
   | 'malformed_signature'
@@ -10,22 +9,11 @@ export type RejectReason =
   | 'malformed_timestamp'
   | 'timestamp_too_old'
   | 'timestamp_in_future'
-  | 'missing_header'
-  | 'unknown_source'
-  | 'method_not_allowed'
-  | 'unsupported_media_type'
-  | 'payload_too_large'
-  | 'invalid_body'
-  | 'event_id_conflict'
-  | 'receiver_busy';
+  | 'missing_header';
 
-/** Thrown for bad input from a sender. Its message is short and safe to show: never a secret or a body. */
-export class WebhookRejection extends Error {
-  constructor(
-    readonly reason: RejectReason,
-    message: string,
-  ) {
-    super(message);
-    this.name = 'WebhookRejection';
+/** A delivery whose signature does not hold: 401. */
+export class WebhookRejection extends HttpRefusal<RejectReason> {
+  constructor(reason: RejectReason, message: string) {
+    super(401, reason, message);
   }
 }

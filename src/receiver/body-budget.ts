@@ -1,4 +1,4 @@
-import { WebhookRejection } from '../providers/rejection';
+import { ReceiverRefusal } from './refusals';
 
 /** One request's share of the budget: it grows as the request's body is read, and is given back once. */
 export interface BodyReservation {
@@ -30,7 +30,7 @@ export class BodyBudget {
         const more = totalBytes - reserved;
         if (more <= 0) return;
         if (this.#heldBytes + more > this.capacityBytes) {
-          throw new WebhookRejection('receiver_busy', 'Too many request bodies in progress; try again later');
+          throw new ReceiverRefusal('receiver_busy', 'Too many request bodies in progress; try again later');
         }
         this.#heldBytes += more;
         reserved = totalBytes;

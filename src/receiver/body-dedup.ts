@@ -1,7 +1,8 @@
 import { signedParams } from '../providers/twilio';
 import type { Provider } from '../providers/types';
 import { bodyKeyId, type BodyKeyDocument } from '../store/body-keys';
-import { eventKey, type EventDocument, type EventStore } from '../store/events';
+import { eventKey } from '../event/key';
+import type { EventDocument, EventStore } from '../store/events';
 import { sha256Hex } from './event-identity';
 
 /*
@@ -40,7 +41,7 @@ export type BodyClaim =
   | { readonly kind: 'duplicate'; readonly original: OriginalEvent };
 
 /** What a duplicate answer names. */
-export type OriginalEvent = Pick<EventDocument, 'eventId' | 'workflowId'>;
+export type OriginalEvent = Pick<EventDocument, '_id' | 'eventId'>;
 
 /** A claim only loses a round to a release of a leftover key; more than a few in a row would be a bug. */
 const MAX_ROUNDS = 3;
@@ -75,7 +76,7 @@ export async function claimBody(
       await store.bodyKeys.release(holder._id, holder.eventRef);
       continue;
     }
-    if (holder.eventStored) return { kind: 'duplicate', original: { eventId: holder.eventId, workflowId: holder.eventRef } };
+    if (holder.eventStored) return { kind: 'duplicate', original: { _id: holder.eventRef, eventId: holder.eventId } };
     return { kind: 'store', keyId: key._id, eventId: holder.eventId, eventType: holder.eventType };
   }
   throw new Error(`body key ${key._id} kept naming events with other bodies`);

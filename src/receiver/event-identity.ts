@@ -2,8 +2,8 @@ import { createHash } from 'node:crypto';
 import type { SourceConfig } from '../config/sources';
 import { CONTROL_CHARACTER } from '../control-characters';
 import { readPath } from '../providers/json-path';
-import { WebhookRejection } from '../providers/rejection';
 import type { WebhookRequest } from '../providers/types';
+import { ReceiverRefusal } from './refusals';
 
 export interface ResolvedIdentity {
   readonly eventId: string;
@@ -43,11 +43,11 @@ function ruleValue(source: SourceConfig, req: WebhookRequest, body: unknown): st
 
 /** IDs end up in workflow IDs, URLs and logs: printable and bounded, or the delivery is refused. */
 function checked(eventId: string): string {
-  if (eventId.length > MAX_EVENT_ID_LENGTH) throw new WebhookRejection('invalid_body', 'Event ID too long');
-  if (CONTROL_CHARACTER.test(eventId)) throw new WebhookRejection('invalid_body', 'Event ID has control characters');
+  if (eventId.length > MAX_EVENT_ID_LENGTH) throw new ReceiverRefusal('invalid_body', 'Event ID too long');
+  if (CONTROL_CHARACTER.test(eventId)) throw new ReceiverRefusal('invalid_body', 'Event ID has control characters');
   // A lone surrogate (JSON allows "\ud800") is stored by MongoDB as U+FFFD and refused by Temporal, so
   // two different IDs would collide and the acknowledged workflow ID would never exist.
-  if (LONE_SURROGATE.test(eventId)) throw new WebhookRejection('invalid_body', 'Event ID is not well-formed Unicode');
+  if (LONE_SURROGATE.test(eventId)) throw new ReceiverRefusal('invalid_body', 'Event ID is not well-formed Unicode');
   return eventId;
 }
 

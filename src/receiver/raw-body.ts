@@ -1,6 +1,6 @@
 import type { IncomingMessage } from 'node:http';
-import { WebhookRejection } from '../providers/rejection';
 import type { BodyReservation } from './body-budget';
+import { ReceiverRefusal } from './refusals';
 
 /**
  * Reads the request body as bytes, refusing it as soon as it passes `limit`: a declared
@@ -27,12 +27,12 @@ export async function readRawBody(req: IncomingMessage, limit: number, reservati
     }
   } catch (err) {
     // The sender hung up or broke the framing (a bad chunk) mid-body: a bad request, not our error.
-    if ((err as NodeJS.ErrnoException).code === 'ECONNRESET') throw new WebhookRejection('invalid_body', 'Request body incomplete');
+    if ((err as NodeJS.ErrnoException).code === 'ECONNRESET') throw new ReceiverRefusal('invalid_body', 'Request body incomplete');
     throw err;
   }
   return Buffer.concat(chunks, size);
 }
 
-function tooLarge(limit: number): WebhookRejection {
-  return new WebhookRejection('payload_too_large', `Body larger than ${limit} bytes`);
+function tooLarge(limit: number): ReceiverRefusal {
+  return new ReceiverRefusal('payload_too_large', `Body larger than ${limit} bytes`);
 }

@@ -2,17 +2,19 @@ import { Binary } from 'mongodb';
 import type { Client } from '@temporalio/client';
 import type { Context, Middleware } from 'koa';
 import type { HookflowConfig } from '../config/sources';
+import { storedHeaders } from '../event/credential-headers';
+import { eventKey } from '../event/key';
+import { HttpRefusal } from '../http-refusal';
 import type { Logger } from '../logger';
-import { WebhookRejection } from '../providers/rejection';
 import type { EventStore } from '../store/events';
 import type { RejectionLog } from '../store/rejections';
 import { startEventWorkflow } from '../temporal/start-event';
 import { bodyDigest, claimBody, storedBodyDigest, type OriginalEvent } from './body-dedup';
-import { storedHeaders } from './credential-headers';
 import type { BodyBudget, BodyReservation } from './body-budget';
 import { resolveIdentity, sha256Hex } from './event-identity';
 import { readRawBody } from './raw-body';
-import { bodyKind, deliveryHead, mediaType, parseBody } from './webhook-request';
+import { ReceiverRefusal } from './refusals';
+import { acceptedBodyKind, deliveryHead, mediaType, parseDelivery } from './webhook-request';
 
 export interface ReceiverDeps {
   readonly config: HookflowConfig;
@@ -43,7 +45,7 @@ export function receiveWebhook(deps: ReceiverDeps): Middleware {
     try {
       await handle(ctx, reservation);
     } catch (err) {
-      if (err instanceof WebhookRejection && deps.rejections) {
+      if (err instanceof HttpRefusal && deps.rejections) {
         const declared = Number(ctx.get('content-length'));
         deps.rejections
           .record({
@@ -69,7 +71,7 @@ export function receiveWebhook(deps: ReceiverDeps): Middleware {
 /** 200: the event was already received (named in the answer); nothing new is stored or started. */
 function answerDuplicate(ctx: Context, original: OriginalEvent): void {
   ctx.status = 200;
-  ctx.body = { status: 'duplicate', eventId: original.eventId, workflowId: original.workflowId };
+  ctx.body = { status: 'duplicate', eventId: original.eventId, workflowId: original._id };
 }
 
 /**
@@ -88,9 +90,9 @@ function handleDelivery(deps: ReceiverDeps): (ctx: Context, reservation: BodyRes
   const now = deps.now ?? (() => new Date());
   return async (ctx, reservation) => {
     const source = deps.config.sources.get(ctx.params.source ?? '');
-    if (!source) throw new WebhookRejection('unknown_source', 'Unknown source');
-    if (ctx.method !== 'POST') throw new WebhookRejection('method_not_allowed', 'Use POST');
-    const kind = bodyKind(mediaType(ctx));
+    if (!source) throw new ReceiverRefusal('unknown_source', 'Unknown source');
+    if (ctx.method !== 'POST') throw new ReceiverRefusal('method_not_allowed', 'Use POST');
+    const kind = acceptedBodyKind(mediaType(ctx));
     const head = deliveryHead(ctx, source);
     const receivedAt = now();
     const verifying = {
@@ -104,7 +106,7 @@ function handleDelivery(deps: ReceiverDeps): (ctx: Context, reservation: BodyRes
     const rawBody = await readRawBody(ctx.req, source.maxBodyBytes, reservation);
     const req = { ...head, rawBody };
     source.provider.checkSignature(signature, req, verifying);
-    const body = parseBody(kind, rawBody);
+    const body = parseDelivery(kind, rawBody);
     const handshake = source.provider.handshake?.(req, body);
     if (handshake) {
       ctx.status = handshake.status;
@@ -124,7 +126,7 @@ function handleDelivery(deps: ReceiverDeps): (ctx: Context, reservation: BodyRes
       return;
     }
     const { eventId, eventType } = claim ?? resolved;
-    const workflowId = `${source.name}:${eventId}`;
+    const workflowId = eventKey(source.name, eventId);
     const log = deps.logger.child({ source: source.name, eventId, workflowId });
     const outcome = await deps.store.insert(
       {
@@ -137,7 +139,6 @@ function handleDelivery(deps: ReceiverDeps): (ctx: Context, reservation: BodyRes
         contentType: req.contentType,
         headers: storedHeaders(req.headers, source.redactHeaders),
         receivedAt,
-        workflowId,
       },
       receivedAt,
       deps.startTimeoutMs + 5000,
@@ -151,7 +152,7 @@ function handleDelivery(deps: ReceiverDeps): (ctx: Context, reservation: BodyRes
         // Untie this body from an event that holds another one, so it can still be stored under its own ID.
         if (claim) await deps.store.bodyKeys.release(claim.keyId, outcome.event._id);
         log.warn('same event ID with a different body; refused');
-        throw new WebhookRejection('event_id_conflict', 'Event ID already received with a different body');
+        throw new ReceiverRefusal('event_id_conflict', 'Event ID already received with a different body');
       }
     }
     // The key's event now holds this body, whoever stored it.

@@ -1,18 +1,14 @@
 import type { Context } from 'koa';
 import type { SourceConfig } from '../config/sources';
-import { WebhookRejection } from '../providers/rejection';
+import { bodyKind, parseBody, UnreadableBody, type BodyKind } from '../event/body';
 import type { DeliveryHead } from '../providers/types';
+import { ReceiverRefusal } from './refusals';
 
-export type BodyKind = 'json' | 'form';
-
-/** The media types a webhook body may have; anything else is a 415 before the body is read. */
-export function bodyKind(mediaType: string): BodyKind {
-  if (mediaType === 'application/json' || /^application\/[a-z0-9.+-]+\+json$/.test(mediaType)) return 'json';
-  if (mediaType === 'application/x-www-form-urlencoded') return 'form';
-  throw new WebhookRejection(
-    'unsupported_media_type',
-    mediaType ? `Unsupported content type ${mediaType.slice(0, 100)}` : 'Missing content type',
-  );
+/** The body's kind from its media type; anything else is a 415 before the body is read. */
+export function acceptedBodyKind(mediaType: string): BodyKind {
+  const kind = bodyKind(mediaType);
+  if (kind) return kind;
+  throw new ReceiverRefusal('unsupported_media_type', mediaType ? `Unsupported content type ${mediaType.slice(0, 100)}` : 'Missing content type');
 }
 
 /** Koa cuts the Content-Type at `;` but keeps case and spaces: `Application/JSON ` is JSON too. */
@@ -31,25 +27,12 @@ export function deliveryHead(ctx: Context, source: SourceConfig): DeliveryHead {
   return { headers, url, contentType: mediaType(ctx) };
 }
 
-const utf8 = new TextDecoder('utf-8', { fatal: true });
-
 /** Parses a verified body. Invalid UTF-8, invalid JSON or a nesting too deep for the parser: 400. */
-export function parseBody(kind: BodyKind, rawBody: Buffer): unknown {
-  let text: string;
+export function parseDelivery(kind: BodyKind, rawBody: Buffer): unknown {
   try {
-    text = utf8.decode(rawBody);
-  } catch {
-    throw new WebhookRejection('invalid_body', 'Body is not valid UTF-8');
-  }
-  if (kind === 'form') {
-    // A null-prototype object: a parameter named __proto__ is just a key.
-    const params: Record<string, string> = Object.create(null) as Record<string, string>;
-    for (const [key, value] of new URLSearchParams(text)) params[key] = value;
-    return params;
-  }
-  try {
-    return JSON.parse(text) as unknown;
-  } catch {
-    throw new WebhookRejection('invalid_body', 'Body is not valid JSON');
+    return parseBody(kind, rawBody);
+  } catch (err) {
+    if (err instanceof UnreadableBody) throw new ReceiverRefusal('invalid_body', err.message);
+    throw err;
   }
 }

@@ -1,22 +1,6 @@
 import type { Collection, Filter } from 'mongodb';
-import type { EventStatus, StoredEvent } from './events';
-
-/** Every status, checked by the compiler against EventStatus: a new status must be added here. */
-const STATUS_SET: Readonly<Record<EventStatus, true>> = {
-  received: true,
-  started: true,
-  processing: true,
-  processed: true,
-  failed: true,
-  ignored: true,
-  discarded: true,
-  expired: true,
-};
-export function isEventStatus(value: string): value is EventStatus {
-  return Object.hasOwn(STATUS_SET, value);
-}
-
-export const EVENT_STATUSES: readonly EventStatus[] = Object.keys(STATUS_SET).filter(isEventStatus);
+import type { EventStatus } from '../event/status';
+import type { StoredEvent } from './events';
 
 /** Which stored events an operator means; every field narrows the set. */
 export interface EventQuery {
@@ -30,10 +14,7 @@ export interface EventQuery {
 }
 
 /** What a listing shows of an event: never the body or the headers. */
-export type EventSummary = Pick<
-  StoredEvent,
-  '_id' | 'source' | 'provider' | 'eventId' | 'eventType' | 'status' | 'receivedAt' | 'workflowId' | 'runId'
->;
+export type EventSummary = Pick<StoredEvent, '_id' | 'source' | 'provider' | 'eventId' | 'eventType' | 'status' | 'receivedAt' | 'runId'>;
 
 const SUMMARY_FIELDS = {
   _id: 1,
@@ -43,7 +24,6 @@ const SUMMARY_FIELDS = {
   eventType: 1,
   status: 1,
   receivedAt: 1,
-  workflowId: 1,
   runId: 1,
 } as const;
 

@@ -1,11 +1,8 @@
 import { Binary, MongoServerError, type Collection, type Db, type FindCursor } from 'mongodb';
+import { eventKey } from '../event/key';
+import type { EventStatus, LiveEventStatus } from '../event/status';
 import { BodyKeyStore } from './body-keys';
 import { createMissingIndexes } from './indexes';
-
-export type EventStatus = 'received' | 'started' | 'processing' | 'processed' | 'failed' | 'ignored' | 'discarded' | 'expired';
-
-/** The statuses of an event whose payload is stored: all but `expired`, which only retention sets. */
-export type LiveEventStatus = Exclude<EventStatus, 'expired'>;
 
 export interface StatusChange {
   readonly status: EventStatus;
@@ -48,7 +45,6 @@ export interface EventDocument {
   receivedAt: Date;
   status: LiveEventStatus;
   statusHistory: StatusChange[];
-  workflowId: string;
   runId: string | null;
   /**
    * The receiver's lease: until then the relay leaves the event to the receiver that stored it.
@@ -63,7 +59,7 @@ export interface EventDocument {
  * The body, headers and history are gone.
  */
 export interface ExpiredEventDocument
-  extends Pick<EventDocument, '_id' | 'source' | 'provider' | 'eventId' | 'eventType' | 'bodySha256' | 'receivedAt' | 'workflowId' | 'runId'> {
+  extends Pick<EventDocument, '_id' | 'source' | 'provider' | 'eventId' | 'eventType' | 'bodySha256' | 'receivedAt' | 'runId'> {
   status: 'expired';
   expiredAt: Date;
 }
@@ -82,7 +78,7 @@ export interface AttemptDocument extends AttemptRecord {
 }
 
 /** What a workflow start needs of the stored event: not its body or headers, which stay in MongoDB. */
-export type StartableEvent = Pick<EventDocument, '_id' | 'source' | 'provider' | 'eventId' | 'eventType' | 'receivedAt' | 'workflowId'>;
+export type StartableEvent = Pick<EventDocument, '_id' | 'source' | 'provider' | 'eventId' | 'eventType' | 'receivedAt'>;
 
 export type NewEvent = Omit<EventDocument, '_id' | 'status' | 'statusHistory' | 'runId' | 'nextStartAt'>;
 
@@ -90,10 +86,6 @@ export type InsertOutcome =
   | { readonly kind: 'inserted'; readonly event: EventDocument }
   | { readonly kind: 'duplicate'; readonly event: StoredEvent }
   | { readonly kind: 'conflict'; readonly event: StoredEvent };
-
-export function eventKey(source: string, eventId: string): string {
-  return `${source}:${eventId}`;
-}
 
 /** All reads and writes of the `events` collection. */
 export class EventStore {
@@ -154,7 +146,7 @@ export class EventStore {
     return this.collection
       .find({ status: 'received', nextStartAt: { $lte: now } })
       .sort({ receivedAt: 1 })
-      .project<StartableEvent>({ source: 1, provider: 1, eventId: 1, eventType: 1, receivedAt: 1, workflowId: 1 });
+      .project<StartableEvent>({ source: 1, provider: 1, eventId: 1, eventType: 1, receivedAt: 1 });
   }
 
   /**

@@ -1,5 +1,4 @@
 import type { Collection, Db } from 'mongodb';
-import type { RejectReason } from '../providers/rejection';
 import { createMissingCollection } from './indexes';
 
 /**
@@ -9,7 +8,8 @@ import { createMissingCollection } from './indexes';
 export interface RejectionDocument {
   at: Date;
   source: string;
-  reason: RejectReason;
+  /** The refusal's reason code, as answered (src/http-refusal.ts). */
+  reason: string;
   headerNames: string[];
   contentType: string;
   bodyBytes: number | null;

@@ -1,11 +1,6 @@
 import type { Logger } from '../logger';
-import type { EventDocument, EventStatus, EventStore, ExpiredEventDocument } from './events';
-
-/**
- * Statuses whose events are finished with. Everything else is in progress or waits for an
- * operator (`failed`), and is never expired, however old.
- */
-export const FINISHED_STATUSES: readonly EventStatus[] = ['processed', 'ignored', 'discarded'];
+import { FINISHED_STATUSES } from '../event/status';
+import type { EventDocument, EventStore, ExpiredEventDocument } from './events';
 
 const BATCH = 500;
 

@@ -68,7 +68,7 @@ export class StartRelay {
         const backoff = Math.min(1000 * 2 ** Math.min(this.failures - 1, 15), MAX_BACKOFF_MS);
         this.pausedUntil = Date.now() + backoff;
         logger.warn(
-          { source: event.source, eventId: event.eventId, workflowId: event.workflowId, failures: this.failures, retryInMs: backoff, err: { name: (err as Error).name } },
+          { source: event.source, eventId: event.eventId, workflowId: event._id, failures: this.failures, retryInMs: backoff, err: { name: (err as Error).name } },
           'relay could not start workflow; will retry',
         );
         return started; // Temporal is likely down: wait rather than spin through the backlog.

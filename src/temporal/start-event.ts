@@ -37,7 +37,7 @@ export async function startEventWorkflow(
   try {
     const handle = await client.withDeadline(Date.now() + timeoutMs, () =>
       client.workflow.start(processWebhookEvent, {
-        workflowId: event.workflowId,
+        workflowId: event._id,
         taskQueue,
         args: [workflowInput(event)],
         workflowIdReusePolicy: opts.allowClosedRun ? 'ALLOW_DUPLICATE' : 'REJECT_DUPLICATE',

@@ -1,6 +1,7 @@
 import { ApplicationFailure } from '@temporalio/common';
 import type { ActivityInterceptorsFactory } from '@temporalio/worker';
 import type { Activities } from '../../activities';
+import { parseEventKey } from '../event/key';
 import type { HandlerMetrics } from '../metrics/handler-metrics';
 
 /** The activities that run one handler on one event, called as (ref, handlerName). */
@@ -19,8 +20,7 @@ export function handlerMetricsInterceptor(metrics: HandlerMetrics): ActivityInte
         if (!HANDLER_ACTIVITIES.has(ctx.info.activityType) || typeof ref !== 'string' || typeof handler !== 'string') {
           return next(input);
         }
-        // The ref is `<source>:<eventId>`, and source names hold no colon.
-        const source = ref.slice(0, ref.indexOf(':'));
+        const { source } = parseEventKey(ref);
         const started = performance.now();
         const seconds = (): number => (performance.now() - started) / 1000;
         try {

@@ -53,7 +53,6 @@ export async function storeUnstartedEvent(hookflow: TestHookflow, source: string
       contentType: 'application/json',
       headers: [],
       receivedAt: now,
-      workflowId: `${source}:${eventId}`,
     },
     now,
     leaseMs,

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import { Binary } from 'mongodb';
-import { eventKey } from '../../src/store/events';
+import { eventKey } from '../../src/event/key';
 import { cliEnv, runCli } from '../helpers/cli';
 import { startTestHookflow, type TestHookflow } from '../helpers/hookflow';
 import { post } from '../helpers/http';
@@ -87,7 +87,6 @@ describe('control characters in what senders send', function () {
         receivedAt: new Date(),
         status: 'ignored',
         statusHistory: [{ status: 'ignored', at: new Date(), note: 'why\u001b[1m' }],
-        workflowId: id,
         runId: null,
         nextStartAt: null,
       });

@@ -5,7 +5,7 @@ import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { parseConfig, type HookflowConfig } from '../../src/config/sources';
 import { ensureTestServer } from '../../dev/embedded/install-test-server';
 import { resolvePaths } from '../../dev/embedded/paths';
-import { EventStore, eventKey, type EventDocument } from '../../src/store/events';
+import { EventStore, type EventDocument } from '../../src/store/events';
 import { createMongo, type Mongo } from '../../src/store/mongo';
 import { SEARCH_ATTRIBUTES } from '../../src/temporal/search-attributes';
 import { startEventWorkflow } from '../../src/temporal/start-event';
@@ -83,7 +83,7 @@ describe('processing: a failed event parked for days (time-skipping test server)
    */
   async function processUntilDone(event: EventDocument): Promise<{ result: unknown; tookMs: number }> {
     const worker = await createWorker({ connection: env.nativeConnection, namespace: env.namespace ?? 'default', taskQueue, store, config, workflowBundle: await sharedWorkflowBundle() });
-    const handle = env.client.workflow.getHandle(event.workflowId);
+    const handle = env.client.workflow.getHandle(event._id);
     const result: unknown = await worker.runUntil(async () => {
       await startEventWorkflow(env.client, taskQueue, event, 30_000);
       await eventually(async () => assert.equal((await store.get(event._id))?.status, 'failed'), 60_000);
@@ -109,7 +109,6 @@ describe('processing: a failed event parked for days (time-skipping test server)
         contentType: 'application/json',
         headers: [],
         receivedAt: now,
-        workflowId: eventKey('shop', eventId),
       },
       now,
       0,

@@ -43,7 +43,6 @@ describe('StartRelay', function () {
         contentType: 'application/json',
         headers: [],
         receivedAt,
-        workflowId: `demo:${eventId}`,
       },
       receivedAt,
       leaseMs,

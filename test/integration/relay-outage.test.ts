@@ -87,7 +87,6 @@ describe('durable acknowledgement while Temporal is down', function () {
       const stored = await receiver.store.get(`demo:${event.id}`);
       assert.ok(stored);
       const statuses: string[] = stored.statusHistory.map((change) => change.status);
-      // 'started' appears only if the relay found the run already started before the worker reported.
       assert.equal(statuses[0], 'received', `history of ${event.id}`);
       assert.equal(statuses.at(-1), 'processed', `history of ${event.id}`);
       assert.equal(statuses.filter((s) => s === 'processed').length, 1, `history of ${event.id}`);

@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { Binary, MongoClient } from 'mongodb';
-import { EventStore, type LiveEventStatus } from '../../src/store/events';
+import type { LiveEventStatus } from '../../src/event/status';
+import { EventStore } from '../../src/store/events';
 import { sweepFinishedEvents } from '../../src/store/retention';
 import { cliEnv, runCli } from '../helpers/cli';
 import { startTestHookflow, type TestHookflow } from '../helpers/hookflow';
@@ -38,7 +39,6 @@ describe('sweepFinishedEvents(store, cutoff)', function () {
         contentType: 'application/json',
         headers: [],
         receivedAt,
-        workflowId: `s:${eventId}`,
       },
       receivedAt,
       0,
@@ -50,7 +50,7 @@ describe('sweepFinishedEvents(store, cutoff)', function () {
   it('expires old finished events in place and never an old event still in progress or failed', async function () {
     const old = new Date('2020-01-01T00:00:00Z');
     const recent = new Date();
-    const statuses: LiveEventStatus[] = ['received', 'started', 'processing', 'processed', 'failed', 'ignored', 'discarded'];
+    const statuses: LiveEventStatus[] = ['received', 'processing', 'processed', 'failed', 'ignored', 'discarded'];
     for (const status of statuses) {
       await stored(`old-${status}`, status, old);
       await stored(`new-${status}`, status, recent);
@@ -64,7 +64,7 @@ describe('sweepFinishedEvents(store, cutoff)', function () {
       .sort();
     const expected = [
       ...statuses.map((s) => `new-${s} ${s}`),
-      ...['received', 'started', 'processing', 'failed'].map((s) => `old-${s} ${s}`),
+      ...['received', 'processing', 'failed'].map((s) => `old-${s} ${s}`),
       ...['processed', 'ignored', 'discarded'].map((s) => `old-${s} expired`),
     ].sort();
     assert.deepEqual(byStatus, expected);
@@ -87,7 +87,6 @@ describe('sweepFinishedEvents(store, cutoff)', function () {
       eventType: 'order.created',
       bodySha256: 'kept-fields',
       receivedAt: at,
-      workflowId: 's:kept-fields',
       runId: null,
       status: 'expired',
       expiredAt: sweptAt,

@@ -80,7 +80,7 @@ describe('hookflow CLI: events list, events show, config check', function () {
     it('refuses a bad filter with exit code 2 and says what is wrong', async function () {
       const badStatus = await runCli(['events', 'list', '--status', 'done'], cliEnv(hookflow));
       assert.equal(badStatus.code, 2, badStatus.stderr);
-      assert.match(badStatus.stderr, /status must be one of received, started/);
+      assert.match(badStatus.stderr, /status must be one of received, processing/);
       const badTime = await runCli(['events', 'list', '--since', 'yesterday'], cliEnv(hookflow));
       assert.equal(badTime.code, 2, badTime.stderr);
       assert.match(badTime.stderr, /since must be an ISO time .* or a span such as 15m/);

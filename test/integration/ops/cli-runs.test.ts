@@ -42,7 +42,7 @@ describe('hookflow CLI: replay, signal, reset, terminate', function () {
       const result = jsonOf(await runCli(['replay', event._id, '--json'], cliEnv(hookflows.stalled)));
       assert.equal(readPath(result, 'how'), 'started');
       assert.equal(readPath(result, 'previousRunId'), null);
-      const described = await hookflows.stalled.temporal.workflow.getHandle(event.workflowId).describe();
+      const described = await hookflows.stalled.temporal.workflow.getHandle(event._id).describe();
       assert.equal(described.runId, readPath(result, 'runId'));
       assert.equal(described.status.name, 'RUNNING');
     });

@@ -33,9 +33,8 @@ const event: EventDocument = {
     { name: 'stripe-signature', value: 't=1,v1=abc' },
   ],
   receivedAt: new Date(0),
-  status: 'started',
+  status: 'processing',
   statusHistory: [],
-  workflowId: 'stripe:evt_1',
   runId: null,
   nextStartAt: null,
 };

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { runBulk } from '../../../src/ops/bulk';
-import { OpsError } from '../../../src/ops/errors';
+import { OpsError } from '../../../src/ops/context';
 
 const ids = (n: number): string[] => Array.from({ length: n }, (_, i) => `demo:${i}`);
 

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
-import { OpsError } from '../../../src/ops/errors';
-import { parseEventFilter, parseLimit, parseTime } from '../../../src/ops/event-filter';
+import { OpsError } from '../../../src/ops/context';
+import { parseEventFilter, parseLimit, parseTime } from '../../../src/ops/events';
 import { toMongoFilter } from '../../../src/store/event-queries';
 
 const NOW = new Date('2024-05-01T12:00:00Z');
@@ -18,7 +18,7 @@ describe('parseEventFilter(raw)', function () {
   it('refuses an unknown status as a bad_request listing the valid ones', function () {
     assert.throws(
       () => parseEventFilter({ status: 'done' }),
-      (err: unknown) => err instanceof OpsError && err.code === 'bad_request' && /one of received, started, processing/.test(err.message),
+      (err: unknown) => err instanceof OpsError && err.reason === 'bad_request' && /one of received, processing/.test(err.message),
     );
   });
 });

@@ -1,9 +1,9 @@
 import assert from 'node:assert/strict';
-import { WebhookRejection } from '../../../src/providers/rejection';
+import { ReceiverRefusal } from '../../../src/receiver/refusals';
 import { BodyBudget } from '../../../src/receiver/body-budget';
 
 function busy(err: unknown): boolean {
-  return err instanceof WebhookRejection && err.reason === 'receiver_busy';
+  return err instanceof ReceiverRefusal && err.reason === 'receiver_busy';
 }
 
 describe('BodyBudget', () => {

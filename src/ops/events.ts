@@ -1,17 +1,71 @@
 import type { WorkflowExecutionDescription } from '@temporalio/client';
 import { statusQuery } from '../../workflows/definitions';
+import { parseDuration } from '../config/duration';
+import { EVENT_STATUSES, isEventStatus } from '../event/status';
+import { findEvents, type EventQuery, type EventSummary } from '../store/event-queries';
 import type { AttemptRecord, EventDocument, ExpiredEventDocument, StoredHeader } from '../store/events';
 import type { OperatorAction } from '../store/operator-actions';
-import { temporalUiLink, type OpsContext } from './context';
-import { describeRun } from './describe-run';
-import { findStoredEvent } from './find-event';
-import { temporalCall } from './temporal-call';
+import { describeRun, findStoredEvent, OpsError, quoted, temporalCall, temporalUiLink, type OpsContext } from './context';
+
+/** Filters as an operator types them: CLI options and admin query parameters alike. */
+export interface RawEventFilter {
+  readonly source?: string | undefined;
+  readonly status?: string | undefined;
+  readonly type?: string | undefined;
+  readonly since?: string | undefined;
+  readonly until?: string | undefined;
+}
+
+/** Validates operator-typed filters; a bad value is a bad_request naming the filter. */
+export function parseEventFilter(raw: RawEventFilter, now = new Date()): EventQuery {
+  if (raw.status !== undefined && !isEventStatus(raw.status)) {
+    throw new OpsError('bad_request', `status must be one of ${EVENT_STATUSES.join(', ')}; got ${quoted(raw.status)}`);
+  }
+  const query: EventQuery = {
+    ...(raw.source === undefined ? {} : { source: raw.source }),
+    ...(raw.status === undefined ? {} : { status: raw.status }),
+    ...(raw.type === undefined ? {} : { eventType: raw.type }),
+    ...(raw.since === undefined ? {} : { since: parseTime('since', raw.since, now) }),
+    ...(raw.until === undefined ? {} : { until: parseTime('until', raw.until, now) }),
+  };
+  return query;
+}
+
+export function isEmptyQuery(query: EventQuery): boolean {
+  return Object.keys(query).length === 0;
+}
+
+/** An ISO 8601 time, or a span back from now written as in the config file: `90s`, `15m`, `2h`, `7d`. */
+export function parseTime(name: string, text: string, now: Date): Date {
+  const span = parseDuration(text);
+  if (span !== undefined) return new Date(now.getTime() - span);
+  const absolute = /^\d{4}-\d{2}-\d{2}/.test(text) ? new Date(text) : new Date(Number.NaN);
+  if (Number.isNaN(absolute.getTime())) {
+    throw new OpsError('bad_request', `${name} must be an ISO time (2024-05-01T12:00:00Z) or a span such as 15m, 2h, 7d; got ${quoted(text)}`);
+  }
+  return absolute;
+}
+
+/** A positive whole number up to `max`, or `fallback` when not given. */
+export function parseLimit(text: string | undefined, fallback: number, max: number): number {
+  if (text === undefined) return fallback;
+  const value = Number(text);
+  if (!Number.isSafeInteger(value) || value < 1 || value > max) {
+    throw new OpsError('bad_request', `limit must be a whole number from 1 to ${max}; got ${quoted(text)}`);
+  }
+  return value;
+}
+
+/** Stored events matching the query, newest first; `workflowId` is the `_id`, named for Temporal users. */
+export async function listEvents(ctx: OpsContext, query: EventQuery, limit: number): Promise<(EventSummary & { workflowId: string })[]> {
+  return (await findEvents(ctx.store.collection, query, limit)).map((event) => ({ ...event, workflowId: event._id }));
+}
 
 /**
  * The stored event without its body and headers (extra fields a newer writer added are kept), or
  * what retention left of it (status `expired`: no payload, history or attempts are kept).
  */
-export type EventView = Omit<EventDocument, 'body' | 'headers'> | ExpiredEventDocument;
+export type EventView = (Omit<EventDocument, 'body' | 'headers'> | ExpiredEventDocument) & { readonly workflowId: string };
 
 export interface BodyView {
   readonly bytes: number;
@@ -58,7 +112,7 @@ const STATUS_QUERY_MS = 2000;
 export async function showEvent(ctx: OpsContext, id: string, opts: ShowOptions = {}): Promise<EventDetails> {
   const doc = await findStoredEvent(ctx, id);
   const [run, attempts, operatorActions] = await Promise.all([
-    describeRun(ctx, doc.workflowId),
+    describeRun(ctx, doc._id),
     ctx.store.attemptsOf(doc._id),
     ctx.actions.forEvent(doc._id),
   ]);
@@ -66,11 +120,11 @@ export async function showEvent(ctx: OpsContext, id: string, opts: ShowOptions =
     attempts,
     operatorActions,
     workflow: run && (await runView(ctx, run, opts.query ?? true)),
-    temporalUi: temporalUiLink(ctx, doc.workflowId),
+    temporalUi: temporalUiLink(ctx, doc._id),
   };
-  if (doc.status === 'expired') return { event: doc, ...details };
+  if (doc.status === 'expired') return { event: { ...doc, workflowId: doc._id }, ...details };
   const { body, headers, ...event } = doc;
-  return { event, ...(opts.body ? { body: bodyView(Buffer.from(body.buffer)), headers } : {}), ...details };
+  return { event: { ...event, workflowId: doc._id }, ...(opts.body ? { body: bodyView(Buffer.from(body.buffer)), headers } : {}), ...details };
 }
 
 async function runView(ctx: OpsContext, run: WorkflowExecutionDescription, query: boolean): Promise<RunView> {
