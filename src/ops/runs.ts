@@ -51,8 +51,8 @@ async function startAgain(ctx: OpsContext, event: EventDocument, afterClosedRun:
   if (started.runId === null) {
     throw new OpsError('conflict', `A run of ${quoted(event._id)} was started meanwhile; show the event to see it`);
   }
-  // No store write after the start: the run's own status updates are the only writer from here (a
-  // late write could undo the worker's on FerretDB, which does not isolate updates of one document).
+  // No store write after the start: the run is the event's only writer from here (see "One writer
+  // per event" on EventStore).
   return started.runId;
 }
 
@@ -166,7 +166,7 @@ function resetPointEvent(events: readonly HistoryEvent[], to: ResetPoint): Event
   return (to === 'first' ? completed[0] : completed.at(-1))?.eventId ?? undefined;
 }
 
-/** The operator signals the processing workflow defines (issue 4): retry a parked failure, or give it up. */
+/** The operator signals the processing workflow defines (workflows/definitions.ts): retry a parked failure, or give it up. */
 export type EventSignal = 'redeliver' | 'discard';
 
 export interface SignalArgs {

@@ -68,9 +68,9 @@ export interface ExpiredEventDocument
 export type StoredEvent = EventDocument | ExpiredEventDocument;
 
 /**
- * Attempts live in their own collection, one document each: parallel handlers then never update
- * the same event document at once (FerretDB can lose one of two concurrent updates), and an event
- * retried for days does not grow without bound.
+ * Attempts live in their own collection, one document each: parallel handlers never update the
+ * event document (see "One writer per event" on EventStore), and an event retried for days does
+ * not grow without bound.
  */
 export interface AttemptDocument extends AttemptRecord {
   /** The event's `_id`. */
@@ -87,7 +87,17 @@ export type InsertOutcome =
   | { readonly kind: 'duplicate'; readonly event: StoredEvent }
   | { readonly kind: 'conflict'; readonly event: StoredEvent };
 
-/** All reads and writes of the `events` collection. */
+/**
+ * All reads and writes of the `events` collection.
+ *
+ * One writer per event (the rule every writer follows, stated here once): the receiver inserts the
+ * event; from its workflow's start on, only that run's activities update it (`setStatus`);
+ * retention rewrites it only once it is finished. Nobody else writes an event document: FerretDB,
+ * which stands in for MongoDB in development, does not isolate concurrent updates of one document,
+ * so a second writer's late update could undo the run's. Whatever else needs recording goes to
+ * its own documents (handler attempts, body keys, operator actions). On MongoDB each update is
+ * atomic anyway; the rule costs nothing there.
+ */
 export class EventStore {
   readonly collection: Collection<StoredEvent>;
   readonly attempts: Collection<AttemptDocument>;
