@@ -4,7 +4,7 @@ import type { Logger } from '../logger';
 import type { EventRef, OpsContext } from '../ops/context';
 import { listEvents, parseEventFilter, parseLimit, showEvent } from '../ops/events';
 import { replayEvent, signalEvent } from '../ops/runs';
-import { createRouter } from '../receiver/router';
+import { createRouter } from '../lifecycle/router';
 import { bearerAuth } from './auth';
 import { jsonBody } from './json-body';
 
@@ -26,7 +26,7 @@ const discardBody = z.object({ reason: shortText(1000).optional() }).strict();
  * own first middleware, which @koa/router runs for every request one of its routes matches, and the
  * catch-all route last makes that every path under `/admin`. So no path reaches an admin handler
  * without the check, and unknown ones get the 401 too: the surface cannot be explored without the
- * token. The router is case-sensitive and strict (src/receiver/router.ts): `/ADMIN/events` is no
+ * token. The router is case-sensitive and strict (src/lifecycle/router.ts): `/ADMIN/events` is no
  * admin path at all, and answers 404.
  */
 export function adminRouter(deps: AdminDeps): Router {

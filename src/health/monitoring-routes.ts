@@ -1,6 +1,6 @@
 import type Router from '@koa/router';
 import type { HookflowMetrics } from '../metrics/metrics';
-import { createRouter } from '../receiver/router';
+import { createRouter } from '../lifecycle/router';
 import type { Readiness } from './readiness';
 
 export interface MonitoringDeps {

@@ -6,7 +6,7 @@ import type { HookflowMetrics } from '../metrics/metrics';
 import { observeWebhooks } from '../metrics/webhook-outcomes';
 import { errorAnswers } from './answers';
 import { receiveWebhook, type ReceiverDeps } from './receive-webhook';
-import { createRouter } from './router';
+import { createRouter } from '../lifecycle/router';
 
 /** What the service adds around the webhook endpoint; each part is optional for tests that need none. */
 export interface ReceiverExtras {

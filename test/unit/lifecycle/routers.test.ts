@@ -3,7 +3,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 
 const SRC = join(__dirname, '..', '..', '..', '..', 'src');
-const FACTORY = join('receiver', 'router.ts');
+const FACTORY = join('lifecycle', 'router.ts');
 
 function sourceFiles(dir: string): string[] {
   return readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {
@@ -14,7 +14,7 @@ function sourceFiles(dir: string): string[] {
 }
 
 describe('routers of the HTTP surface', function () {
-  it('are all made by src/receiver/router.ts (case-sensitive, strict): no other file constructs one', function () {
+  it('are all made by src/lifecycle/router.ts (case-sensitive, strict): no other file constructs one', function () {
     const files = sourceFiles(SRC);
     assert.ok(files.some((file) => relative(SRC, file) === FACTORY), `found the factory under ${SRC}`);
     const offenders = files
