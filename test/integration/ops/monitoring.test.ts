@@ -1,9 +1,9 @@
 import assert from 'node:assert/strict';
 import { readPath } from '../../../src/providers/json-path';
 import { eventually } from '../../helpers/eventually';
-import { startTestHookflow, type TestHookflow } from '../../helpers/hookflow';
+import { startTestHookflow, useHookflow } from '../../helpers/hookflow';
 import { post } from '../../helpers/http';
-import { captureLogs, type LogCapture } from '../../helpers/log-capture';
+import { captureLogs } from '../../helpers/log-capture';
 import { sendAccepted, storeUnstartedEvent } from '../../helpers/operated-runs';
 import { signStandard, standardSecret } from '../../helpers/signed-event';
 import { testServices } from '../../setup/root-hooks';
@@ -30,26 +30,18 @@ async function getJson(url: string): Promise<{ status: number; json: unknown }> 
 }
 
 describe('monitoring: /healthz, /readyz, /metrics and event logs', function () {
-  let hookflow: TestHookflow;
-  let logs: LogCapture;
-
-  before(async function () {
-    logs = captureLogs('info');
-    hookflow = await startTestHookflow({ config: CONFIG, logger: logs.logger });
-  });
-  after(async function () {
-    await hookflow?.stop();
-  });
+  const logs = captureLogs('info');
+  const hookflow = useHookflow({ config: CONFIG, logger: logs.logger });
 
   it('/healthz answers 200 without asking any server', async function () {
-    const { status, json } = await getJson(`${hookflow.url}/healthz`);
+    const { status, json } = await getJson(`${hookflow().url}/healthz`);
     assert.equal(status, 200);
     assert.deepEqual(json, { status: 'ok' });
   });
 
   it('/readyz answers 200 once MongoDB, Temporal and the worker are ready, with each check', async function () {
     const { json } = await eventually(async () => {
-      const reply = await getJson(`${hookflow.url}/readyz`);
+      const reply = await getJson(`${hookflow().url}/readyz`);
       assert.equal(reply.status, 200, JSON.stringify(reply.json));
       return reply;
     });
@@ -59,20 +51,20 @@ describe('monitoring: /healthz, /readyz, /metrics and event logs', function () {
   });
 
   it('/readyz serves concurrent probes from one check instead of one check each', async function () {
-    const bodies = await Promise.all(Array.from({ length: 20 }, () => fetch(`${hookflow.url}/readyz`).then((r) => r.text())));
+    const bodies = await Promise.all(Array.from({ length: 20 }, () => fetch(`${hookflow().url}/readyz`).then((r) => r.text())));
     // Checks are cached for a second: even a slow machine answers 20 probes from one or two.
     assert.ok(new Set(bodies).size <= 2, `${new Set(bodies).size} distinct checks for 20 probes`);
   });
 
   it('/metrics counts webhooks by source and outcome, times them, and times workflow starts', async function () {
-    const sent = await sendAccepted(hookflow, 'shop', SECRET, { type: 'order.created' });
+    const sent = await sendAccepted(hookflow(), 'shop', SECRET, { type: 'order.created' });
     const again = signStandard(SECRET, sent.body, sent.eventId);
-    assert.equal((await post(`${hookflow.url}/webhooks/shop`, again.body, again.headers)).status, 200);
+    assert.equal((await post(`${hookflow().url}/webhooks/shop`, again.body, again.headers)).status, 200);
     const forged = signStandard(standardSecret('not-the-secret'), '{}');
-    assert.equal((await post(`${hookflow.url}/webhooks/shop`, forged.body, forged.headers)).status, 401);
-    assert.equal((await post(`${hookflow.url}/webhooks/made-up-source`, forged.body, forged.headers)).status, 404);
+    assert.equal((await post(`${hookflow().url}/webhooks/shop`, forged.body, forged.headers)).status, 401);
+    assert.equal((await post(`${hookflow().url}/webhooks/made-up-source`, forged.body, forged.headers)).status, 404);
 
-    const text = await metricsOf(hookflow.url);
+    const text = await metricsOf(hookflow().url);
     const requests = (labels: string): number | undefined => sample(text, `hookflow_webhook_requests_total{${labels}}`);
     assert.equal(requests('source="shop",outcome="accepted",reason=""'), 1);
     assert.equal(requests('source="shop",outcome="duplicate",reason=""'), 1);
@@ -125,7 +117,7 @@ describe('monitoring: /healthz, /readyz, /metrics and event logs', function () {
     try {
       const text = await metricsOf(other.url);
       assert.equal(sample(text, 'hookflow_webhook_requests_total{source="shop",outcome="accepted",reason=""}'), undefined);
-      assert.ok((sample(await metricsOf(hookflow.url), 'hookflow_webhook_requests_total{source="shop",outcome="accepted",reason=""}') ?? 0) >= 1);
+      assert.ok((sample(await metricsOf(hookflow().url), 'hookflow_webhook_requests_total{source="shop",outcome="accepted",reason=""}') ?? 0) >= 1);
     } finally {
       await other.stop();
     }
@@ -167,7 +159,7 @@ describe('monitoring: /healthz, /readyz, /metrics and event logs', function () {
   });
 
   it('logs every line about an event with its source, eventId and workflowId, and never its body', async function () {
-    const sent = await sendAccepted(hookflow, 'shop', SECRET, { type: 'order.logged', data: { card: '4242-secret-body-marker' } });
+    const sent = await sendAccepted(hookflow(), 'shop', SECRET, { type: 'order.logged', data: { card: '4242-secret-body-marker' } });
     await eventually(() => assert.ok(logs.records().some((r) => r.eventId === sent.eventId)));
     const lines = logs.records().filter((r) => r.eventId === sent.eventId || r.workflowId === sent.workflowId);
     for (const line of lines) {
