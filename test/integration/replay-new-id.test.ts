@@ -1,7 +1,6 @@
 import assert from 'node:assert/strict';
 import { createHash, createHmac, randomUUID } from 'node:crypto';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { WorkflowNotFoundError } from '@temporalio/client';
 import twilioSdk from 'twilio';
@@ -10,6 +9,7 @@ import { useHookflow } from '../helpers/hookflow';
 import { post, type Answer } from '../helpers/http';
 import { loadOctokitSign, type OctokitSign } from '../helpers/octokit';
 import { signStandard, standardSecret } from '../helpers/signed-event';
+import { useTempDir } from '../helpers/temp-dir';
 
 /*
  * GitHub, Shopify, Twilio and Linear sign the body (or URL and parameters) but not the header their
@@ -295,16 +295,10 @@ describe('dedupByBody: false (a sender whose identical bodies are distinct event
 });
 
 describe('generic-hmac with an unsigned idHeader', function () {
-  let dir: string;
-  before(function () {
-    dir = mkdtempSync(join(tmpdir(), 'hookflow-unsigned-id-'));
-  });
-  after(function () {
-    rmSync(dir, { recursive: true, force: true });
-  });
+  const dir = useTempDir('hookflow-unsigned-id-');
 
   it('is refused by `hookflow config check`, which says to sign {id}', async function () {
-    const path = join(dir, 'unsigned-id.json');
+    const path = join(dir(), 'unsigned-id.json');
     writeFileSync(
       path,
       JSON.stringify({

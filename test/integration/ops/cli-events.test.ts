@@ -1,6 +1,5 @@
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { readPath } from '../../../src/providers/json-path';
 import { cliEnv, jsonOf, runCli } from '../../helpers/cli';
@@ -9,6 +8,7 @@ import { standardSecret } from '../../helpers/signed-event';
 import { closedRun, sendAccepted, type AcceptedEvent } from '../../helpers/operated-runs';
 import { eventually } from '../../helpers/eventually';
 import { freePort } from '../../helpers/ports';
+import { useTempDir } from '../../helpers/temp-dir';
 
 const SECRET = standardSecret('cli-events-test-secret');
 const CONFIG = {
@@ -151,16 +151,10 @@ describe('hookflow CLI: events list, events show, config check', function () {
   });
 
   describe('config check', function () {
-    let dir: string;
-    before(function () {
-      dir = mkdtempSync(join(tmpdir(), 'hookflow-config-check-'));
-    });
-    after(function () {
-      rmSync(dir, { recursive: true, force: true });
-    });
+    const dir = useTempDir('hookflow-config-check-');
 
     it('prints the sources, routes and handlers it would accept, counting secrets and printing none', async function () {
-      const path = join(dir, 'valid.json');
+      const path = join(dir(), 'valid.json');
       const literal = standardSecret('literal-secret-value');
       const forwardSecret = standardSecret('forward-secret-value');
       writeFileSync(path, JSON.stringify({
@@ -197,7 +191,7 @@ describe('hookflow CLI: events list, events show, config check', function () {
     });
 
     it('exits 1 listing every problem with its place, naming variables but not values', async function () {
-      const path = join(dir, 'invalid.json');
+      const path = join(dir(), 'invalid.json');
       writeFileSync(path, JSON.stringify({
         sources: {
           github: { provider: 'github', secrets: [{ env: 'MISSING_GH_SECRET' }] },
@@ -208,7 +202,7 @@ describe('hookflow CLI: events list, events show, config check', function () {
       assert.equal(run.code, 1, run.stderr);
       assert.match(run.stderr, /sources\.pay\.provider: unknown provider/);
       assert.equal(run.stdout, '');
-      const missing = join(dir, 'secretless.json');
+      const missing = join(dir(), 'secretless.json');
       writeFileSync(missing, JSON.stringify({ sources: { github: { provider: 'github', secrets: [{ env: 'MISSING_GH_SECRET' }] } } }));
       const unset = await runCli(['config', 'check', '--config', missing], {});
       assert.equal(unset.code, 1, unset.stderr);

@@ -1,7 +1,6 @@
 import assert from 'node:assert/strict';
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { createInterface } from 'node:readline';
 import { readPath } from '../../../src/providers/json-path';
@@ -9,6 +8,7 @@ import { eventually } from '../../helpers/eventually';
 import { freePort } from '../../helpers/ports';
 import { useHookflow } from '../../helpers/hookflow';
 import { signStandard, standardSecret } from '../../helpers/signed-event';
+import { useTempDir } from '../../helpers/temp-dir';
 import { testServices } from '../../setup/root-hooks';
 
 const SECRET = standardSecret('graceful-shutdown-test-secret');
@@ -46,23 +46,19 @@ function startProcess(entry: string, name: string, env: Record<string, string>):
 
 describe('graceful shutdown under load', function () {
   this.timeout(180_000);
-  let dir: string;
+  const dir = useTempDir('hookflow-shutdown-');
   before(function () {
-    dir = mkdtempSync(join(tmpdir(), 'hookflow-shutdown-'));
-    writeFileSync(join(dir, 'hookflow.json'), JSON.stringify(CONFIG));
+    writeFileSync(join(dir(), 'hookflow.json'), JSON.stringify(CONFIG));
   });
   // Processes what the receiver starts, and drops the shared database at the end.
   const worker = useHookflow({ config: CONFIG, receiver: false });
-  after(function () {
-    rmSync(dir, { recursive: true, force: true });
-  });
 
   it('SIGTERM mid-stream: exits 0 in bounded time, and every acknowledged event is stored', async function () {
     const services = testServices();
     const { child, url, exited } = await startProcess(RECEIVER, 'hookflow-receiver', {
       HOST: '127.0.0.1',
       PORT: '0',
-      HOOKFLOW_CONFIG: join(dir, 'hookflow.json'),
+      HOOKFLOW_CONFIG: join(dir(), 'hookflow.json'),
       MONGO_URL: services.mongoUrl,
       MONGO_DB: worker().env.MONGO_DB,
       TEMPORAL_ADDRESS: services.temporalAddress,
@@ -111,7 +107,7 @@ describe('graceful shutdown under load', function () {
     const services = testServices();
     const metricsPort = await freePort();
     const started = await startProcess(WORKER, 'hookflow-worker', {
-      HOOKFLOW_CONFIG: join(dir, 'hookflow.json'),
+      HOOKFLOW_CONFIG: join(dir(), 'hookflow.json'),
       MONGO_URL: services.mongoUrl,
       MONGO_DB: worker().env.MONGO_DB,
       TEMPORAL_ADDRESS: services.temporalAddress,
