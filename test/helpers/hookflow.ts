@@ -104,3 +104,13 @@ export function useHookflow(options: HookflowFixtureOptions | (() => HookflowFix
     return hookflow;
   };
 }
+
+/** Starts a test hookflow for one test's `use` of it and stops it after, however `use` ends. */
+export async function withTestHookflow<T>(opts: TestHookflowOptions, use: (hookflow: TestHookflow) => Promise<T>): Promise<T> {
+  const hookflow = await startTestHookflow(opts);
+  try {
+    return await use(hookflow);
+  } finally {
+    await hookflow.stop();
+  }
+}

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { EXIT } from '../../src/cli/exit-codes';
 import { ConfigError } from '../../src/config/env';
 import { cliEnv, jsonOf, runCli } from '../helpers/cli';
-import { startTestHookflow, useHookflow } from '../helpers/hookflow';
+import { startTestHookflow, useHookflow, withTestHookflow } from '../helpers/hookflow';
 import { captureLogs } from '../helpers/log-capture';
 import { freePort } from '../helpers/ports';
 import { sendEvent } from '../helpers/send-event';
@@ -106,17 +106,14 @@ describe('connecting to a secured Temporal: TLS proxies in front of the dev serv
     });
 
     it('checks the server certificate against TEMPORAL_TLS_SERVER_NAME when it is set', async function () {
-      const named = await startTestHookflow({
+      await withTestHookflow({
         config: CONFIG,
         worker: false,
         temporalAddress: mtls.address,
         env: { ...mtlsEnv(), TEMPORAL_TLS_SERVER_NAME: 'localhost' },
-      });
-      try {
+      }, async (named) => {
         assert.equal(await named.searchAttributesSettled(), 'present', 'Temporal answered through the proxy');
-      } finally {
-        await named.stop();
-      }
+      });
     });
 
     it('refuses to start when the server certificate is not issued for TEMPORAL_TLS_SERVER_NAME', async function () {
@@ -191,11 +188,8 @@ describe('connecting to a secured Temporal: TLS proxies in front of the dev serv
 
   it('starts while a secured Temporal is merely down, as with a plain one', async function () {
     const nobody = `127.0.0.1:${await freePort()}`;
-    const hookflow = await startTestHookflow({ config: CONFIG, worker: false, temporalAddress: nobody, env: mtlsEnv() });
-    try {
+    await withTestHookflow({ config: CONFIG, worker: false, temporalAddress: nobody, env: mtlsEnv() }, async (hookflow) => {
       assert.ok(hookflow.url, 'the receiver runs');
-    } finally {
-      await hookflow.stop();
-    }
+    });
   });
 });

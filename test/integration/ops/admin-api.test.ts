@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { readPath } from '../../../src/providers/json-path';
-import { startTestHookflow, useHookflow } from '../../helpers/hookflow';
+import { useHookflow, withTestHookflow } from '../../helpers/hookflow';
 import { captureLogs } from '../../helpers/log-capture';
 import { closedRun, sendAccepted, signalsOf, type AcceptedEvent } from '../../helpers/operated-runs';
 import { standardSecret } from '../../helpers/signed-event';
@@ -41,13 +41,10 @@ describe('admin API under /admin', function () {
 
   describe('without ADMIN_TOKEN', function () {
     it('does not exist: every /admin path answers 404', async function () {
-      const plain = await startTestHookflow({ config: CONFIG, worker: false });
-      try {
+      await withTestHookflow({ config: CONFIG, worker: false }, async (plain) => {
         assert.equal((await call(plain.url, 'GET', '/admin/events', { token: TOKEN })).status, 404);
         assert.equal((await call(plain.url, 'POST', path('shop:x', 'replay'), { token: TOKEN, body: {} })).status, 404);
-      } finally {
-        await plain.stop();
-      }
+      });
     });
   });
 

@@ -3,7 +3,7 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { readPath } from '../../../src/providers/json-path';
 import { cliEnv, jsonOf, runCli } from '../../helpers/cli';
-import { startTestHookflow, useHookflow } from '../../helpers/hookflow';
+import { useHookflow, withTestHookflow } from '../../helpers/hookflow';
 import { standardSecret } from '../../helpers/signed-event';
 import { closedRun, sendAccepted, type AcceptedEvent } from '../../helpers/operated-runs';
 import { eventually } from '../../helpers/eventually';
@@ -101,16 +101,13 @@ describe('hookflow CLI: events list, events show, config check', function () {
     });
 
     it('says so, instead of hanging, when no worker answers an open run\'s status query', async function () {
-      const stalled = await startTestHookflow({ config: CONFIG, worker: false });
-      try {
+      await withTestHookflow({ config: CONFIG, worker: false }, async (stalled) => {
         const sent = await sendAccepted(stalled, 'shop', SECRET, { type: 'invoice.paid' });
         const run = await runCli(['events', 'show', sent.workflowId], cliEnv(stalled));
         assert.equal(run.code, 0, run.stderr);
         assert.match(run.stdout, /^Workflow\s+RUNNING, run \S+/m);
         assert.match(run.stdout, /^State\s+.*no worker answered the status query/m);
-      } finally {
-        await stalled.stop();
-      }
+      });
     });
 
     it('--json --body includes the raw body and headers; without --body neither', async function () {

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { readPath } from '../../../src/providers/json-path';
 import { eventually } from '../../helpers/eventually';
-import { startTestHookflow, useHookflow } from '../../helpers/hookflow';
+import { useHookflow, withTestHookflow } from '../../helpers/hookflow';
 import { post } from '../../helpers/http';
 import { captureLogs } from '../../helpers/log-capture';
 import { sendAccepted, storeUnstartedEvent } from '../../helpers/operated-runs';
@@ -79,23 +79,19 @@ describe('monitoring: /healthz, /readyz, /metrics and event logs', function () {
 
   it('/metrics reports the relay backlog: stored events whose workflow is not started', async function () {
     // The backlog is counted at most once a relay interval: a short one, so the new count shows soon.
-    const idle = await startTestHookflow({ config: CONFIG, worker: false, env: { RELAY_INTERVAL_MS: '200' } });
-    try {
+    await withTestHookflow({ config: CONFIG, worker: false, env: { RELAY_INTERVAL_MS: '200' } }, async (idle) => {
       assert.equal(sample(await metricsOf(idle.url), 'hookflow_relay_backlog'), 0);
       // Leased for ten minutes, so this relay leaves them waiting.
       await storeUnstartedEvent(idle, 'shop', 10 * 60_000);
       await storeUnstartedEvent(idle, 'shop', 10 * 60_000);
       await eventually(async () => assert.equal(sample(await metricsOf(idle.url), 'hookflow_relay_backlog'), 2));
-    } finally {
-      await idle.stop();
-    }
+    });
   });
 
   it('counts the relay backlog in MongoDB once per relay interval at most, however often /metrics is scraped', async function () {
     const mongoUrl = new URL(testServices().mongoUrl);
     mongoUrl.searchParams.set('monitorCommands', 'true');
-    const scraped = await startTestHookflow({ config: CONFIG, worker: false, mongoUrl: mongoUrl.toString(), env: { RELAY_INTERVAL_MS: '60000' } });
-    try {
+    await withTestHookflow({ config: CONFIG, worker: false, mongoUrl: mongoUrl.toString(), env: { RELAY_INTERVAL_MS: '60000' } }, async (scraped) => {
       assert.equal(await scraped.storeReady(), true);
       let counts = 0;
       // countDocuments is an aggregate on the events collection; nothing else of the receiver aggregates.
@@ -107,25 +103,19 @@ describe('monitoring: /healthz, /readyz, /metrics and event logs', function () {
       texts.push(...(await Promise.all(Array.from({ length: 20 }, () => metricsOf(scraped.url)))));
       assert.equal(counts, 1, 'thirty scrapes, one count');
       for (const text of texts) assert.equal(sample(text, 'hookflow_relay_backlog'), 0);
-    } finally {
-      await scraped.stop();
-    }
+    });
   });
 
   it('keeps a registry per instance: another hookflow in the process counts only its own', async function () {
-    const other = await startTestHookflow({ config: CONFIG, worker: false });
-    try {
+    await withTestHookflow({ config: CONFIG, worker: false }, async (other) => {
       const text = await metricsOf(other.url);
       assert.equal(sample(text, 'hookflow_webhook_requests_total{source="shop",outcome="accepted",reason=""}'), undefined);
       assert.ok((sample(await metricsOf(hookflow().url), 'hookflow_webhook_requests_total{source="shop",outcome="accepted",reason=""}') ?? 0) >= 1);
-    } finally {
-      await other.stop();
-    }
+    });
   });
 
   it('with METRICS_PORT, serves /metrics, /healthz and /readyz there only, not on the webhook port', async function () {
-    const split = await startTestHookflow({ config: CONFIG, worker: false, env: { METRICS_PORT: '0' } });
-    try {
+    await withTestHookflow({ config: CONFIG, worker: false, env: { METRICS_PORT: '0' } }, async (split) => {
       assert.ok(split.monitoringUrl);
       const base = split.monitoringUrl;
       for (const path of ['/metrics', '/healthz', '/readyz']) {
@@ -137,14 +127,11 @@ describe('monitoring: /healthz, /readyz, /metrics and event logs', function () {
       assert.equal((await post(`${split.url}/webhooks/shop`, forged.body, forged.headers)).status, 401);
       const text = await metricsOf(base);
       assert.equal(sample(text, 'hookflow_webhook_requests_total{source="shop",outcome="rejected",reason="invalid_signature"}'), 1, 'webhooks are still counted');
-    } finally {
-      await split.stop();
-    }
+    });
   });
 
   it('a worker-only process serves /metrics and /readyz on METRICS_PORT', async function () {
-    const worker = await startTestHookflow({ config: CONFIG, receiver: false, env: { METRICS_PORT: '0' } });
-    try {
+    await withTestHookflow({ config: CONFIG, receiver: false, env: { METRICS_PORT: '0' } }, async (worker) => {
       assert.ok(worker.monitoringUrl);
       const base = worker.monitoringUrl;
       await eventually(async () => assert.equal(sample(await metricsOf(base), 'hookflow_worker_running'), 1));
@@ -153,9 +140,7 @@ describe('monitoring: /healthz, /readyz, /metrics and event logs', function () {
       const ready = await getJson(`${base}/readyz`);
       assert.equal(ready.status, 200);
       assert.equal(readPath(ready.json, 'checks.worker.state'), 'running');
-    } finally {
-      await worker.stop();
-    }
+    });
   });
 
   it('logs every line about an event with its source, eventId and workflowId, and never its body', async function () {
