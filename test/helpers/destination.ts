@@ -97,7 +97,8 @@ export class Destination {
 /**
  * Starts a destination per behaviour (all verifying with `secret`) before the enclosing suite and
  * closes them after it; the returned function reads them, by name, inside the suite. Registered
- * before `useHookflow`, they are listening when its config names their URLs.
+ * before `useHookflow`, they are listening when its config names their URLs (and, mocha running
+ * `after` hooks in the same order, close before that hookflow stops: a forward still in flight fails).
  */
 export function useDestinations<Name extends string>(secret: string, behaviours: Record<Name, Behaviour>): () => Record<Name, Destination> {
   let destinations: Record<Name, Destination> | undefined;
