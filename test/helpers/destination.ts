@@ -94,6 +94,34 @@ export class Destination {
   }
 }
 
+/**
+ * Starts a destination per behaviour (all verifying with `secret`) before the enclosing suite and
+ * closes them after it; the returned function reads them, by name, inside the suite. Registered
+ * before `useHookflow`, they are listening when its config names their URLs (and, mocha running
+ * `after` hooks in the same order, close before that hookflow stops: a forward still in flight fails).
+ */
+export function useDestinations<Name extends string>(secret: string, behaviours: Record<Name, Behaviour>): () => Record<Name, Destination> {
+  let destinations: Record<Name, Destination> | undefined;
+  // Kept apart so `after` also closes those that started when a later one failed.
+  const opened: Destination[] = [];
+  before(async function () {
+    const named: [string, Destination][] = [];
+    for (const [name, behaviour] of Object.entries<Behaviour>(behaviours)) {
+      const destination = await Destination.start(secret, behaviour);
+      opened.push(destination);
+      named.push([name, destination]);
+    }
+    destinations = Object.fromEntries(named) as Record<Name, Destination>;
+  });
+  after(async function () {
+    await Promise.all(opened.map((destination) => destination.close()));
+  });
+  return () => {
+    if (!destinations) throw new Error('useDestinations: read outside the suite, or its start failed');
+    return destinations;
+  };
+}
+
 function verifies(verifier: Webhook, body: Buffer, headers: IncomingHttpHeaders): boolean {
   const plain: Record<string, string> = {};
   for (const [name, value] of Object.entries(headers)) if (typeof value === 'string') plain[name] = value;

@@ -1,3 +1,4 @@
+import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import type { WorkflowBundle } from '@temporalio/worker';
 import pino, { type Logger } from 'pino';
@@ -6,6 +7,7 @@ import { parseConfig } from '../../src/config/sources';
 import { startHookflow, type RunningHookflow } from '../../src/service';
 import { bundleWorkflows } from '../../src/worker/worker';
 import { testServices } from '../setup/root-hooks';
+import { untilAccepting } from './ready';
 
 let bundle: Promise<WorkflowBundle> | undefined;
 
@@ -72,4 +74,43 @@ export async function startTestHookflow(opts: TestHookflowOptions): Promise<Test
       await running.stop();
     },
   };
+}
+
+export interface HookflowFixtureOptions extends TestHookflowOptions {
+  /** Before the tests, wait until the receiver answers an unsigned delivery to this source 401. */
+  readonly untilAccepting?: string;
+  /** Before the tests, check the store's indexes exist (the receiver answers 503 until then). */
+  readonly storeReady?: boolean;
+}
+
+/**
+ * Starts a test hookflow before the enclosing suite and stops it after it; the returned function
+ * reads it inside the suite's hooks and tests. Options that need something another `before` made
+ * (a destination's URL, a proxy's address) go in a function, called when the hookflow starts.
+ */
+export function useHookflow(options: HookflowFixtureOptions | (() => HookflowFixtureOptions)): () => TestHookflow {
+  let hookflow: TestHookflow | undefined;
+  before(async function () {
+    const { untilAccepting: source, storeReady, ...start } = typeof options === 'function' ? options() : options;
+    hookflow = await startTestHookflow(start);
+    if (source !== undefined) await untilAccepting(hookflow.url, source);
+    if (storeReady) assert.equal(await hookflow.storeReady(), true, 'the store is ready');
+  });
+  after(async function () {
+    await hookflow?.stop();
+  });
+  return () => {
+    if (!hookflow) throw new Error('useHookflow: read outside the suite, or its start failed');
+    return hookflow;
+  };
+}
+
+/** Starts a test hookflow for one test's `use` of it and stops it after, however `use` ends. */
+export async function withTestHookflow<T>(opts: TestHookflowOptions, use: (hookflow: TestHookflow) => Promise<T>): Promise<T> {
+  const hookflow = await startTestHookflow(opts);
+  try {
+    return await use(hookflow);
+  } finally {
+    await hookflow.stop();
+  }
 }

@@ -4,7 +4,7 @@ import { defaultPayloadConverter, type Client } from '@temporalio/client';
 import { Binary } from 'mongodb';
 import type { EventDocument } from '../../src/store/events';
 import { eventually } from './eventually';
-import { startTestHookflow, type TestHookflow } from './hookflow';
+import { type TestHookflow, useHookflow } from './hookflow';
 import { post } from './http';
 import { signStandard } from './signed-event';
 
@@ -84,25 +84,14 @@ export interface ProcessingAndStalled {
 
 /** Starts both before the enclosing suite and stops them after it; read them inside its tests. */
 export function useProcessingAndStalled(config: unknown): ProcessingAndStalled {
-  let processing: TestHookflow | undefined;
-  let stalled: TestHookflow | undefined;
-  before(async function () {
-    processing = await startTestHookflow({ config });
-    stalled = await startTestHookflow({ config, worker: false });
-  });
-  after(async function () {
-    await Promise.all([processing?.stop(), stalled?.stop()]);
-  });
-  const started = (hookflow: TestHookflow | undefined): TestHookflow => {
-    if (!hookflow) throw new Error('useProcessingAndStalled: read outside the suite, or its start failed');
-    return hookflow;
-  };
+  const processing = useHookflow({ config });
+  const stalled = useHookflow({ config, worker: false });
   return {
     get processing() {
-      return started(processing);
+      return processing();
     },
     get stalled() {
-      return started(stalled);
+      return stalled();
     },
   };
 }

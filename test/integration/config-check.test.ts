@@ -1,10 +1,10 @@
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { runCli } from '../helpers/cli';
 import { standardSecret } from '../helpers/signed-event';
+import { useTempDir } from '../helpers/temp-dir';
 
 /**
  * `hookflow config check`, run as an operator runs it, refuses the configs a receiver must not start
@@ -12,16 +12,10 @@ import { standardSecret } from '../helpers/signed-event';
  * written in the file when NODE_ENV=production.
  */
 describe('hookflow config check: secrets and URLs an attacker could exploit', function () {
-  let dir: string;
-  before(function () {
-    dir = mkdtempSync(join(tmpdir(), 'hookflow-config-rules-'));
-  });
-  after(function () {
-    rmSync(dir, { recursive: true, force: true });
-  });
+  const dir = useTempDir('hookflow-config-rules-');
 
   function configFile(name: string, config: unknown): string {
-    const path = join(dir, name);
+    const path = join(dir(), name);
     writeFileSync(path, JSON.stringify(config));
     return path;
   }

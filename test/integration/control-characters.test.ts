@@ -3,7 +3,7 @@ import { createHash } from 'node:crypto';
 import { Binary } from 'mongodb';
 import { eventKey } from '../../src/event/key';
 import { cliEnv, runCli } from '../helpers/cli';
-import { startTestHookflow, type TestHookflow } from '../helpers/hookflow';
+import { useHookflow } from '../helpers/hookflow';
 import { post } from '../helpers/http';
 import { untilAccepting } from '../helpers/ready';
 import { signStandard, standardSecret } from '../helpers/signed-event';
@@ -20,50 +20,43 @@ const CONTROLS = /[\u0000-\u001f\u007f-\u009f]/;
  */
 describe('control characters in what senders send', function () {
   this.timeout(120_000);
-  let hookflow: TestHookflow;
-
-  before(async function () {
-    // No worker: the stored event is what matters, and nothing then changes it.
-    hookflow = await startTestHookflow({
-      config: {
-        sources: {
-          demo: { provider: 'standard-webhooks', secrets: [SECRET] },
-          // The event ID from a body field: any character JSON can carry reaches the ID check.
-          byfield: { provider: 'standard-webhooks', secrets: [SECRET], eventId: { field: 'id' } },
-        },
+  // No worker: the stored event is what matters, and nothing then changes it.
+  const hookflow = useHookflow({
+    config: {
+      sources: {
+        demo: { provider: 'standard-webhooks', secrets: [SECRET] },
+        // The event ID from a body field: any character JSON can carry reaches the ID check.
+        byfield: { provider: 'standard-webhooks', secrets: [SECRET], eventId: { field: 'id' } },
       },
-      worker: false,
-    });
-    await untilAccepting(hookflow.url, 'demo');
-  });
-  after(async function () {
-    await hookflow?.stop();
+    },
+    worker: false,
+    untilAccepting: 'demo',
   });
 
   it('stores a signed event type without its control characters and lone surrogates', async function () {
     const type = 'invoice.\u001b]8;;https://evil.example\u0007paid\r\u0000\u007f\u009b31m\ud800.late';
     const delivery = signStandard(SECRET, JSON.stringify({ type }));
-    const answer = await post(`${hookflow.url}/webhooks/demo`, delivery.body, delivery.headers);
+    const answer = await post(`${hookflow().url}/webhooks/demo`, delivery.body, delivery.headers);
     assert.equal(answer.status, 202, JSON.stringify(answer.body));
 
-    const stored = await hookflow.store.get(eventKey('demo', delivery.id));
+    const stored = await hookflow().store.get(eventKey('demo', delivery.id));
     assert.equal(stored?.eventType, 'invoice.]8;;https://evil.examplepaid31m.late');
   });
 
   it('stores no type at all when the type is nothing but control characters', async function () {
     const delivery = signStandard(SECRET, JSON.stringify({ type: '\u001b\r\n\u0000' }));
-    const answer = await post(`${hookflow.url}/webhooks/demo`, delivery.body, delivery.headers);
+    const answer = await post(`${hookflow().url}/webhooks/demo`, delivery.body, delivery.headers);
     assert.equal(answer.status, 202, JSON.stringify(answer.body));
-    assert.equal((await hookflow.store.get(eventKey('demo', delivery.id)))?.eventType, null);
+    assert.equal((await hookflow().store.get(eventKey('demo', delivery.id)))?.eventType, null);
   });
 
   it('refuses an event ID with a C1 control character (U+009B, a one-character CSI) with 400 invalid_body', async function () {
     const id = 'evt_\u009b31m';
     const delivery = signStandard(SECRET, JSON.stringify({ id, type: 'invoice.paid' }));
-    const answer = await post(`${hookflow.url}/webhooks/byfield`, delivery.body, delivery.headers);
+    const answer = await post(`${hookflow().url}/webhooks/byfield`, delivery.body, delivery.headers);
     assert.equal(answer.status, 400, JSON.stringify(answer.body));
     assert.equal(answer.body.error, 'invalid_body');
-    assert.equal(await hookflow.store.getStored(eventKey('byfield', id)), null);
+    assert.equal(await hookflow().store.getStored(eventKey('byfield', id)), null);
   });
 
   describe('the CLI prints stored text escaped', function () {
@@ -74,7 +67,7 @@ describe('control characters in what senders send', function () {
     before(async function () {
       // As an older version (or anyone with database access) could have stored it: nothing stripped.
       const bytes = Buffer.from(body);
-      await hookflow.store.collection.insertOne({
+      await hookflow().store.collection.insertOne({
         _id: id,
         source: 'demo',
         provider: 'standard-webhooks',
@@ -93,14 +86,14 @@ describe('control characters in what senders send', function () {
     });
 
     it('events list escapes control characters in the type', async function () {
-      const run = await runCli(['events', 'list', '--source', 'demo'], cliEnv(hookflow));
+      const run = await runCli(['events', 'list', '--source', 'demo'], cliEnv(hookflow()));
       assert.equal(run.code, 0, run.stderr);
       assert.doesNotMatch(run.stdout.replaceAll('\n', ''), CONTROLS);
       assert.match(run.stdout, /order\.\\x1b\[31mred\\x07\\x0d\\x9b/);
     });
 
     it('events show --body escapes them in the type, the headers, the history and the body, line by line', async function () {
-      const run = await runCli(['events', 'show', id, '--body', '--no-query'], cliEnv(hookflow));
+      const run = await runCli(['events', 'show', id, '--body', '--no-query'], cliEnv(hookflow()));
       assert.equal(run.code, 0, run.stderr);
       assert.doesNotMatch(run.stdout.replaceAll('\n', ''), CONTROLS);
       assert.match(run.stdout, /^Type\s+order\.\\x1b\[31mred\\x07\\x0d\\x9b$/m);
@@ -111,7 +104,7 @@ describe('control characters in what senders send', function () {
     });
 
     it('events show --json keeps the text exact, with DEL and C1 controls escaped as JSON does C0', async function () {
-      const run = await runCli(['events', 'show', id, '--body', '--json', '--no-query'], cliEnv(hookflow));
+      const run = await runCli(['events', 'show', id, '--body', '--json', '--no-query'], cliEnv(hookflow()));
       assert.equal(run.code, 0, run.stderr);
       assert.doesNotMatch(run.stdout.replaceAll('\n', ''), CONTROLS);
       const shown = JSON.parse(run.stdout) as { event: { eventType: string }; body: { text: string } };

@@ -3,9 +3,9 @@ import { randomUUID } from 'node:crypto';
 import { received } from '../fixtures/handlers/test-handlers';
 import { cliEnv, runCli } from '../helpers/cli';
 import { eventually } from '../helpers/eventually';
-import { startTestHookflow, type TestHookflow } from '../helpers/hookflow';
+import { useHookflow } from '../helpers/hookflow';
 import { post } from '../helpers/http';
-import { loadOctokitSign, type OctokitSign } from '../helpers/octokit';
+import { loadOctokitSign } from '../helpers/octokit';
 
 /*
  * Credentials a sender put in its request (Basic credentials from a `https://user:pass@` webhook URL,
@@ -36,33 +36,30 @@ function assertNoCredential(text: string, where: string): void {
 
 describe('credential headers are stored redacted', function () {
   this.timeout(120_000);
-  let hookflow: TestHookflow;
-  let sign: OctokitSign;
+  const hookflow = useHookflow({
+    env: { ADMIN_TOKEN: TOKEN },
+    config: {
+      sources: {
+        github: {
+          provider: 'github',
+          secrets: [SECRET],
+          redactHeaders: ['X-Partner-Token'],
+          routes: [{ match: { type: 'issues.*' }, handlers: ['collect'] }],
+        },
+      },
+      handlers: { collect: { kind: 'module', module: TEST_HANDLERS, export: 'collect' } },
+    },
+    storeReady: true,
+  });
   let workflowId: string;
   let signature: string;
 
   before(async function () {
-    sign = await loadOctokitSign();
-    hookflow = await startTestHookflow({
-      env: { ADMIN_TOKEN: TOKEN },
-      config: {
-        sources: {
-          github: {
-            provider: 'github',
-            secrets: [SECRET],
-            redactHeaders: ['X-Partner-Token'],
-            routes: [{ match: { type: 'issues.*' }, handlers: ['collect'] }],
-          },
-        },
-        handlers: { collect: { kind: 'module', module: TEST_HANDLERS, export: 'collect' } },
-      },
-    });
-    assert.equal(await hookflow.storeReady(), true);
-
+    const sign = await loadOctokitSign();
     const id = randomUUID();
     const body = JSON.stringify({ action: 'opened', issue: { number: 5, title: id } });
     signature = await sign(SECRET, body);
-    const answer = await post(`${hookflow.url}/webhooks/github`, body, {
+    const answer = await post(`${hookflow().url}/webhooks/github`, body, {
       'content-type': 'application/json',
       'x-hub-signature-256': signature,
       'x-github-delivery': id,
@@ -73,12 +70,9 @@ describe('credential headers are stored redacted', function () {
     assert.equal(answer.status, 202, JSON.stringify(answer.body));
     workflowId = `github:${id}`;
   });
-  after(async function () {
-    await hookflow?.stop();
-  });
 
   it('stores each credential header with its name kept and the marker as its value', async function () {
-    const stored = await hookflow.store.get(workflowId);
+    const stored = await hookflow().store.get(workflowId);
     assert.ok(stored, 'the event is stored');
     const value = (name: string): string | undefined => stored.headers.find((h) => h.name === name)?.value;
     for (const name of Object.keys(CREDENTIALS)) assert.equal(value(name), MARKER, name);
@@ -86,12 +80,12 @@ describe('credential headers are stored redacted', function () {
   });
 
   it('keeps the signature header, which a re-check of the signature needs', async function () {
-    const stored = await hookflow.store.get(workflowId);
+    const stored = await hookflow().store.get(workflowId);
     assert.equal(stored?.headers.find((h) => h.name === 'x-hub-signature-256')?.value, signature);
   });
 
   it('shows the marker, never the value, in the admin API with ?body=true', async function () {
-    const res = await fetch(`${hookflow.url}/admin/events/${encodeURIComponent(workflowId)}?body=true&query=false`, {
+    const res = await fetch(`${hookflow().url}/admin/events/${encodeURIComponent(workflowId)}?body=true&query=false`, {
       headers: { authorization: `Bearer ${TOKEN}` },
     });
     const text = await res.text();
@@ -105,7 +99,7 @@ describe('credential headers are stored redacted', function () {
   });
 
   it('shows the marker, never the value, in `hookflow events show --body`', async function () {
-    const run = await runCli(['events', 'show', workflowId, '--body', '--no-query'], cliEnv(hookflow));
+    const run = await runCli(['events', 'show', workflowId, '--body', '--no-query'], cliEnv(hookflow()));
     assert.equal(run.code, 0, run.stderr);
     for (const name of Object.keys(CREDENTIALS)) assert.match(run.stdout, new RegExp(`^\\s*${name}: \\[redacted\\]$`, 'm'));
     assertNoCredential(run.stdout + run.stderr, 'the CLI output');

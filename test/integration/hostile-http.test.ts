@@ -3,7 +3,7 @@ import { createHmac, randomUUID } from 'node:crypto';
 import { connect } from 'node:net';
 import fc from 'fast-check';
 import { eventually } from '../helpers/eventually';
-import { startTestHookflow, type TestHookflow } from '../helpers/hookflow';
+import { useHookflow } from '../helpers/hookflow';
 import { post } from '../helpers/http';
 import { rawRequest } from '../helpers/raw-http';
 import { untilAccepting } from '../helpers/ready';
@@ -122,43 +122,36 @@ function rawBytes(url: string, bytes: Buffer): Promise<number> {
 
 describe('hostile input over HTTP', function () {
   this.timeout(120_000);
-  let hookflow: TestHookflow;
+  const hookflow = useHookflow({ config: CONFIG, worker: false, untilAccepting: 'demo' });
   let accepted = 0;
   const prototypeKeys = Object.getOwnPropertyNames(Object.prototype).sort();
 
   async function assertStillAnswering(): Promise<void> {
     const delivery = signStandard(SECRET, JSON.stringify({ type: 'still.alive', data: { n: accepted } }));
-    const answer = await post(`${hookflow.url}/webhooks/demo`, delivery.body, delivery.headers);
+    const answer = await post(`${hookflow().url}/webhooks/demo`, delivery.body, delivery.headers);
     assert.equal(answer.status, 202, 'the server still accepts a valid delivery');
     accepted++;
   }
 
-  before(async function () {
-    hookflow = await startTestHookflow({ config: CONFIG, worker: false });
-    await untilAccepting(hookflow.url, 'demo');
-  });
-  after(async function () {
-    await hookflow?.stop();
-  });
   afterEach(async function () {
     assert.deepEqual(Object.getOwnPropertyNames(Object.prototype).sort(), prototypeKeys, 'Object.prototype is untouched');
     assert.equal(({} as Record<string, unknown>).polluted, undefined);
   });
 
   it(`answers ${RUNS} random unsigned requests (methods, paths, headers, content types, bodies) with a 4xx and stores nothing`, async function () {
-    const before = await hookflow.store.collection.countDocuments();
+    const before = await hookflow().store.collection.countDocuments();
     await fc.assert(
       fc.asyncProperty(hostileRequest, async (r) => {
         const headers: Record<string, string> = { ...r.headers, 'content-type': r.contentType };
         // node:http frames the body itself: hostile framing headers are tested with raw bytes below.
         delete headers['transfer-encoding'];
         delete headers['content-length'];
-        const answer = await rawRequest(`${hookflow.url}${r.path}`, { method: r.method, headers, body: r.method === 'HEAD' ? undefined : r.body });
+        const answer = await rawRequest(`${hookflow().url}${r.path}`, { method: r.method, headers, body: r.method === 'HEAD' ? undefined : r.body });
         assert.ok(answer.status >= 400 && answer.status < 500, `${r.method} ${r.path} answered ${answer.status} ${JSON.stringify(answer.body)}`);
       }),
       { numRuns: RUNS },
     );
-    assert.equal(await hookflow.store.collection.countDocuments(), before, 'no event stored');
+    assert.equal(await hookflow().store.collection.countDocuments(), before, 'no event stored');
     await assertStillAnswering();
   });
 
@@ -182,7 +175,7 @@ describe('hostile input over HTTP', function () {
     try {
       await fc.assert(
         fc.asyncProperty(requestLine, async (bytes) => {
-          const status = await rawBytes(hookflow.url, bytes);
+          const status = await rawBytes(hookflow().url, bytes);
           assert.ok(status === 0 || (status >= 400 && status < 500), `answered ${status}`);
         }),
         { numRuns: 100 },
@@ -195,7 +188,7 @@ describe('hostile input over HTTP', function () {
   });
 
   it('records a body cut off mid-way (bad chunk, early close) as invalid_body, not as an internal error', async function () {
-    const rejections = hookflow.store.collection.db.collection('rejections');
+    const rejections = hookflow().store.collection.db.collection('rejections');
     const before = await rejections.countDocuments({ source: 'demo', reason: 'invalid_body' });
     // Signature headers of the right shape pass the check made before the body, so the body is read.
     const signed = Object.entries(signStandard(SECRET, '{"a":1}').headers)
@@ -205,7 +198,7 @@ describe('hostile input over HTTP', function () {
       `POST /webhooks/demo HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n${signed}\r\n5\r\n{"a":\r\nzz\r\n`,
       `POST /webhooks/demo HTTP/1.1\r\nHost: x\r\nContent-Length: 100\r\n${signed}\r\n{"a":1`,
     ];
-    for (const head of heads) await rawBytes(hookflow.url, Buffer.from(head, 'latin1'));
+    for (const head of heads) await rawBytes(hookflow().url, Buffer.from(head, 'latin1'));
     await eventually(async () => {
       assert.equal(await rejections.countDocuments({ source: 'demo', reason: 'invalid_body' }), before + heads.length);
     });
@@ -219,7 +212,7 @@ describe('hostile input over HTTP', function () {
     ] as const) {
       const text = `{"type":"deep","data":${open.repeat(100_000)}1${close.repeat(100_000)}}`;
       const delivery = signStandard(SECRET, text);
-      const answer = await post(`${hookflow.url}/webhooks/demo`, delivery.body, delivery.headers);
+      const answer = await post(`${hookflow().url}/webhooks/demo`, delivery.body, delivery.headers);
       assert.ok([202, 400].includes(answer.status), `answered ${answer.status} ${JSON.stringify(answer.body)}`);
       if (answer.status === 202) accepted++;
     }
@@ -233,7 +226,7 @@ describe('hostile input over HTTP', function () {
       '{"type":"x","constructor":{"prototype":{"polluted":true}},"data":{"constructor":{"id":"c"}}}',
     ];
     for (const d of texts.map(signedBilling)) {
-      const answer = await post(`${hookflow.url}/webhooks/billing`, d.body, d.headers);
+      const answer = await post(`${hookflow().url}/webhooks/billing`, d.body, d.headers);
       assert.equal(answer.status, 202, JSON.stringify(answer.body));
       accepted++;
       assert.match(String(answer.body.eventId), /^[0-9a-f]{64}$/, 'no own data.id: the body hash stands in');
@@ -244,22 +237,22 @@ describe('hostile input over HTTP', function () {
     it(`handles huge numbers (${source}): an ID of 1e400, 2^70 or 1.5 is no ID, the event still dedups by body`, async function () {
       for (const raw of ['1e400', '1180591620717411303424', '1180591620717411303423', '1.5']) {
         const d = signedBilling(`{"type":"n","data":{"id":${raw}}}`);
-        const first = await post(`${hookflow.url}/webhooks/${source}`, d.body, d.headers);
+        const first = await post(`${hookflow().url}/webhooks/${source}`, d.body, d.headers);
         assert.equal(first.status, 202, `${raw}: ${JSON.stringify(first.body)}`);
         accepted++;
         assert.match(String(first.body.eventId), /^[0-9a-f]{64}$/, `${raw} is not taken as an event ID`);
-        const again = await post(`${hookflow.url}/webhooks/${source}`, d.body, d.headers);
+        const again = await post(`${hookflow().url}/webhooks/${source}`, d.body, d.headers);
         assert.equal(again.status, 200);
       }
       const safe = signedBilling(`{"type":"n","data":{"id":9007199254740991}}`);
-      const answer = await post(`${hookflow.url}/webhooks/${source}`, safe.body, safe.headers);
+      const answer = await post(`${hookflow().url}/webhooks/${source}`, safe.body, safe.headers);
       assert.equal(answer.body.eventId, '9007199254740991', 'a safe integer is an ID');
       accepted++;
     });
   }
 
   it('refuses signed bodies that are not UTF-8 or not JSON with 400 and stores none of them', async function () {
-    const before = await hookflow.store.collection.countDocuments();
+    const before = await hookflow().store.collection.countDocuments();
     const bad = [
       Buffer.from([0xff, 0xfe, 0x7b, 0x00, 0x7d, 0x00]),
       Buffer.from([0x7b, 0xc3, 0x28, 0x7d]),
@@ -268,14 +261,14 @@ describe('hostile input over HTTP', function () {
     ];
     for (const bytes of bad) {
       const d = signedBilling(bytes);
-      const answer = await rawRequest(`${hookflow.url}/webhooks/billing`, { headers: d.headers, body: d.body });
+      const answer = await rawRequest(`${hookflow().url}/webhooks/billing`, { headers: d.headers, body: d.body });
       assert.equal(answer.status, 400, `${bytes.toString('hex')}: ${JSON.stringify(answer.body)}`);
       assert.equal(answer.body.error, 'invalid_body');
     }
-    assert.equal(await hookflow.store.collection.countDocuments(), before);
+    assert.equal(await hookflow().store.collection.countDocuments(), before);
   });
 
   it('stored exactly the deliveries that were accepted', async function () {
-    assert.equal(await hookflow.store.collection.countDocuments(), accepted);
+    assert.equal(await hookflow().store.collection.countDocuments(), accepted);
   });
 });

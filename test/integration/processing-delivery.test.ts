@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
-import type { TestHookflow } from '../helpers/hookflow';
-import { forwardingTo, startShopHookflow } from '../helpers/processing';
-import { Destination, answer, failTimes } from '../helpers/destination';
+import { useHookflow } from '../helpers/hookflow';
+import { forwardingTo, shopHookflow } from '../helpers/processing';
+import { type Destination, answer, failTimes, useDestinations } from '../helpers/destination';
 import { recordHistory } from '../helpers/histories';
 import { sendEvent } from '../helpers/send-event';
 import { standardSecret } from '../helpers/signed-event';
@@ -14,19 +14,16 @@ const PATIENT_DELAY_MS = 5000;
 
 describe('processing: HTTP forwards with retries, timeouts and fan-out', function () {
   this.timeout(120_000);
-  let hookflow: TestHookflow;
-  let d: Record<'flaky' | 'signed' | 'limited' | 'slow' | 'patient' | 'fanA' | 'fanB', Destination>;
-
-  before(async function () {
-    d = {
-      flaky: await Destination.start(FORWARD_SECRET, failTimes(2, 503)),
-      signed: await Destination.start(FORWARD_SECRET, answer(204)),
-      limited: await Destination.start(FORWARD_SECRET, failTimes(1, 429, { 'retry-after': '2' })),
-      slow: await Destination.start(FORWARD_SECRET, (index) => (index === 0 ? 'hang' : { status: 200 })),
-      patient: await Destination.start(FORWARD_SECRET, () => ({ status: 200, delayMs: PATIENT_DELAY_MS })),
-      fanA: await Destination.start(FORWARD_SECRET, answer(200)),
-      fanB: await Destination.start(FORWARD_SECRET, answer(200)),
-    };
+  const d = useDestinations(FORWARD_SECRET, {
+    flaky: failTimes(2, 503),
+    signed: answer(204),
+    limited: failTimes(1, 429, { 'retry-after': '2' }),
+    slow: (index) => (index === 0 ? 'hang' : { status: 200 }),
+    patient: () => ({ status: 200, delayMs: PATIENT_DELAY_MS }),
+    fanA: answer(200),
+    fanB: answer(200),
+  });
+  const hookflow = useHookflow(() => {
     const http = (destination: Destination, extra: object = {}) => forwardingTo(destination, FORWARD_SECRET, extra);
     const routes = [
       { match: { type: 'order.flaky' }, handlers: ['flaky'] },
@@ -36,29 +33,25 @@ describe('processing: HTTP forwards with retries, timeouts and fan-out', functio
       { match: { type: 'order.patient' }, handlers: ['patient'], timeout: '1m', heartbeat: '2s' },
       { match: { type: 'fanout.*' }, handlers: ['fan-a', 'fan-b'] },
     ];
-    hookflow = await startShopHookflow(SOURCE_SECRET, routes, {
-      flaky: http(d.flaky),
-      signed: http(d.signed, { headers: { 'X-Team': 'orders' }, forwardHeaders: ['user-agent'] }),
-      limited: http(d.limited),
-      slow: http(d.slow),
-      patient: http(d.patient),
-      'fan-a': http(d.fanA),
-      'fan-b': http(d.fanB),
+    return shopHookflow(SOURCE_SECRET, routes, {
+      flaky: http(d().flaky),
+      signed: http(d().signed, { headers: { 'X-Team': 'orders' }, forwardHeaders: ['user-agent'] }),
+      limited: http(d().limited),
+      slow: http(d().slow),
+      patient: http(d().patient),
+      'fan-a': http(d().fanA),
+      'fan-b': http(d().fanB),
     });
-  });
-  after(async function () {
-    await hookflow?.stop();
-    await Promise.all(Object.values(d ?? {}).map((destination) => destination.close()));
   });
 
   it('completes after N+1 attempts when the destination fails N times, recording each attempt', async function () {
-    const sent = await sendEvent(hookflow.url, 'shop', SOURCE_SECRET, { type: 'order.flaky', data: { id: 1 } });
-    const handle = hookflow.temporal.workflow.getHandle(sent.workflowId);
+    const sent = await sendEvent(hookflow().url, 'shop', SOURCE_SECRET, { type: 'order.flaky', data: { id: 1 } });
+    const handle = hookflow().temporal.workflow.getHandle(sent.workflowId);
 
     assert.deepEqual(await handle.result(), { status: 'processed' });
-    assert.equal(d.flaky.requestsFor(`${sent.workflowId}:flaky`).length, 3);
-    assert.equal((await hookflow.store.get(sent.workflowId))?.status, 'processed');
-    const attempts = await hookflow.store.attemptsOf(sent.workflowId);
+    assert.equal(d().flaky.requestsFor(`${sent.workflowId}:flaky`).length, 3);
+    assert.equal((await hookflow().store.get(sent.workflowId))?.status, 'processed');
+    const attempts = await hookflow().store.attemptsOf(sent.workflowId);
     assert.deepEqual(
       attempts.map(({ handler, attempt, outcome, retryable, httpStatus }) => ({ handler, attempt, outcome, retryable, httpStatus })),
       [
@@ -74,10 +67,10 @@ describe('processing: HTTP forwards with retries, timeouts and fan-out', functio
 
   it('forwards the raw body with a Standard Webhooks signature the destination verifies, and an idempotency key', async function () {
     const payload = { type: 'order.signed', data: { id: 2, note: 'spaces  and unicode ✓' } };
-    const sent = await sendEvent(hookflow.url, 'shop', SOURCE_SECRET, payload, { 'user-agent': 'shop-sender/1.0' });
-    await hookflow.temporal.workflow.getHandle(sent.workflowId).result();
+    const sent = await sendEvent(hookflow().url, 'shop', SOURCE_SECRET, payload, { 'user-agent': 'shop-sender/1.0' });
+    await hookflow().temporal.workflow.getHandle(sent.workflowId).result();
 
-    const [request, ...more] = d.signed.requestsFor(`${sent.workflowId}:signed`);
+    const [request, ...more] = d().signed.requestsFor(`${sent.workflowId}:signed`);
     assert.ok(request, 'the destination got the event');
     assert.equal(more.length, 0);
     assert.equal(request.verified, true, 'standardwebhooks verifies our signature');
@@ -90,48 +83,48 @@ describe('processing: HTTP forwards with retries, timeouts and fan-out', functio
   });
 
   it('waits as long as Retry-After asks before the next attempt', async function () {
-    const sent = await sendEvent(hookflow.url, 'shop', SOURCE_SECRET, { type: 'order.limited' });
-    assert.deepEqual(await hookflow.temporal.workflow.getHandle(sent.workflowId).result(), { status: 'processed' });
+    const sent = await sendEvent(hookflow().url, 'shop', SOURCE_SECRET, { type: 'order.limited' });
+    assert.deepEqual(await hookflow().temporal.workflow.getHandle(sent.workflowId).result(), { status: 'processed' });
 
-    const [first, second] = d.limited.requestsFor(`${sent.workflowId}:limited`);
+    const [first, second] = d().limited.requestsFor(`${sent.workflowId}:limited`);
     assert.ok(first && second, 'two attempts');
     // The policy alone would retry after 100 ms; Retry-After: 2 asks for two seconds.
     assert.ok(second.atMs - first.atMs >= 1900, `retried after ${second.atMs - first.atMs} ms`);
-    assert.deepEqual((await hookflow.store.attemptsOf(sent.workflowId)).map((a) => a.httpStatus), [429, 200]);
+    assert.deepEqual((await hookflow().store.attemptsOf(sent.workflowId)).map((a) => a.httpStatus), [429, 200]);
   });
 
   it('times out a slow attempt and retries it', async function () {
-    const sent = await sendEvent(hookflow.url, 'shop', SOURCE_SECRET, { type: 'order.slow' });
-    assert.deepEqual(await hookflow.temporal.workflow.getHandle(sent.workflowId).result(), { status: 'processed' });
+    const sent = await sendEvent(hookflow().url, 'shop', SOURCE_SECRET, { type: 'order.slow' });
+    assert.deepEqual(await hookflow().temporal.workflow.getHandle(sent.workflowId).result(), { status: 'processed' });
 
-    const attempts = await hookflow.store.attemptsOf(sent.workflowId);
+    const attempts = await hookflow().store.attemptsOf(sent.workflowId);
     assert.deepEqual(attempts[0] && { outcome: attempts[0].outcome, retryable: attempts[0].retryable, error: attempts[0].error }, {
       outcome: 'failed',
       retryable: true,
       error: 'timed out after 2s',
     });
     assert.equal(attempts.at(-1)?.outcome, 'succeeded');
-    assert.ok(d.slow.requestsFor(`${sent.workflowId}:slow`).length >= 2);
+    assert.ok(d().slow.requestsFor(`${sent.workflowId}:slow`).length >= 2);
   });
 
   it('keeps a forward alive past its heartbeat timeout by heartbeating while it waits for the answer', async function () {
-    const sent = await sendEvent(hookflow.url, 'shop', SOURCE_SECRET, { type: 'order.patient' });
-    assert.deepEqual(await hookflow.temporal.workflow.getHandle(sent.workflowId).result(), { status: 'processed' });
+    const sent = await sendEvent(hookflow().url, 'shop', SOURCE_SECRET, { type: 'order.patient' });
+    assert.deepEqual(await hookflow().temporal.workflow.getHandle(sent.workflowId).result(), { status: 'processed' });
 
     // Without heartbeats Temporal would time each attempt out after 2 s and none could succeed.
-    const succeeded = (await hookflow.store.attemptsOf(sent.workflowId)).filter((a) => a.outcome === 'succeeded');
+    const succeeded = (await hookflow().store.attemptsOf(sent.workflowId)).filter((a) => a.outcome === 'succeeded');
     assert.equal(succeeded.length, 1);
     assert.ok((succeeded[0]?.durationMs ?? 0) >= PATIENT_DELAY_MS, `the successful attempt took ${succeeded[0]?.durationMs} ms`);
   });
 
   it('fans out to both handlers of a route and completes when both succeed', async function () {
-    const sent = await sendEvent(hookflow.url, 'shop', SOURCE_SECRET, { type: 'fanout.created' });
-    const handle = hookflow.temporal.workflow.getHandle(sent.workflowId);
+    const sent = await sendEvent(hookflow().url, 'shop', SOURCE_SECRET, { type: 'fanout.created' });
+    const handle = hookflow().temporal.workflow.getHandle(sent.workflowId);
     assert.deepEqual(await handle.result(), { status: 'processed' });
 
-    assert.equal(d.fanA.requestsFor(`${sent.workflowId}:fan-a`).length, 1);
-    assert.equal(d.fanB.requestsFor(`${sent.workflowId}:fan-b`).length, 1);
-    const attempts = await hookflow.store.attemptsOf(sent.workflowId);
+    assert.equal(d().fanA.requestsFor(`${sent.workflowId}:fan-a`).length, 1);
+    assert.equal(d().fanB.requestsFor(`${sent.workflowId}:fan-b`).length, 1);
+    const attempts = await hookflow().store.attemptsOf(sent.workflowId);
     assert.deepEqual(attempts.map((a) => `${a.handler} ${a.outcome}`).sort(), ['fan-a succeeded', 'fan-b succeeded']);
     // In the Temporal UI each activity is labelled with its handler.
     const summaries = (await handle.fetchHistory()).events

@@ -1,15 +1,15 @@
 import assert from 'node:assert/strict';
 import { createHash, createHmac, randomUUID } from 'node:crypto';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { WorkflowNotFoundError } from '@temporalio/client';
 import twilioSdk from 'twilio';
 import { runCli } from '../helpers/cli';
-import { startTestHookflow, type TestHookflow } from '../helpers/hookflow';
+import { useHookflow } from '../helpers/hookflow';
 import { post, type Answer } from '../helpers/http';
 import { loadOctokitSign, type OctokitSign } from '../helpers/octokit';
 import { signStandard, standardSecret } from '../helpers/signed-event';
+import { useTempDir } from '../helpers/temp-dir';
 
 /*
  * GitHub, Shopify, Twilio and Linear sign the body (or URL and parameters) but not the header their
@@ -50,31 +50,26 @@ interface Delivery {
 
 describe('a signed delivery resent under a new, unsigned event ID', function () {
   this.timeout(120_000);
-  let hookflow: TestHookflow;
+  // No worker: a started run stays visible in Temporal, and no handler could hide a second one.
+  const hookflow = useHookflow({ config: CONFIG, worker: false, storeReady: true });
   let octokitSign: OctokitSign;
 
   before(async function () {
     octokitSign = await loadOctokitSign();
-    // No worker: a started run stays visible in Temporal, and no handler could hide a second one.
-    hookflow = await startTestHookflow({ config: CONFIG, worker: false });
-    assert.equal(await hookflow.storeReady(), true);
-  });
-  after(async function () {
-    await hookflow?.stop();
   });
 
   function send(source: string, delivery: Delivery): Promise<Answer> {
-    return post(`${hookflow.url}/webhooks/${source}${delivery.query ?? ''}`, delivery.body, { ...delivery.headers });
+    return post(`${hookflow().url}/webhooks/${source}${delivery.query ?? ''}`, delivery.body, { ...delivery.headers });
   }
 
   /** Events of `source` stored with exactly this body. */
   function storedWithBody(source: string, body: string): Promise<number> {
-    return hookflow.store.collection.countDocuments({ source, bodySha256: sha256Hex(body) });
+    return hookflow().store.collection.countDocuments({ source, bodySha256: sha256Hex(body) });
   }
 
   async function runExists(workflowId: string): Promise<boolean> {
     try {
-      await hookflow.temporal.workflow.getHandle(workflowId).describe();
+      await hookflow().temporal.workflow.getHandle(workflowId).describe();
       return true;
     } catch (err) {
       if (err instanceof WorkflowNotFoundError) return false;
@@ -93,7 +88,7 @@ describe('a signed delivery resent under a new, unsigned event ID', function () 
     assert.equal(again.status, 200, JSON.stringify(again.body));
     assert.deepEqual(again.body, { status: 'duplicate', eventId: first.body.eventId, workflowId: first.body.workflowId });
     assert.equal(await storedWithBody(source, original.body), 1, 'one stored event');
-    assert.equal(await hookflow.store.get(`${source}:${copyId}`), null, "nothing stored under the copy's ID");
+    assert.equal(await hookflow().store.get(`${source}:${copyId}`), null, "nothing stored under the copy's ID");
     assert.equal(await runExists(String(first.body.workflowId)), true, 'the original was started');
     assert.equal(await runExists(`${source}:${copyId}`), false, "no run under the copy's ID");
   }
@@ -136,7 +131,7 @@ describe('a signed delivery resent under a new, unsigned event ID', function () 
       const body = issueBody();
       const [id, copyId] = [randomUUID(), randomUUID()];
       await assertCopyIsDuplicate('github', await github(body, id, 'issues'), await github(body, copyId, 'push'), copyId);
-      assert.equal((await hookflow.store.get(`github:${id}`))?.eventType, 'issues.opened', 'the type stays the signed original\'s');
+      assert.equal((await hookflow().store.get(`github:${id}`))?.eventType, 'issues.opened', 'the type stays the signed original\'s');
     });
 
     it('still refuses the same delivery ID with another body (409), and that body is later accepted under its own ID', async function () {
@@ -172,7 +167,7 @@ describe('a signed delivery resent under a new, unsigned event ID', function () 
       // What a MongoDB outage between the two inserts leaves behind: the body's key, no event.
       const body = issueBody();
       const [claimedId, retryId] = [randomUUID(), randomUUID()];
-      await hookflow.store.collection.db.collection<{ _id: string; eventRef: string; eventId: string; eventType: string; receivedAt: Date }>('body_keys').insertOne({
+      await hookflow().store.collection.db.collection<{ _id: string; eventRef: string; eventId: string; eventType: string; receivedAt: Date }>('body_keys').insertOne({
         _id: `github:${sha256Hex(body)}`,
         eventRef: `github:${claimedId}`,
         eventId: claimedId,
@@ -192,7 +187,7 @@ describe('a signed delivery resent under a new, unsigned event ID', function () 
       const first = await send('github', await github(body, randomUUID()));
       assert.equal(first.status, 202, JSON.stringify(first.body));
       // What the retention sweep does to a finished event.
-      await hookflow.store.collection.deleteOne({ _id: String(first.body.workflowId) });
+      await hookflow().store.collection.deleteOne({ _id: String(first.body.workflowId) });
       const copyId = randomUUID();
       const copy = await send('github', await github(body, copyId));
       assert.equal(copy.status, 200, JSON.stringify(copy.body));
@@ -241,7 +236,7 @@ describe('a signed delivery resent under a new, unsigned event ID', function () 
       const copy = await send('twilio', form(reordered, `idem-${randomUUID()}`));
       assert.equal(copy.status, 200, JSON.stringify(copy.body));
       assert.equal(copy.body.workflowId, first.body.workflowId);
-      assert.equal(await hookflow.store.collection.countDocuments({ source: 'twilio', eventType: 'delivered', _id: String(first.body.workflowId) }), 1);
+      assert.equal(await hookflow().store.collection.countDocuments({ source: 'twilio', eventType: 'delivered', _id: String(first.body.workflowId) }), 1);
     });
   });
 
@@ -271,26 +266,22 @@ describe('a signed delivery resent under a new, unsigned event ID', function () 
 
 describe('dedupByBody: false (a sender whose identical bodies are distinct events)', function () {
   this.timeout(120_000);
-  let hookflow: TestHookflow;
+  const hookflow = useHookflow({
+    config: { sources: { github: { provider: 'github', secrets: [GITHUB_SECRET], dedupByBody: false } } },
+    worker: false,
+    storeReady: true,
+  });
   let octokitSign: OctokitSign;
 
   before(async function () {
     octokitSign = await loadOctokitSign();
-    hookflow = await startTestHookflow({
-      config: { sources: { github: { provider: 'github', secrets: [GITHUB_SECRET], dedupByBody: false } } },
-      worker: false,
-    });
-    assert.equal(await hookflow.storeReady(), true);
-  });
-  after(async function () {
-    await hookflow?.stop();
   });
 
   it('accepts the same signed body under two delivery IDs as two events', async function () {
     const body = JSON.stringify({ zen: 'Keep it logically awesome.', hook_id: 1 });
     const ids = [randomUUID(), randomUUID()];
     for (const id of ids) {
-      const answer = await post(`${hookflow.url}/webhooks/github`, body, {
+      const answer = await post(`${hookflow().url}/webhooks/github`, body, {
         'content-type': 'application/json',
         'x-hub-signature-256': await octokitSign(GITHUB_SECRET, body),
         'x-github-delivery': id,
@@ -299,21 +290,15 @@ describe('dedupByBody: false (a sender whose identical bodies are distinct event
       assert.equal(answer.status, 202, JSON.stringify(answer.body));
       assert.equal(answer.body.eventId, id);
     }
-    assert.equal(await hookflow.store.collection.countDocuments({ source: 'github' }), 2);
+    assert.equal(await hookflow().store.collection.countDocuments({ source: 'github' }), 2);
   });
 });
 
 describe('generic-hmac with an unsigned idHeader', function () {
-  let dir: string;
-  before(function () {
-    dir = mkdtempSync(join(tmpdir(), 'hookflow-unsigned-id-'));
-  });
-  after(function () {
-    rmSync(dir, { recursive: true, force: true });
-  });
+  const dir = useTempDir('hookflow-unsigned-id-');
 
   it('is refused by `hookflow config check`, which says to sign {id}', async function () {
-    const path = join(dir, 'unsigned-id.json');
+    const path = join(dir(), 'unsigned-id.json');
     writeFileSync(
       path,
       JSON.stringify({

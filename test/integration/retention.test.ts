@@ -5,7 +5,7 @@ import type { LiveEventStatus } from '../../src/event/status';
 import { EventStore } from '../../src/store/events';
 import { sweepFinishedEvents } from '../../src/store/retention';
 import { cliEnv, runCli } from '../helpers/cli';
-import { startTestHookflow, type TestHookflow } from '../helpers/hookflow';
+import { useHookflow } from '../helpers/hookflow';
 import { post } from '../helpers/http';
 import { closedRun, sendAccepted, type AcceptedEvent } from '../helpers/operated-runs';
 import { eventually } from '../helpers/eventually';
@@ -103,25 +103,21 @@ const SECRET = standardSecret('retention-test-secret');
  */
 describe('a redelivery after retention', function () {
   this.timeout(120_000);
-  let hookflow: TestHookflow;
+  // No routes: the event ends as ignored, a finished status retention expires.
+  const hookflow = useHookflow({ config: { sources: { shop: { provider: 'standard-webhooks', secrets: [SECRET] } } } });
   let sent: AcceptedEvent;
   let firstRun: string;
 
   before(async function () {
-    // No routes: the event ends as ignored, a finished status retention expires.
-    hookflow = await startTestHookflow({ config: { sources: { shop: { provider: 'standard-webhooks', secrets: [SECRET] } } } });
-    sent = await sendAccepted(hookflow, 'shop', SECRET, { type: 'order.created', data: { id: 7 } });
-    firstRun = await closedRun(hookflow.temporal, sent.workflowId);
-    await eventually(async () => assert.equal((await hookflow.store.get(sent.workflowId))?.status, 'ignored'));
-    assert.equal(await sweepFinishedEvents(hookflow.store, new Date(Date.now() + 60_000)), 1);
-  });
-  after(async function () {
-    await hookflow?.stop();
+    sent = await sendAccepted(hookflow(), 'shop', SECRET, { type: 'order.created', data: { id: 7 } });
+    firstRun = await closedRun(hookflow().temporal, sent.workflowId);
+    await eventually(async () => assert.equal((await hookflow().store.get(sent.workflowId))?.status, 'ignored'));
+    assert.equal(await sweepFinishedEvents(hookflow().store, new Date(Date.now() + 60_000)), 1);
   });
 
   it('with a different body under the same event ID is refused with 409', async function () {
     const other = signStandard(SECRET, JSON.stringify({ type: 'order.created', data: { id: 8 } }), sent.eventId);
-    const answer = await post(`${hookflow.url}/webhooks/shop`, other.body, other.headers);
+    const answer = await post(`${hookflow().url}/webhooks/shop`, other.body, other.headers);
 
     assert.equal(answer.status, 409, JSON.stringify(answer.body));
     assert.equal(answer.body.error, 'event_id_conflict');
@@ -129,28 +125,28 @@ describe('a redelivery after retention', function () {
 
   it('is answered 200 duplicate and starts no new run', async function () {
     const again = signStandard(SECRET, sent.body, sent.eventId);
-    const answer = await post(`${hookflow.url}/webhooks/shop`, again.body, again.headers);
+    const answer = await post(`${hookflow().url}/webhooks/shop`, again.body, again.headers);
 
     assert.equal(answer.status, 200, JSON.stringify(answer.body));
     assert.deepEqual(answer.body, { status: 'duplicate', eventId: sent.eventId, workflowId: sent.workflowId });
-    const run = await hookflow.temporal.workflow.getHandle(sent.workflowId).describe();
+    const run = await hookflow().temporal.workflow.getHandle(sent.workflowId).describe();
     assert.equal(run.runId, firstRun, 'the only run is the first one');
-    assert.equal((await hookflow.store.getStored(sent.workflowId))?.status, 'expired');
+    assert.equal((await hookflow().store.getStored(sent.workflowId))?.status, 'expired');
   });
 
   describe('operators see the expired event as expired', function () {
     it('events list leaves it out unless --status expired asks for it', async function () {
-      const all = await runCli(['events', 'list'], cliEnv(hookflow));
+      const all = await runCli(['events', 'list'], cliEnv(hookflow()));
       assert.equal(all.code, 0, all.stderr);
       assert.ok(!all.stdout.includes(sent.workflowId), all.stdout);
 
-      const expired = await runCli(['events', 'list', '--status', 'expired'], cliEnv(hookflow));
+      const expired = await runCli(['events', 'list', '--status', 'expired'], cliEnv(hookflow()));
       assert.equal(expired.code, 0, expired.stderr);
       assert.match(expired.stdout, new RegExp(`^${sent.workflowId}\\s+expired\\s+order\\.created\\s`, 'm'));
     });
 
     it('events show --body says it expired and that no payload is kept', async function () {
-      const run = await runCli(['events', 'show', sent.workflowId, '--body', '--no-query'], cliEnv(hookflow));
+      const run = await runCli(['events', 'show', sent.workflowId, '--body', '--no-query'], cliEnv(hookflow()));
       assert.equal(run.code, 0, run.stderr);
       assert.match(run.stdout, /^Status\s+expired$/m);
       assert.match(run.stdout, /^Expired\s+\S+ \S+: retention kept only the ID and the body hash/m);
@@ -159,7 +155,7 @@ describe('a redelivery after retention', function () {
     });
 
     it('replay is refused as a conflict (exit 1) saying why', async function () {
-      const run = await runCli(['replay', sent.workflowId], cliEnv(hookflow));
+      const run = await runCli(['replay', sent.workflowId], cliEnv(hookflow()));
       assert.equal(run.code, 1, run.stderr);
       assert.match(run.stderr, /expired on \S+: retention kept only its ID and body hash/);
     });

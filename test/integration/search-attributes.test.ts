@@ -4,7 +4,7 @@ import { Connection } from '@temporalio/client';
 import { msToTs } from '@temporalio/common/lib/time';
 import { SEARCH_ATTRIBUTES } from '../../src/temporal/search-attributes';
 import { eventually } from '../helpers/eventually';
-import { startTestHookflow } from '../helpers/hookflow';
+import { withTestHookflow } from '../helpers/hookflow';
 import { captureLogs } from '../helpers/log-capture';
 import { sendEvent } from '../helpers/send-event';
 import { standardSecret } from '../helpers/signed-event';
@@ -48,14 +48,11 @@ describe('the service registers its search attributes in its namespace', functio
     const before = await customAttributes(namespace);
     assert.ok(SEARCH_ATTRIBUTES.every((key) => before[key.name] === undefined), 'the new namespace lacks them');
 
-    const hookflow = await startTestHookflow({ config: CONFIG, worker: false, env: { TEMPORAL_NAMESPACE: namespace } });
-    try {
+    await withTestHookflow({ config: CONFIG, worker: false, env: { TEMPORAL_NAMESPACE: namespace } }, async (hookflow) => {
       assert.equal(await hookflow.searchAttributesSettled(), 'registered');
       const after = await customAttributes(namespace);
       for (const key of SEARCH_ATTRIBUTES) assert.equal(after[key.name], KEYWORD, `${key.name} is a Keyword`);
-    } finally {
-      await hookflow.stop();
-    }
+    });
   });
 
   describe('where the server refuses (PERMISSION_DENIED, as on Temporal Cloud)', function () {
@@ -77,14 +74,13 @@ describe('the service registers its search attributes in its namespace', functio
     it('warns once with the command an operator runs, and goes on receiving webhooks', async function () {
       const namespace = await freshNamespace();
       const logs = captureLogs('warn');
-      const hookflow = await startTestHookflow({
+      await withTestHookflow({
         config: CONFIG,
         worker: false,
         temporalAddress: gateway.address,
         logger: logs.logger,
         env: { TEMPORAL_NAMESPACE: namespace, TEMPORAL_TLS_SERVER_CA_CERT_PATH: pki.ca.certPath },
-      });
-      try {
+      }, async (hookflow) => {
         assert.equal(await hookflow.searchAttributesSettled(), 'refused');
         assert.deepEqual(gateway.refused, ['/temporal.api.operatorservice.v1.OperatorService/AddSearchAttributes']);
         const command = `temporal operator search-attribute create --namespace ${namespace} --name WebhookSource --name WebhookProvider --name WebhookEventType --name WebhookStatus --type Keyword`;
@@ -92,9 +88,7 @@ describe('the service registers its search attributes in its namespace', functio
         assert.equal(warnings.length, 1, 'one warning');
         assert.ok(String(warnings[0]?.msg).includes(command), `the warning says what to run: ${String(warnings[0]?.msg)}`);
         await sendEvent(hookflow.url, 'demo', SECRET, { type: 'still.received' });
-      } finally {
-        await hookflow.stop();
-      }
+      });
     });
   });
 });

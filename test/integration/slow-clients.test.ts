@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { connect } from 'node:net';
-import { startTestHookflow, type TestHookflow } from '../helpers/hookflow';
+import { useHookflow } from '../helpers/hookflow';
 import { post } from '../helpers/http';
 import { untilAccepting } from '../helpers/ready';
 import { signStandard, standardSecret } from '../helpers/signed-event';
@@ -51,29 +51,22 @@ function slowClient(url: string, head: string, drip: string, everyMs: number): P
 
 describe('slow clients are cut off and the server keeps answering', function () {
   this.timeout(120_000);
-  let hookflow: TestHookflow;
-
-  before(async function () {
-    hookflow = await startTestHookflow({
-      config: CONFIG,
-      worker: false,
-      env: { HTTP_HEADERS_TIMEOUT_MS: String(HEADERS_TIMEOUT_MS), HTTP_REQUEST_TIMEOUT_MS: String(REQUEST_TIMEOUT_MS) },
-    });
-    await untilAccepting(hookflow.url, 'demo');
-  });
-  after(async function () {
-    await hookflow?.stop();
+  const hookflow = useHookflow({
+    config: CONFIG,
+    worker: false,
+    env: { HTTP_HEADERS_TIMEOUT_MS: String(HEADERS_TIMEOUT_MS), HTTP_REQUEST_TIMEOUT_MS: String(REQUEST_TIMEOUT_MS) },
+    untilAccepting: 'demo',
   });
 
   async function acceptsAValidDelivery(): Promise<void> {
     const d = signStandard(SECRET, JSON.stringify({ type: 'slow.bystander' }));
-    const answer = await post(`${hookflow.url}/webhooks/demo`, d.body, d.headers);
+    const answer = await post(`${hookflow().url}/webhooks/demo`, d.body, d.headers);
     assert.equal(answer.status, 202);
   }
 
   it('closes a connection whose headers trickle in (408) after HTTP_HEADERS_TIMEOUT_MS, serving others meanwhile', async function () {
-    const { host } = new URL(hookflow.url);
-    const slow = Array.from({ length: 20 }, () => slowClient(hookflow.url, `POST /webhooks/demo HTTP/1.1\r\nHost: ${host}\r\n`, 'X-Slow: aaaaaaaa', 200));
+    const { host } = new URL(hookflow().url);
+    const slow = Array.from({ length: 20 }, () => slowClient(hookflow().url, `POST /webhooks/demo HTTP/1.1\r\nHost: ${host}\r\n`, 'X-Slow: aaaaaaaa', 200));
     await acceptsAValidDelivery();
     for (const { closedAfterMs, received } of await Promise.all(slow)) {
       assert.ok(closedAfterMs < CUT_WITHIN_MS, `closed after ${closedAfterMs} ms`);
@@ -84,18 +77,18 @@ describe('slow clients are cut off and the server keeps answering', function () 
 
   it('closes a connection whose body trickles in after HTTP_REQUEST_TIMEOUT_MS, and stores nothing', async function () {
     const d = signStandard(SECRET, JSON.stringify({ type: 'slow.body', pad: 'x'.repeat(200) }));
-    const { host } = new URL(hookflow.url);
+    const { host } = new URL(hookflow().url);
     const head = Object.entries({ ...d.headers, host, 'content-length': String(Buffer.byteLength(d.body)) })
       .map(([name, value]) => `${name}: ${value}`)
       .join('\r\n');
-    const before = await hookflow.store.collection.countDocuments();
-    const slow = Array.from({ length: 5 }, () => slowClient(hookflow.url, `POST /webhooks/demo HTTP/1.1\r\n${head}\r\n\r\n`, d.body, 100));
+    const before = await hookflow().store.collection.countDocuments();
+    const slow = Array.from({ length: 5 }, () => slowClient(hookflow().url, `POST /webhooks/demo HTTP/1.1\r\n${head}\r\n\r\n`, d.body, 100));
     await acceptsAValidDelivery();
     for (const { closedAfterMs, received } of await Promise.all(slow)) {
       assert.ok(closedAfterMs < CUT_WITHIN_MS, `closed after ${closedAfterMs} ms`);
       assert.ok(!received.startsWith('HTTP/1.1 2'), `a slow body was accepted: ${received.slice(0, 40)}`);
     }
-    assert.equal(await hookflow.store.collection.countDocuments(), before + 1, 'only the bystander was stored');
+    assert.equal(await hookflow().store.collection.countDocuments(), before + 1, 'only the bystander was stored');
     await acceptsAValidDelivery();
   });
 });

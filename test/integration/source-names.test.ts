@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { eventually } from '../helpers/eventually';
-import { startTestHookflow, type TestHookflow } from '../helpers/hookflow';
+import { useHookflow } from '../helpers/hookflow';
 import { post } from '../helpers/http';
 import { rawSocketStatus } from '../helpers/raw-http';
 import { untilAccepting } from '../helpers/ready';
@@ -43,34 +43,26 @@ const HOSTILE_SEGMENTS = [
 
 describe('source names cannot escape into paths or queries', function () {
   this.timeout(60_000);
-  let hookflow: TestHookflow;
-
-  before(async function () {
-    hookflow = await startTestHookflow({ config: CONFIG, worker: false });
-    await untilAccepting(hookflow.url, 'demo');
-  });
-  after(async function () {
-    await hookflow?.stop();
-  });
+  const hookflow = useHookflow({ config: CONFIG, worker: false, untilAccepting: 'demo' });
 
   it('answers a correctly signed delivery on each hostile path with 404 and stores nothing', async function () {
-    const { host } = new URL(hookflow.url);
+    const { host } = new URL(hookflow().url);
     for (const segment of HOSTILE_SEGMENTS) {
       const d = signStandard(SECRET, JSON.stringify({ type: 'escape', data: { segment } }));
       const headers = Object.entries({ ...d.headers, host, 'content-length': String(Buffer.byteLength(d.body)), connection: 'close' })
         .map(([name, value]) => `${name}: ${value}`)
         .join('\r\n');
-      const status = await rawSocketStatus(hookflow.url, `POST /webhooks/${segment} HTTP/1.1\r\n${headers}\r\n\r\n${d.body}`);
+      const status = await rawSocketStatus(hookflow().url, `POST /webhooks/${segment} HTTP/1.1\r\n${headers}\r\n\r\n${d.body}`);
       assert.ok(status === 404 || status === 400, `/webhooks/${segment} answered ${status}`);
     }
-    assert.equal(await hookflow.store.collection.countDocuments(), 0);
+    assert.equal(await hookflow().store.collection.countDocuments(), 0);
   });
 
   it('records an operator-shaped source name as the literal string it is', async function () {
-    const rejections = hookflow.store.collection.db.collection('rejections');
+    const rejections = hookflow().store.collection.db.collection('rejections');
     const name = '{"$gt":"","x":"source-names"}';
     const d = signStandard(SECRET, JSON.stringify({ type: 'escape' }));
-    const answer = await post(`${hookflow.url}/webhooks/${encodeURIComponent(name)}`, d.body, d.headers);
+    const answer = await post(`${hookflow().url}/webhooks/${encodeURIComponent(name)}`, d.body, d.headers);
     assert.equal(answer.status, 404);
     assert.equal(answer.body.error, 'unknown_source');
     // Recorded after the answer: poll. Exactly one record has this literal name.
@@ -79,8 +71,8 @@ describe('source names cannot escape into paths or queries', function () {
 
   it('still takes the real source (the hostile paths changed nothing)', async function () {
     const d = signStandard(SECRET, JSON.stringify({ type: 'escape.control' }));
-    const answer = await post(`${hookflow.url}/webhooks/demo`, d.body, d.headers);
+    const answer = await post(`${hookflow().url}/webhooks/demo`, d.body, d.headers);
     assert.equal(answer.status, 202);
-    assert.equal(await hookflow.store.collection.countDocuments(), 1);
+    assert.equal(await hookflow().store.collection.countDocuments(), 1);
   });
 });

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { EXIT } from '../../src/cli/exit-codes';
 import { ConfigError } from '../../src/config/env';
 import { cliEnv, jsonOf, runCli } from '../helpers/cli';
-import { startTestHookflow, type TestHookflow } from '../helpers/hookflow';
+import { startTestHookflow, useHookflow, withTestHookflow } from '../helpers/hookflow';
 import { captureLogs } from '../helpers/log-capture';
 import { freePort } from '../helpers/ports';
 import { sendEvent } from '../helpers/send-event';
@@ -60,25 +60,19 @@ describe('connecting to a secured Temporal: TLS proxies in front of the dev serv
   });
 
   describe('with a client certificate (mTLS)', function () {
-    let hookflow: TestHookflow;
-    before(async function () {
-      hookflow = await startTestHookflow({ config: CONFIG, temporalAddress: mtls.address, env: mtlsEnv() });
-    });
-    after(async function () {
-      await hookflow?.stop();
-    });
+    const hookflow = useHookflow(() => ({ config: CONFIG, temporalAddress: mtls.address, env: mtlsEnv() }));
 
     it('receives a signed event and its workflow runs through the proxy', async function () {
-      const sent = await sendEvent(hookflow.url, 'demo', SECRET, { type: 'invoice.paid' });
-      assert.deepEqual(await hookflow.temporal.workflow.getHandle(sent.workflowId).result(), { status: 'processed' });
-      assert.equal((await hookflow.store.get(sent.workflowId))?.status, 'processed');
+      const sent = await sendEvent(hookflow().url, 'demo', SECRET, { type: 'invoice.paid' });
+      assert.deepEqual(await hookflow().temporal.workflow.getHandle(sent.workflowId).result(), { status: 'processed' });
+      assert.equal((await hookflow().store.get(sent.workflowId))?.status, 'processed');
       assert.ok(mtls.stats.accepted > 0, 'the connections went through the proxy');
     });
 
     it('the CLI lists and shows the event through the proxy', async function () {
-      const sent = await sendEvent(hookflow.url, 'demo', SECRET, { type: 'invoice.paid' });
-      await hookflow.temporal.workflow.getHandle(sent.workflowId).result();
-      const env = cliEnv(hookflow, { TEMPORAL_ADDRESS: mtls.address, ...mtlsEnv() });
+      const sent = await sendEvent(hookflow().url, 'demo', SECRET, { type: 'invoice.paid' });
+      await hookflow().temporal.workflow.getHandle(sent.workflowId).result();
+      const env = cliEnv(hookflow(), { TEMPORAL_ADDRESS: mtls.address, ...mtlsEnv() });
       const listed = await runCli(['events', 'list', '--json'], env);
       assert.equal(listed.code, EXIT.ok, listed.stderr);
       assert.match(listed.stdout, new RegExp(sent.eventId));
@@ -112,17 +106,14 @@ describe('connecting to a secured Temporal: TLS proxies in front of the dev serv
     });
 
     it('checks the server certificate against TEMPORAL_TLS_SERVER_NAME when it is set', async function () {
-      const named = await startTestHookflow({
+      await withTestHookflow({
         config: CONFIG,
         worker: false,
         temporalAddress: mtls.address,
         env: { ...mtlsEnv(), TEMPORAL_TLS_SERVER_NAME: 'localhost' },
-      });
-      try {
+      }, async (named) => {
         assert.equal(await named.searchAttributesSettled(), 'present', 'Temporal answered through the proxy');
-      } finally {
-        await named.stop();
-      }
+      });
     });
 
     it('refuses to start when the server certificate is not issued for TEMPORAL_TLS_SERVER_NAME', async function () {
@@ -134,42 +125,38 @@ describe('connecting to a secured Temporal: TLS proxies in front of the dev serv
     });
 
     it('the CLI fails with the setting named when the server refuses its certificate', async function () {
-      const run = await runCli(['events', 'list'], cliEnv(hookflow, { TEMPORAL_ADDRESS: mtls.address, ...mtlsEnv(pki.strangerClient) }));
+      const run = await runCli(['events', 'list'], cliEnv(hookflow(), { TEMPORAL_ADDRESS: mtls.address, ...mtlsEnv(pki.strangerClient) }));
       assert.equal(run.code, EXIT.failed);
       assert.match(run.stderr, /refused the client certificate.*TEMPORAL_TLS_CLIENT_CERT_PATH/);
     });
   });
 
   describe('with an API key (Temporal Cloud)', function () {
-    let hookflow: TestHookflow;
     let keyFile: string;
     const logs = captureLogs('debug');
-    before(async function () {
+    before(function () {
       keyFile = join(pki.dir, 'api-key');
       writeFileSync(keyFile, `${API_KEY}\n`);
-      hookflow = await startTestHookflow({
-        config: CONFIG,
-        temporalAddress: gateway.address,
-        logger: logs.logger,
-        env: { TEMPORAL_TLS_SERVER_CA_CERT_PATH: pki.ca.certPath, TEMPORAL_API_KEY_FILE: keyFile, LOG_LEVEL: 'debug' },
-      });
     });
-    after(async function () {
-      await hookflow?.stop();
-    });
+    const hookflow = useHookflow(() => ({
+      config: CONFIG,
+      temporalAddress: gateway.address,
+      logger: logs.logger,
+      env: { TEMPORAL_TLS_SERVER_CA_CERT_PATH: pki.ca.certPath, TEMPORAL_API_KEY_FILE: keyFile, LOG_LEVEL: 'debug' },
+    }));
 
     it('receives a signed event and its workflow runs through a gateway that checks the key', async function () {
-      const sent = await sendEvent(hookflow.url, 'demo', SECRET, { type: 'invoice.paid' });
-      assert.deepEqual(await hookflow.temporal.workflow.getHandle(sent.workflowId).result(), { status: 'processed' });
+      const sent = await sendEvent(hookflow().url, 'demo', SECRET, { type: 'invoice.paid' });
+      assert.deepEqual(await hookflow().temporal.workflow.getHandle(sent.workflowId).result(), { status: 'processed' });
       assert.ok(gateway.forwarded > 0, 'the calls went through the gateway');
       assert.deepEqual(gateway.refused, [], 'every call carried the key');
       assert.ok(logs.text().length > 0 && !logs.text().includes(API_KEY), 'the key is not in the logs');
     });
 
     it('the CLI shows the event through the gateway', async function () {
-      const sent = await sendEvent(hookflow.url, 'demo', SECRET, { type: 'invoice.paid' });
-      await hookflow.temporal.workflow.getHandle(sent.workflowId).result();
-      const env = cliEnv(hookflow, { TEMPORAL_ADDRESS: gateway.address, TEMPORAL_TLS_SERVER_CA_CERT_PATH: pki.ca.certPath, TEMPORAL_API_KEY: API_KEY });
+      const sent = await sendEvent(hookflow().url, 'demo', SECRET, { type: 'invoice.paid' });
+      await hookflow().temporal.workflow.getHandle(sent.workflowId).result();
+      const env = cliEnv(hookflow(), { TEMPORAL_ADDRESS: gateway.address, TEMPORAL_TLS_SERVER_CA_CERT_PATH: pki.ca.certPath, TEMPORAL_API_KEY: API_KEY });
       const shown = await runCli(['events', 'show', sent.workflowId, '--json'], env);
       assert.equal(shown.code, EXIT.ok, shown.stderr);
       assert.equal((jsonOf(shown) as ShownEvent).workflow?.status, 'COMPLETED');
@@ -191,7 +178,7 @@ describe('connecting to a secured Temporal: TLS proxies in front of the dev serv
 
     it('the CLI fails with the setting named on a wrong API key', async function () {
       const wrongKey = 'wrong-api-key-fedcba9876543210';
-      const env = cliEnv(hookflow, { TEMPORAL_ADDRESS: gateway.address, TEMPORAL_TLS_SERVER_CA_CERT_PATH: pki.ca.certPath, TEMPORAL_API_KEY: wrongKey });
+      const env = cliEnv(hookflow(), { TEMPORAL_ADDRESS: gateway.address, TEMPORAL_TLS_SERVER_CA_CERT_PATH: pki.ca.certPath, TEMPORAL_API_KEY: wrongKey });
       const run = await runCli(['events', 'list'], env);
       assert.equal(run.code, EXIT.failed);
       assert.match(run.stderr, /refused the API key.*TEMPORAL_API_KEY/);
@@ -201,11 +188,8 @@ describe('connecting to a secured Temporal: TLS proxies in front of the dev serv
 
   it('starts while a secured Temporal is merely down, as with a plain one', async function () {
     const nobody = `127.0.0.1:${await freePort()}`;
-    const hookflow = await startTestHookflow({ config: CONFIG, worker: false, temporalAddress: nobody, env: mtlsEnv() });
-    try {
+    await withTestHookflow({ config: CONFIG, worker: false, temporalAddress: nobody, env: mtlsEnv() }, async (hookflow) => {
       assert.ok(hookflow.url, 'the receiver runs');
-    } finally {
-      await hookflow.stop();
-    }
+    });
   });
 });

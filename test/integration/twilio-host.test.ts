@@ -1,13 +1,13 @@
 import assert from 'node:assert/strict';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes, randomUUID } from 'node:crypto';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import twilioSdk from 'twilio';
 import { freePort } from '../helpers/ports';
 import { rawRequest } from '../helpers/raw-http';
+import { useTempDir } from '../helpers/temp-dir';
 import { testServices } from '../setup/root-hooks';
 
 const { getExpectedTwilioSignature } = twilioSdk;
@@ -33,17 +33,10 @@ async function startedOrExited(child: ChildProcess, url: string, source: string)
 describe('Twilio without publicUrl: the forged-Host replay', function () {
   this.timeout(60_000);
   const token = randomBytes(16).toString('hex');
-  let dir: string;
-
-  before(function () {
-    dir = mkdtempSync(join(tmpdir(), 'hookflow-twilio-host-'));
-  });
-  after(function () {
-    rmSync(dir, { recursive: true, force: true });
-  });
+  const dir = useTempDir('hookflow-twilio-host-');
 
   it('never reaches a receiver: `node dist/src/receiver/main.js` refuses to start, naming publicUrl', async function () {
-    const config = join(dir, 'hookflow.json');
+    const config = join(dir(), 'hookflow.json');
     writeFileSync(config, JSON.stringify({ sources: { sms: { provider: 'twilio', secrets: [{ env: 'TWILIO_AUTH_TOKEN' }] } } }));
     const services = testServices();
     const port = await freePort();

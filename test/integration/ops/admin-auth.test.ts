@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
-import { startTestHookflow, type TestHookflow } from '../../helpers/hookflow';
-import { captureLogs, type LogCapture } from '../../helpers/log-capture';
+import { useHookflow } from '../../helpers/hookflow';
+import { captureLogs } from '../../helpers/log-capture';
 import { sendAccepted, signalsOf, type AcceptedEvent } from '../../helpers/operated-runs';
 import { rawRequest, type RawAnswer } from '../../helpers/raw-http';
 import { standardSecret } from '../../helpers/signed-event';
@@ -66,21 +66,16 @@ const TRICKS: readonly (readonly [string, (path: string) => string])[] = [
 ];
 
 describe('admin API: only its exact paths, only with the token', function () {
-  let hookflow: TestHookflow;
-  let logs: LogCapture;
+  const logs = captureLogs('info');
+  // No worker: the event's run stays open, so redeliver and discard would be taken if they got through.
+  const hookflow = useHookflow({ config: CONFIG, worker: false, env: { ADMIN_TOKEN: TOKEN }, logger: logs.logger });
   let event: AcceptedEvent;
   let runId: string;
   const resolve = (path: string): string => path.replace('{id}', encodeURIComponent(event.workflowId));
 
   before(async function () {
-    logs = captureLogs('info');
-    // No worker: the event's run stays open, so redeliver and discard would be taken if they got through.
-    hookflow = await startTestHookflow({ config: CONFIG, worker: false, env: { ADMIN_TOKEN: TOKEN }, logger: logs.logger });
-    event = await sendAccepted(hookflow, 'shop', SECRET, { type: 'order.created', data: { note: BODY_MARKER } });
-    runId = (await hookflow.temporal.workflow.getHandle(event.workflowId).describe()).runId;
-  });
-  after(async function () {
-    await hookflow?.stop();
+    event = await sendAccepted(hookflow(), 'shop', SECRET, { type: 'order.created', data: { note: BODY_MARKER } });
+    runId = (await hookflow().temporal.workflow.getHandle(event.workflowId).describe()).runId;
   });
 
   const documented = (path: string): string => path;
@@ -97,7 +92,7 @@ describe('admin API: only its exact paths, only with the token', function () {
       if (variant !== documented && path === resolve(endpoint.path)) continue;
       for (const method of endpoint.methods) {
         const body = method === 'POST' ? endpoint.body : undefined;
-        const reply = await send(hookflow.url, { method, path, from, ...(authorization === undefined ? {} : { authorization }), ...(body === undefined ? {} : { body }) });
+        const reply = await send(hookflow().url, { method, path, from, ...(authorization === undefined ? {} : { authorization }), ...(body === undefined ? {} : { body }) });
         const allowed = authorization !== undefined ? [404] : variant === documented ? [401] : [401, 404];
         if (!allowed.includes(reply.status) || reply.text.includes(event.eventId) || reply.text.includes(BODY_MARKER)) {
           wrong.push(`${method} ${path} -> ${reply.status} ${reply.text.slice(0, 80)}`);
@@ -122,21 +117,21 @@ describe('admin API: only its exact paths, only with the token', function () {
   });
 
   it('let none of the refused requests act on the event: its run is the same, never signalled', async function () {
-    const described = await hookflow.temporal.workflow.getHandle(event.workflowId).describe();
+    const described = await hookflow().temporal.workflow.getHandle(event.workflowId).describe();
     assert.equal(described.runId, runId);
     assert.equal(described.status.name, 'RUNNING');
-    assert.deepEqual(await signalsOf(hookflow.temporal, event.workflowId), []);
+    assert.deepEqual(await signalsOf(hookflow().temporal, event.workflowId), []);
   });
 
   it('still answers the documented paths with the token', async function () {
     const from = freshAddress();
     const authorization = `Bearer ${TOKEN}`;
-    const list = await send(hookflow.url, { method: 'GET', path: '/admin/events', from, authorization });
+    const list = await send(hookflow().url, { method: 'GET', path: '/admin/events', from, authorization });
     assert.equal(list.status, 200);
     assert.ok(list.text.includes(event.eventId));
-    const head = await send(hookflow.url, { method: 'HEAD', path: '/admin/events', from, authorization });
+    const head = await send(hookflow().url, { method: 'HEAD', path: '/admin/events', from, authorization });
     assert.equal(head.status, 200);
-    const shown = await send(hookflow.url, { method: 'GET', path: resolve('/admin/events/{id}?body=true&query=false'), from, authorization });
+    const shown = await send(hookflow().url, { method: 'GET', path: resolve('/admin/events/{id}?body=true&query=false'), from, authorization });
     assert.equal(shown.status, 200);
     assert.ok(shown.text.includes(BODY_MARKER));
   });
@@ -145,8 +140,8 @@ describe('admin API: only its exact paths, only with the token', function () {
     const from = freshAddress();
     const given = `${TOKEN}-but-wrong`;
     const longPath = `/admin/events/${'x'.repeat(1000)}`;
-    assert.equal((await send(hookflow.url, { method: 'GET', path: longPath, from, authorization: `Bearer ${given}` })).status, 401);
-    assert.equal((await send(hookflow.url, { method: 'POST', path: resolve('/admin/events/{id}/discard'), from, body: '{}' })).status, 401);
+    assert.equal((await send(hookflow().url, { method: 'GET', path: longPath, from, authorization: `Bearer ${given}` })).status, 401);
+    assert.equal((await send(hookflow().url, { method: 'POST', path: resolve('/admin/events/{id}/discard'), from, body: '{}' })).status, 401);
     const failures = logs.records().filter((r) => r.msg === 'admin authentication failed' && r.client === from);
     assert.deepEqual(
       failures.map((r) => [r.level, r.method, r.reason]),
@@ -163,17 +158,17 @@ describe('admin API: only its exact paths, only with the token', function () {
   it('answers an address 429 with Retry-After after 20 failures in a minute, even with the right token, and only that address', async function () {
     const attacker = freshAddress();
     for (let i = 0; i < 20; i++) {
-      const reply = await send(hookflow.url, { method: 'GET', path: '/admin/events', from: attacker, authorization: `Bearer guess-${i}-0123456789abcdef` });
+      const reply = await send(hookflow().url, { method: 'GET', path: '/admin/events', from: attacker, authorization: `Bearer guess-${i}-0123456789abcdef` });
       assert.equal(reply.status, 401, `failure ${i + 1}`);
     }
-    const blocked = await send(hookflow.url, { method: 'GET', path: '/admin/events', from: attacker, authorization: `Bearer ${TOKEN}` });
+    const blocked = await send(hookflow().url, { method: 'GET', path: '/admin/events', from: attacker, authorization: `Bearer ${TOKEN}` });
     assert.equal(blocked.status, 429);
     assert.equal(blocked.body.error, 'too_many_failures');
     const retryAfter = Number(blocked.headers['retry-after']);
     assert.ok(retryAfter >= 1 && retryAfter <= 60, `Retry-After: ${String(blocked.headers['retry-after'])}`);
     assert.ok(!blocked.text.includes(event.eventId));
 
-    const operator = await send(hookflow.url, { method: 'GET', path: '/admin/events', from: freshAddress(), authorization: `Bearer ${TOKEN}` });
+    const operator = await send(hookflow().url, { method: 'GET', path: '/admin/events', from: freshAddress(), authorization: `Bearer ${TOKEN}` });
     assert.equal(operator.status, 200, 'another address is not affected');
     const notices = logs.records().filter((r) => r.msg === 'too many failed admin authentications; refusing this address for a while');
     assert.deepEqual(

@@ -1,14 +1,14 @@
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { readPath } from '../../../src/providers/json-path';
 import { cliEnv, jsonOf, runCli } from '../../helpers/cli';
-import { startTestHookflow, type TestHookflow } from '../../helpers/hookflow';
+import { useHookflow, withTestHookflow } from '../../helpers/hookflow';
 import { standardSecret } from '../../helpers/signed-event';
 import { closedRun, sendAccepted, type AcceptedEvent } from '../../helpers/operated-runs';
 import { eventually } from '../../helpers/eventually';
 import { freePort } from '../../helpers/ports';
+import { useTempDir } from '../../helpers/temp-dir';
 
 const SECRET = standardSecret('cli-events-test-secret');
 const CONFIG = {
@@ -19,27 +19,23 @@ const CONFIG = {
 };
 
 describe('hookflow CLI: events list, events show, config check', function () {
-  let hookflow: TestHookflow;
+  const hookflow = useHookflow({ config: CONFIG });
   let paid: AcceptedEvent;
   let refunded: AcceptedEvent;
   let contact: AcceptedEvent;
 
   before(async function () {
-    hookflow = await startTestHookflow({ config: CONFIG });
-    paid = await sendAccepted(hookflow, 'shop', SECRET, { type: 'invoice.paid', data: { amount: 42 } });
-    refunded = await sendAccepted(hookflow, 'shop', SECRET, { type: 'invoice.refunded', data: {} });
-    contact = await sendAccepted(hookflow, 'crm', SECRET, { type: 'contact.created', data: {} });
+    paid = await sendAccepted(hookflow(), 'shop', SECRET, { type: 'invoice.paid', data: { amount: 42 } });
+    refunded = await sendAccepted(hookflow(), 'shop', SECRET, { type: 'invoice.refunded', data: {} });
+    contact = await sendAccepted(hookflow(), 'crm', SECRET, { type: 'contact.created', data: {} });
     // No routes: each event ends as ignored, and then nothing changes it, so listings are stable.
-    for (const e of [paid, refunded, contact]) await closedRun(hookflow.temporal, e.workflowId);
-    await eventually(async () => assert.equal(await hookflow.store.collection.countDocuments({ status: 'ignored' }), 3));
-  });
-  after(async function () {
-    await hookflow?.stop();
+    for (const e of [paid, refunded, contact]) await closedRun(hookflow().temporal, e.workflowId);
+    await eventually(async () => assert.equal(await hookflow().store.collection.countDocuments({ status: 'ignored' }), 3));
   });
 
   describe('events list', function () {
     it('prints a table of the stored events, newest first', async function () {
-      const run = await runCli(['events', 'list'], cliEnv(hookflow));
+      const run = await runCli(['events', 'list'], cliEnv(hookflow()));
       assert.equal(run.code, 0, run.stderr);
       const lines = run.stdout.trim().split('\n');
       assert.match(lines[0] ?? '', /^ID\s+STATUS\s+TYPE\s+RECEIVED\s+RUN$/);
@@ -51,7 +47,7 @@ describe('hookflow CLI: events list, events show, config check', function () {
     });
 
     it('--json prints the summaries without body or headers', async function () {
-      const listed = jsonOf(await runCli(['events', 'list', '--json'], cliEnv(hookflow)));
+      const listed = jsonOf(await runCli(['events', 'list', '--json'], cliEnv(hookflow())));
       assert.ok(Array.isArray(listed));
       assert.equal(listed.length, 3);
       const first = listed.find((e) => readPath(e, '_id') === paid.workflowId);
@@ -64,7 +60,7 @@ describe('hookflow CLI: events list, events show, config check', function () {
 
     it('filters by source, status, type (exact and prefix), time and limit', async function () {
       const ids = async (...args: string[]): Promise<unknown[]> => {
-        const listed = jsonOf(await runCli(['events', 'list', '--json', ...args], cliEnv(hookflow)));
+        const listed = jsonOf(await runCli(['events', 'list', '--json', ...args], cliEnv(hookflow())));
         assert.ok(Array.isArray(listed));
         return listed.map((e) => readPath(e, '_id'));
       };
@@ -78,13 +74,13 @@ describe('hookflow CLI: events list, events show, config check', function () {
     });
 
     it('refuses a bad filter with exit code 2 and says what is wrong', async function () {
-      const badStatus = await runCli(['events', 'list', '--status', 'done'], cliEnv(hookflow));
+      const badStatus = await runCli(['events', 'list', '--status', 'done'], cliEnv(hookflow()));
       assert.equal(badStatus.code, 2, badStatus.stderr);
       assert.match(badStatus.stderr, /status must be one of received, processing/);
-      const badTime = await runCli(['events', 'list', '--since', 'yesterday'], cliEnv(hookflow));
+      const badTime = await runCli(['events', 'list', '--since', 'yesterday'], cliEnv(hookflow()));
       assert.equal(badTime.code, 2, badTime.stderr);
       assert.match(badTime.stderr, /since must be an ISO time .* or a span such as 15m/);
-      const unknownOption = await runCli(['events', 'list', '--colour'], cliEnv(hookflow));
+      const unknownOption = await runCli(['events', 'list', '--colour'], cliEnv(hookflow()));
       assert.equal(unknownOption.code, 2, unknownOption.stderr);
       assert.match(unknownOption.stderr, /unknown option '--colour'/);
     });
@@ -92,40 +88,37 @@ describe('hookflow CLI: events list, events show, config check', function () {
 
   describe('events show', function () {
     it('prints the stored event, its history, its run and the Temporal UI link, not the body', async function () {
-      const run = await runCli(['events', 'show', paid.workflowId], cliEnv(hookflow, { TEMPORAL_UI_URL: 'http://ui.example:8080/' }));
+      const run = await runCli(['events', 'show', paid.workflowId], cliEnv(hookflow(), { TEMPORAL_UI_URL: 'http://ui.example:8080/' }));
       assert.equal(run.code, 0, run.stderr);
       assert.match(run.stdout, new RegExp(`^Event\\s+${paid.workflowId}$`, 'm'));
       assert.match(run.stdout, /^Status\s+ignored$/m);
       assert.match(run.stdout, /^History\s+\S+ \S+ received$/m);
       assert.match(run.stdout, /^\s+\S+ \S+ ignored/m);
       assert.match(run.stdout, /^Workflow\s+COMPLETED, run \S+, \d+ history events, started \S+ \S+, closed /m);
-      const ui = `http://ui.example:8080/namespaces/${hookflow.env.TEMPORAL_NAMESPACE}/workflows/${encodeURIComponent(paid.workflowId)}`;
+      const ui = `http://ui.example:8080/namespaces/${hookflow().env.TEMPORAL_NAMESPACE}/workflows/${encodeURIComponent(paid.workflowId)}`;
       assert.match(run.stdout, new RegExp(`^Temporal UI\\s+${ui.replace(/[.?]/g, '\\$&')}$`, 'm'));
       assert.ok(!run.stdout.includes('"amount":42'), 'the body is not printed by default');
     });
 
     it('says so, instead of hanging, when no worker answers an open run\'s status query', async function () {
-      const stalled = await startTestHookflow({ config: CONFIG, worker: false });
-      try {
+      await withTestHookflow({ config: CONFIG, worker: false }, async (stalled) => {
         const sent = await sendAccepted(stalled, 'shop', SECRET, { type: 'invoice.paid' });
         const run = await runCli(['events', 'show', sent.workflowId], cliEnv(stalled));
         assert.equal(run.code, 0, run.stderr);
         assert.match(run.stdout, /^Workflow\s+RUNNING, run \S+/m);
         assert.match(run.stdout, /^State\s+.*no worker answered the status query/m);
-      } finally {
-        await stalled.stop();
-      }
+      });
     });
 
     it('--json --body includes the raw body and headers; without --body neither', async function () {
-      const plain = jsonOf(await runCli(['events', 'show', paid.workflowId, '--json', '--no-query'], cliEnv(hookflow)));
+      const plain = jsonOf(await runCli(['events', 'show', paid.workflowId, '--json', '--no-query'], cliEnv(hookflow())));
       assert.equal(readPath(plain, 'event._id'), paid.workflowId);
       assert.equal(readPath(plain, 'event.body'), undefined);
       assert.equal(readPath(plain, 'body'), undefined);
       assert.equal(readPath(plain, 'headers'), undefined);
       assert.equal(readPath(plain, 'workflow.status'), 'COMPLETED');
 
-      const full = jsonOf(await runCli(['events', 'show', paid.workflowId, '--json', '--body', '--no-query'], cliEnv(hookflow)));
+      const full = jsonOf(await runCli(['events', 'show', paid.workflowId, '--json', '--body', '--no-query'], cliEnv(hookflow())));
       assert.equal(readPath(full, 'body.text'), paid.body);
       assert.equal(readPath(full, 'body.encoding'), 'utf8');
       const headers = readPath(full, 'headers');
@@ -134,37 +127,31 @@ describe('hookflow CLI: events list, events show, config check', function () {
     });
 
     it('answers an unknown ID with exit code 3 and a message naming it', async function () {
-      const run = await runCli(['events', 'show', 'shop:no-such-event'], cliEnv(hookflow));
+      const run = await runCli(['events', 'show', 'shop:no-such-event'], cliEnv(hookflow()));
       assert.equal(run.code, 3, run.stderr);
       assert.match(run.stderr, /No stored event "shop:no-such-event"/);
     });
 
     it('fails fast with exit code 4 when Temporal does not answer', async function () {
       const closed = await freePort();
-      const run = await runCli(['--timeout', '1500', 'events', 'show', paid.workflowId], cliEnv(hookflow, { TEMPORAL_ADDRESS: `127.0.0.1:${closed}` }));
+      const run = await runCli(['--timeout', '1500', 'events', 'show', paid.workflowId], cliEnv(hookflow(), { TEMPORAL_ADDRESS: `127.0.0.1:${closed}` }));
       assert.equal(run.code, 4, run.stderr);
       assert.match(run.stderr, new RegExp(`Temporal at 127\\.0\\.0\\.1:${closed} did not answer within 1500 ms`));
     });
 
     it('fails with exit code 4 when MongoDB does not answer', async function () {
       const closed = await freePort();
-      const run = await runCli(['events', 'list'], cliEnv(hookflow, { MONGO_URL: `mongodb://127.0.0.1:${closed}` }));
+      const run = await runCli(['events', 'list'], cliEnv(hookflow(), { MONGO_URL: `mongodb://127.0.0.1:${closed}` }));
       assert.equal(run.code, 4, run.stderr);
       assert.match(run.stderr, /MongoDB did not answer in time/);
     });
   });
 
   describe('config check', function () {
-    let dir: string;
-    before(function () {
-      dir = mkdtempSync(join(tmpdir(), 'hookflow-config-check-'));
-    });
-    after(function () {
-      rmSync(dir, { recursive: true, force: true });
-    });
+    const dir = useTempDir('hookflow-config-check-');
 
     it('prints the sources, routes and handlers it would accept, counting secrets and printing none', async function () {
-      const path = join(dir, 'valid.json');
+      const path = join(dir(), 'valid.json');
       const literal = standardSecret('literal-secret-value');
       const forwardSecret = standardSecret('forward-secret-value');
       writeFileSync(path, JSON.stringify({
@@ -201,7 +188,7 @@ describe('hookflow CLI: events list, events show, config check', function () {
     });
 
     it('exits 1 listing every problem with its place, naming variables but not values', async function () {
-      const path = join(dir, 'invalid.json');
+      const path = join(dir(), 'invalid.json');
       writeFileSync(path, JSON.stringify({
         sources: {
           github: { provider: 'github', secrets: [{ env: 'MISSING_GH_SECRET' }] },
@@ -212,7 +199,7 @@ describe('hookflow CLI: events list, events show, config check', function () {
       assert.equal(run.code, 1, run.stderr);
       assert.match(run.stderr, /sources\.pay\.provider: unknown provider/);
       assert.equal(run.stdout, '');
-      const missing = join(dir, 'secretless.json');
+      const missing = join(dir(), 'secretless.json');
       writeFileSync(missing, JSON.stringify({ sources: { github: { provider: 'github', secrets: [{ env: 'MISSING_GH_SECRET' }] } } }));
       const unset = await runCli(['config', 'check', '--config', missing], {});
       assert.equal(unset.code, 1, unset.stderr);

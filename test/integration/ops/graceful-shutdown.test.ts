@@ -1,14 +1,14 @@
 import assert from 'node:assert/strict';
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { createInterface } from 'node:readline';
 import { readPath } from '../../../src/providers/json-path';
 import { eventually } from '../../helpers/eventually';
 import { freePort } from '../../helpers/ports';
-import { startTestHookflow, type TestHookflow } from '../../helpers/hookflow';
+import { useHookflow } from '../../helpers/hookflow';
 import { signStandard, standardSecret } from '../../helpers/signed-event';
+import { useTempDir } from '../../helpers/temp-dir';
 import { testServices } from '../../setup/root-hooks';
 
 const SECRET = standardSecret('graceful-shutdown-test-secret');
@@ -46,31 +46,24 @@ function startProcess(entry: string, name: string, env: Record<string, string>):
 
 describe('graceful shutdown under load', function () {
   this.timeout(180_000);
-  let dir: string;
-  let worker: TestHookflow;
-
-  before(async function () {
-    dir = mkdtempSync(join(tmpdir(), 'hookflow-shutdown-'));
-    writeFileSync(join(dir, 'hookflow.json'), JSON.stringify(CONFIG));
-    // Processes what the receiver starts, and drops the shared database at the end.
-    worker = await startTestHookflow({ config: CONFIG, receiver: false });
+  const dir = useTempDir('hookflow-shutdown-');
+  before(function () {
+    writeFileSync(join(dir(), 'hookflow.json'), JSON.stringify(CONFIG));
   });
-  after(async function () {
-    await worker?.stop();
-    rmSync(dir, { recursive: true, force: true });
-  });
+  // Processes what the receiver starts, and drops the shared database at the end.
+  const worker = useHookflow({ config: CONFIG, receiver: false });
 
   it('SIGTERM mid-stream: exits 0 in bounded time, and every acknowledged event is stored', async function () {
     const services = testServices();
     const { child, url, exited } = await startProcess(RECEIVER, 'hookflow-receiver', {
       HOST: '127.0.0.1',
       PORT: '0',
-      HOOKFLOW_CONFIG: join(dir, 'hookflow.json'),
+      HOOKFLOW_CONFIG: join(dir(), 'hookflow.json'),
       MONGO_URL: services.mongoUrl,
-      MONGO_DB: worker.env.MONGO_DB,
+      MONGO_DB: worker().env.MONGO_DB,
       TEMPORAL_ADDRESS: services.temporalAddress,
-      TEMPORAL_NAMESPACE: worker.env.TEMPORAL_NAMESPACE,
-      TEMPORAL_TASK_QUEUE: worker.env.TEMPORAL_TASK_QUEUE,
+      TEMPORAL_NAMESPACE: worker().env.TEMPORAL_NAMESPACE,
+      TEMPORAL_TASK_QUEUE: worker().env.TEMPORAL_TASK_QUEUE,
       LOG_FORMAT: 'json',
       STOP_TIMEOUT_MS: '20000',
     });
@@ -106,7 +99,7 @@ describe('graceful shutdown under load', function () {
     assert.ok(Date.now() - signalledAt < 20_000, `stopped ${Date.now() - signalledAt} ms after SIGTERM`);
     assert.equal(refused, 0, 'no request was refused while draining');
     assert.ok(acknowledged.length >= 40);
-    const stored = await worker.store.collection.countDocuments({ _id: { $in: acknowledged } });
+    const stored = await worker().store.collection.countDocuments({ _id: { $in: acknowledged } });
     assert.equal(stored, acknowledged.length, 'every acknowledged event is stored');
   });
 
@@ -114,12 +107,12 @@ describe('graceful shutdown under load', function () {
     const services = testServices();
     const metricsPort = await freePort();
     const started = await startProcess(WORKER, 'hookflow-worker', {
-      HOOKFLOW_CONFIG: join(dir, 'hookflow.json'),
+      HOOKFLOW_CONFIG: join(dir(), 'hookflow.json'),
       MONGO_URL: services.mongoUrl,
-      MONGO_DB: worker.env.MONGO_DB,
+      MONGO_DB: worker().env.MONGO_DB,
       TEMPORAL_ADDRESS: services.temporalAddress,
-      TEMPORAL_NAMESPACE: worker.env.TEMPORAL_NAMESPACE,
-      TEMPORAL_TASK_QUEUE: `${worker.env.TEMPORAL_TASK_QUEUE}-process`,
+      TEMPORAL_NAMESPACE: worker().env.TEMPORAL_NAMESPACE,
+      TEMPORAL_TASK_QUEUE: `${worker().env.TEMPORAL_TASK_QUEUE}-process`,
       TEMPORAL_METRICS_ADDRESS: `127.0.0.1:${metricsPort}`,
       LOG_FORMAT: 'json',
     });

@@ -1,9 +1,9 @@
 import assert from 'node:assert/strict';
 import { readPath } from '../../../src/providers/json-path';
 import { eventually } from '../../helpers/eventually';
-import { startTestHookflow, type TestHookflow } from '../../helpers/hookflow';
+import { useHookflow, withTestHookflow } from '../../helpers/hookflow';
 import { post } from '../../helpers/http';
-import { captureLogs, type LogCapture } from '../../helpers/log-capture';
+import { captureLogs } from '../../helpers/log-capture';
 import { sendAccepted, storeUnstartedEvent } from '../../helpers/operated-runs';
 import { signStandard, standardSecret } from '../../helpers/signed-event';
 import { testServices } from '../../setup/root-hooks';
@@ -30,26 +30,18 @@ async function getJson(url: string): Promise<{ status: number; json: unknown }> 
 }
 
 describe('monitoring: /healthz, /readyz, /metrics and event logs', function () {
-  let hookflow: TestHookflow;
-  let logs: LogCapture;
-
-  before(async function () {
-    logs = captureLogs('info');
-    hookflow = await startTestHookflow({ config: CONFIG, logger: logs.logger });
-  });
-  after(async function () {
-    await hookflow?.stop();
-  });
+  const logs = captureLogs('info');
+  const hookflow = useHookflow({ config: CONFIG, logger: logs.logger });
 
   it('/healthz answers 200 without asking any server', async function () {
-    const { status, json } = await getJson(`${hookflow.url}/healthz`);
+    const { status, json } = await getJson(`${hookflow().url}/healthz`);
     assert.equal(status, 200);
     assert.deepEqual(json, { status: 'ok' });
   });
 
   it('/readyz answers 200 once MongoDB, Temporal and the worker are ready, with each check', async function () {
     const { json } = await eventually(async () => {
-      const reply = await getJson(`${hookflow.url}/readyz`);
+      const reply = await getJson(`${hookflow().url}/readyz`);
       assert.equal(reply.status, 200, JSON.stringify(reply.json));
       return reply;
     });
@@ -59,20 +51,20 @@ describe('monitoring: /healthz, /readyz, /metrics and event logs', function () {
   });
 
   it('/readyz serves concurrent probes from one check instead of one check each', async function () {
-    const bodies = await Promise.all(Array.from({ length: 20 }, () => fetch(`${hookflow.url}/readyz`).then((r) => r.text())));
+    const bodies = await Promise.all(Array.from({ length: 20 }, () => fetch(`${hookflow().url}/readyz`).then((r) => r.text())));
     // Checks are cached for a second: even a slow machine answers 20 probes from one or two.
     assert.ok(new Set(bodies).size <= 2, `${new Set(bodies).size} distinct checks for 20 probes`);
   });
 
   it('/metrics counts webhooks by source and outcome, times them, and times workflow starts', async function () {
-    const sent = await sendAccepted(hookflow, 'shop', SECRET, { type: 'order.created' });
+    const sent = await sendAccepted(hookflow(), 'shop', SECRET, { type: 'order.created' });
     const again = signStandard(SECRET, sent.body, sent.eventId);
-    assert.equal((await post(`${hookflow.url}/webhooks/shop`, again.body, again.headers)).status, 200);
+    assert.equal((await post(`${hookflow().url}/webhooks/shop`, again.body, again.headers)).status, 200);
     const forged = signStandard(standardSecret('not-the-secret'), '{}');
-    assert.equal((await post(`${hookflow.url}/webhooks/shop`, forged.body, forged.headers)).status, 401);
-    assert.equal((await post(`${hookflow.url}/webhooks/made-up-source`, forged.body, forged.headers)).status, 404);
+    assert.equal((await post(`${hookflow().url}/webhooks/shop`, forged.body, forged.headers)).status, 401);
+    assert.equal((await post(`${hookflow().url}/webhooks/made-up-source`, forged.body, forged.headers)).status, 404);
 
-    const text = await metricsOf(hookflow.url);
+    const text = await metricsOf(hookflow().url);
     const requests = (labels: string): number | undefined => sample(text, `hookflow_webhook_requests_total{${labels}}`);
     assert.equal(requests('source="shop",outcome="accepted",reason=""'), 1);
     assert.equal(requests('source="shop",outcome="duplicate",reason=""'), 1);
@@ -87,23 +79,19 @@ describe('monitoring: /healthz, /readyz, /metrics and event logs', function () {
 
   it('/metrics reports the relay backlog: stored events whose workflow is not started', async function () {
     // The backlog is counted at most once a relay interval: a short one, so the new count shows soon.
-    const idle = await startTestHookflow({ config: CONFIG, worker: false, env: { RELAY_INTERVAL_MS: '200' } });
-    try {
+    await withTestHookflow({ config: CONFIG, worker: false, env: { RELAY_INTERVAL_MS: '200' } }, async (idle) => {
       assert.equal(sample(await metricsOf(idle.url), 'hookflow_relay_backlog'), 0);
       // Leased for ten minutes, so this relay leaves them waiting.
       await storeUnstartedEvent(idle, 'shop', 10 * 60_000);
       await storeUnstartedEvent(idle, 'shop', 10 * 60_000);
       await eventually(async () => assert.equal(sample(await metricsOf(idle.url), 'hookflow_relay_backlog'), 2));
-    } finally {
-      await idle.stop();
-    }
+    });
   });
 
   it('counts the relay backlog in MongoDB once per relay interval at most, however often /metrics is scraped', async function () {
     const mongoUrl = new URL(testServices().mongoUrl);
     mongoUrl.searchParams.set('monitorCommands', 'true');
-    const scraped = await startTestHookflow({ config: CONFIG, worker: false, mongoUrl: mongoUrl.toString(), env: { RELAY_INTERVAL_MS: '60000' } });
-    try {
+    await withTestHookflow({ config: CONFIG, worker: false, mongoUrl: mongoUrl.toString(), env: { RELAY_INTERVAL_MS: '60000' } }, async (scraped) => {
       assert.equal(await scraped.storeReady(), true);
       let counts = 0;
       // countDocuments is an aggregate on the events collection; nothing else of the receiver aggregates.
@@ -115,25 +103,19 @@ describe('monitoring: /healthz, /readyz, /metrics and event logs', function () {
       texts.push(...(await Promise.all(Array.from({ length: 20 }, () => metricsOf(scraped.url)))));
       assert.equal(counts, 1, 'thirty scrapes, one count');
       for (const text of texts) assert.equal(sample(text, 'hookflow_relay_backlog'), 0);
-    } finally {
-      await scraped.stop();
-    }
+    });
   });
 
   it('keeps a registry per instance: another hookflow in the process counts only its own', async function () {
-    const other = await startTestHookflow({ config: CONFIG, worker: false });
-    try {
+    await withTestHookflow({ config: CONFIG, worker: false }, async (other) => {
       const text = await metricsOf(other.url);
       assert.equal(sample(text, 'hookflow_webhook_requests_total{source="shop",outcome="accepted",reason=""}'), undefined);
-      assert.ok((sample(await metricsOf(hookflow.url), 'hookflow_webhook_requests_total{source="shop",outcome="accepted",reason=""}') ?? 0) >= 1);
-    } finally {
-      await other.stop();
-    }
+      assert.ok((sample(await metricsOf(hookflow().url), 'hookflow_webhook_requests_total{source="shop",outcome="accepted",reason=""}') ?? 0) >= 1);
+    });
   });
 
   it('with METRICS_PORT, serves /metrics, /healthz and /readyz there only, not on the webhook port', async function () {
-    const split = await startTestHookflow({ config: CONFIG, worker: false, env: { METRICS_PORT: '0' } });
-    try {
+    await withTestHookflow({ config: CONFIG, worker: false, env: { METRICS_PORT: '0' } }, async (split) => {
       assert.ok(split.monitoringUrl);
       const base = split.monitoringUrl;
       for (const path of ['/metrics', '/healthz', '/readyz']) {
@@ -145,14 +127,11 @@ describe('monitoring: /healthz, /readyz, /metrics and event logs', function () {
       assert.equal((await post(`${split.url}/webhooks/shop`, forged.body, forged.headers)).status, 401);
       const text = await metricsOf(base);
       assert.equal(sample(text, 'hookflow_webhook_requests_total{source="shop",outcome="rejected",reason="invalid_signature"}'), 1, 'webhooks are still counted');
-    } finally {
-      await split.stop();
-    }
+    });
   });
 
   it('a worker-only process serves /metrics and /readyz on METRICS_PORT', async function () {
-    const worker = await startTestHookflow({ config: CONFIG, receiver: false, env: { METRICS_PORT: '0' } });
-    try {
+    await withTestHookflow({ config: CONFIG, receiver: false, env: { METRICS_PORT: '0' } }, async (worker) => {
       assert.ok(worker.monitoringUrl);
       const base = worker.monitoringUrl;
       await eventually(async () => assert.equal(sample(await metricsOf(base), 'hookflow_worker_running'), 1));
@@ -161,13 +140,11 @@ describe('monitoring: /healthz, /readyz, /metrics and event logs', function () {
       const ready = await getJson(`${base}/readyz`);
       assert.equal(ready.status, 200);
       assert.equal(readPath(ready.json, 'checks.worker.state'), 'running');
-    } finally {
-      await worker.stop();
-    }
+    });
   });
 
   it('logs every line about an event with its source, eventId and workflowId, and never its body', async function () {
-    const sent = await sendAccepted(hookflow, 'shop', SECRET, { type: 'order.logged', data: { card: '4242-secret-body-marker' } });
+    const sent = await sendAccepted(hookflow(), 'shop', SECRET, { type: 'order.logged', data: { card: '4242-secret-body-marker' } });
     await eventually(() => assert.ok(logs.records().some((r) => r.eventId === sent.eventId)));
     const lines = logs.records().filter((r) => r.eventId === sent.eventId || r.workflowId === sent.workflowId);
     for (const line of lines) {
