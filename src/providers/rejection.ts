@@ -17,7 +17,11 @@ export type RejectReason =
   | 'payload_too_large'
   | 'invalid_body'
   | 'event_id_conflict'
-  | 'receiver_busy';
+  | 'receiver_busy'
+  // Load shedding (src/receiver/load-shedding.ts) and a sender gone before its event was stored.
+  | 'backlog_full'
+  | 'store_slow'
+  | 'sender_gone';
 
 /** Thrown for bad input from a sender. Its message is short and safe to show: never a secret or a body. */
 export class WebhookRejection extends Error {

@@ -23,9 +23,16 @@ export const statusFor: Readonly<Record<RejectReason, number>> = {
   invalid_body: 400,
   event_id_conflict: 409,
   receiver_busy: 503,
+  backlog_full: 503,
+  store_slow: 503,
+  // Nobody reads it: the sender hung up before its event was stored (nothing was).
+  sender_gone: 400,
 };
 
-/** Seconds a sender is asked to wait after a 503: the store coming back, or bodies in progress draining. */
+/** Refusals that mean "not now": the sender is told when to try again. */
+const RETRY_LATER: ReadonlySet<RejectReason> = new Set(['receiver_busy', 'backlog_full', 'store_slow']);
+
+/** Seconds a sender is asked to wait after a 503: the store coming back, bodies in progress or the backlog draining. */
 const RETRY_AFTER_SECONDS = '5';
 
 /** Statuses of the admin API's refusals. */
@@ -52,7 +59,7 @@ export function errorAnswers(logger: Logger): Middleware {
         ctx.status = statusFor[err.reason];
         ctx.body = { error: err.reason, message: err.message };
         if (err.reason === 'method_not_allowed') ctx.set('Allow', 'POST');
-        if (err.reason === 'receiver_busy') ctx.set('Retry-After', RETRY_AFTER_SECONDS);
+        if (RETRY_LATER.has(err.reason)) ctx.set('Retry-After', RETRY_AFTER_SECONDS);
         ctx.state.rejection = err.reason;
       } else if (err instanceof AdminAuthRejection) {
         ctx.status = 401;

@@ -35,8 +35,8 @@ export async function signalsOf(temporal: Client, workflowId: string, runId?: st
 }
 
 /**
- * Stores an event as a receiver that died before starting its workflow would leave it, leased for
- * `leaseMs` so the relay leaves it alone meanwhile.
+ * Stores an event and its pending start as a receiver that died before starting its workflow would
+ * leave them, leased for `leaseMs` so the relay leaves it alone meanwhile.
  */
 export async function storeUnstartedEvent(hookflow: TestHookflow, source: string, leaseMs: number): Promise<EventDocument> {
   const eventId = `evt_${randomUUID()}`;
@@ -59,6 +59,7 @@ export async function storeUnstartedEvent(hookflow: TestHookflow, source: string
     leaseMs,
   );
   assert.equal(outcome.kind, 'inserted', 'a fresh event ID');
+  await hookflow.pendingStarts.ensure(outcome.event, new Date(now.getTime() + leaseMs));
   return outcome.event;
 }
 
