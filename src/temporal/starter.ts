@@ -91,7 +91,14 @@ export class EventStarter {
   }
 
   private pump(): void {
-    while (!this.stopped && this.inFlight.size < this.opts.concurrency && Date.now() >= this.pausedUntil) {
+    const pausedFor = this.pausedUntil - Date.now();
+    if (pausedFor > 0) {
+      // A timer may fire a millisecond early: always leave one set for the end of the pause.
+      clearTimeout(this.resumeTimer);
+      if (!this.stopped) this.resumeTimer = setTimeout(() => this.pump(), pausedFor + 1);
+      return;
+    }
+    while (!this.stopped && this.inFlight.size < this.opts.concurrency) {
       const event = this.queue.shift();
       if (!event) return;
       const run = this.startOne(event).finally(() => {
@@ -109,11 +116,11 @@ export class EventStarter {
     } catch (err) {
       // Temporal is down or slow: put it back first in line and pause every start for a while.
       this.queue.unshift(event);
+      // Starts that were in flight together fail together: one pause for them all.
+      if (Date.now() < this.pausedUntil) return;
       this.failures++;
       const backoff = Math.min(500 * 2 ** Math.min(this.failures - 1, 10), MAX_BACKOFF_MS);
       this.pausedUntil = Date.now() + backoff;
-      clearTimeout(this.resumeTimer);
-      this.resumeTimer = setTimeout(() => this.pump(), backoff);
       logger.warn(
         { source: event.source, eventId: event.eventId, failures: this.failures, retryInMs: backoff, err: { name: (err as Error).name } },
         'could not start workflow; will retry',
