@@ -6,6 +6,7 @@ import type { EventDocument } from '../../src/store/events';
 import { eventually } from './eventually';
 import type { TestHookflow } from './hookflow';
 import { post } from './http';
+import { startedRun } from './runs';
 import { signStandard } from './signed-event';
 
 /** temporal.api.enums.v1.EventType */
@@ -70,10 +71,14 @@ export interface AcceptedEvent {
   readonly body: string;
 }
 
-/** Sends `payload` signed to a standard-webhooks source and checks the receiver answered 202. */
+/**
+ * Sends `payload` signed to a standard-webhooks source, checks the receiver answered 202, and waits
+ * until the receiver's starter has started its run (which it does after the answer).
+ */
 export async function sendAccepted(hookflow: TestHookflow, source: string, secret: string, payload: unknown): Promise<AcceptedEvent> {
   const delivery = signStandard(secret, JSON.stringify(payload));
   const answer = await post(`${hookflow.url}/webhooks/${source}`, delivery.body, delivery.headers);
   assert.equal(answer.status, 202, `receiver answered ${answer.status}: ${JSON.stringify(answer.body)}`);
+  await startedRun(hookflow.temporal, `${source}:${delivery.id}`);
   return { eventId: delivery.id, workflowId: `${source}:${delivery.id}`, body: delivery.body };
 }
