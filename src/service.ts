@@ -26,6 +26,7 @@ import { RejectionLog } from './store/rejections';
 import { RetentionSweeper } from './store/retention';
 import { checkTemporalAccess } from './temporal/access-check';
 import { createTemporalClient } from './temporal/client';
+import { countOpenRuns } from './temporal/open-runs';
 import { SearchAttributeRegistration, type RegistrationOutcome } from './temporal/register-search-attributes';
 import { StartRelay } from './temporal/relay';
 import { EventStarter } from './temporal/starter';
@@ -244,10 +245,4 @@ export async function startHookflow(opts: HookflowOptions): Promise<RunningHookf
       await Promise.allSettled([temporal.connection.close(), mongo.client.close()]);
     },
   };
-}
-
-/** Runs of this task queue still open: started, not finished (parked ones included). */
-async function countOpenRuns(temporal: Client, taskQueue: string): Promise<number> {
-  const { count } = await temporal.workflow.count(`TaskQueue = ${JSON.stringify(taskQueue)} AND ExecutionStatus = "Running"`);
-  return count;
 }
