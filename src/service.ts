@@ -71,6 +71,8 @@ const ACCESS_CHECK_MS = 5000;
 const PENDING_START_LEASE_MS = 30_000;
 /** How often the starter counts every receiver's pending starts (the backlog bound's input). */
 const BACKLOG_RECOUNT_MS = 1000;
+/** A scrape shows the last count after a second anyway (metrics.ts): the count itself stops soon after. */
+const OPEN_RUNS_COUNT_MS = 2000;
 
 /**
  * Starts the receiver (with its relay), the worker, or both, sharing one MongoDB client. Neither
@@ -119,13 +121,20 @@ export async function startHookflow(opts: HookflowOptions): Promise<RunningHookf
   }
   // Created before the client it uses, so the metrics can read its backlog.
   let starter: EventStarter | undefined;
+  // The last count of open runs, awaited at stop: the client retries a call while Temporal is down,
+  // and a retry after the connection is closed throws where nobody can catch it.
+  let openRunsCount: Promise<unknown> = Promise.resolve();
   const metrics = createMetrics({
     ...(opts.receiver
       ? {
           pendingStarts: () => starter?.backlog() ?? 0,
           // Reads of MongoDB and Temporal: however many scrape, at most once a relay interval each.
           oldestPendingStart: readAtMostEvery(env.RELAY_INTERVAL_MS, () => pendingStarts.oldestReceivedAt()),
-          openRuns: readAtMostEvery(env.RELAY_INTERVAL_MS, () => countOpenRuns(temporal, env.TEMPORAL_TASK_QUEUE)),
+          openRuns: readAtMostEvery(env.RELAY_INTERVAL_MS, () => {
+            const count = countOpenRuns(temporal, env.TEMPORAL_TASK_QUEUE, OPEN_RUNS_COUNT_MS);
+            openRunsCount = count.catch(() => undefined);
+            return count;
+          }),
         }
       : {}),
     ...(worker ? { workerRunning: () => worker.state === 'running' } : {}),
@@ -242,6 +251,7 @@ export async function startHookflow(opts: HookflowOptions): Promise<RunningHookf
       await worker?.stop();
       await monitoringServer?.close(DRAIN_MS);
       await readiness.settle();
+      await openRunsCount;
       await Promise.allSettled([temporal.connection.close(), mongo.client.close()]);
     },
   };

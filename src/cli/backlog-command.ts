@@ -22,7 +22,7 @@ export function backlogCommand(): Command {
         const [notStarted, oldestReceivedAt, openRuns] = await Promise.all([
           pending.count(),
           pending.oldestReceivedAt(),
-          countOpenRuns(session.ops.temporal, session.ops.taskQueue),
+          countOpenRuns(session.ops.temporal, session.ops.taskQueue, session.ops.timeoutMs),
         ]);
         return { notStarted, oldestReceivedAt, openRuns };
       });

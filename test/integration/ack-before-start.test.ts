@@ -226,7 +226,7 @@ class HeldProxy {
   }
 }
 
-describe('a sender that hung up', function () {
+describe('a stalled store', function () {
   this.timeout(120_000);
   let mongo: HeldProxy;
   let hookflow: TestHookflow;
@@ -234,9 +234,19 @@ describe('a sender that hung up', function () {
   before(async function () {
     const target = new URL(testServices().mongoUrl);
     mongo = await HeldProxy.create({ host: target.hostname, port: Number(target.port) });
-    // Deduplicated by body: the body's claim is a store round trip before the event's insert.
-    const config = { sources: { demo: { provider: 'standard-webhooks', secrets: [SECRET], dedupByBody: true } } };
-    hookflow = await startTestHookflow({ config, worker: false, mongoUrl: `mongodb://127.0.0.1:${mongo.port}/?directConnection=true` });
+    const config = {
+      sources: {
+        // Deduplicated by body: the body's claim is a store round trip before the event's insert.
+        demo: { provider: 'standard-webhooks', secrets: [SECRET], dedupByBody: true },
+        plain: { provider: 'standard-webhooks', secrets: [SECRET] },
+      },
+    };
+    hookflow = await startTestHookflow({
+      config,
+      worker: false,
+      mongoUrl: `mongodb://127.0.0.1:${mongo.port}/?directConnection=true`,
+      env: { STORE_SLOW_MS: '300' },
+    });
     assert.equal(await hookflow.storeReady(), true);
   });
   after(async function () {
@@ -245,7 +255,7 @@ describe('a sender that hung up', function () {
     await mongo?.close();
   });
 
-  it('is not stored: a delivery whose sender left while the store stalled is dropped before the insert', async function () {
+  it('drops a delivery whose sender hung up while it waited for the store, before the insert', async function () {
     const d = delivery(7);
     const { hostname, port } = new URL(hookflow.url);
     mongo.hold();
@@ -265,5 +275,27 @@ describe('a sender that hung up', function () {
     assert.equal(await hookflow.pendingStarts.collection.countDocuments({}), 0, 'no start recorded');
     // Its provider sends it again, and that copy is stored and acknowledged.
     assert.equal((await send(hookflow, d)).status, 202);
+  });
+
+  it('answers 503 store_slow with Retry-After, before the body, while an insert has taken longer than STORE_SLOW_MS', async function () {
+    const slow = delivery(8);
+    mongo.hold();
+    // Its insert waits on the stalled store.
+    const first = post(`${hookflow.url}/webhooks/plain`, slow.body, slow.headers);
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    const next = delivery(9);
+    const answer = await rawRequest(`${hookflow.url}/webhooks/plain`, {
+      headers: { ...next.headers, 'content-length': String(Buffer.byteLength(next.body)) },
+      body: new Readable({ read() {} }),
+    });
+    mongo.release();
+    assert.equal(answer.status, 503, answer.text);
+    assert.equal(answer.body.error, 'store_slow');
+    assert.match(String(answer.headers['retry-after']), /^\d+$/);
+    assert.equal(answer.bodyEndedBeforeAnswer, false);
+    assert.equal((await first).status, 202, 'the slow delivery itself is acknowledged');
+    // Once the store answers in time again, deliveries are taken again.
+    await eventually(async () => assert.equal((await post(`${hookflow.url}/webhooks/plain`, next.body, next.headers)).status, 202));
+    assert.equal(await hookflow.store.collection.countDocuments({ eventId: next.id }), 1);
   });
 });
