@@ -119,7 +119,7 @@ export async function startHookflow(opts: HookflowOptions): Promise<RunningHookf
         }),
     });
   }
-  // Created before the client it uses, so the metrics can read its backlog.
+  // Made once the Temporal client exists, which needs the metrics; the metrics read it when scraped.
   let starter: EventStarter | undefined;
   // The last count of open runs, awaited at stop: the client retries a call while Temporal is down,
   // and a retry after the connection is closed throws where nobody can catch it.

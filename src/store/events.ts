@@ -112,7 +112,7 @@ export class EventStore {
     await createMissingIndexes(this.collection, [
       // Dedup for ever, even after Temporal's retention has forgotten the workflow ID.
       { key: { source: 1, eventId: 1 }, name: 'source_eventId_unique', unique: true },
-      // Was the relay's scan of unstarted events, now in pending_starts; kept: existing databases have it.
+      // Listings by status in time order (named for the relay's old scan, which pending_starts replaced).
       { key: { status: 1, receivedAt: 1 }, name: 'relay' },
       { key: { source: 1, status: 1, receivedAt: -1 }, name: 'by_source_status_time' },
       { key: { receivedAt: -1 }, name: 'by_time' },

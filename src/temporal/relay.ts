@@ -29,9 +29,9 @@ const MAX_REMEMBERED = 100_000;
  *
  * The relay never writes an event. FerretDB does not isolate concurrent updates of one document,
  * and an event whose lease has expired may already have a run whose worker is about to report:
- * a relay's write (a claim, a "started" mark) could undo the worker's status. So the relay only
- * reads candidates and asks Temporal; an event it finds already started is remembered here and
- * not asked about again. While Temporal fails, the relay backs off in memory, not per event.
+ * a relay's write (a claim, a "started" mark) could undo the worker's status. So the relay writes
+ * only `pending_starts`; an event it finds already started is remembered here and not asked about
+ * again. While Temporal fails, the relay backs off in memory, not per event.
  */
 export class StartRelay {
   private timer: NodeJS.Timeout | undefined;
