@@ -170,7 +170,7 @@ describe('monitoring: /healthz, /readyz, /metrics and event logs', function () {
       const base = worker.monitoringUrl;
       await eventually(async () => assert.equal(sample(await metricsOf(base), 'hookflow_worker_running'), 1));
       const text = await metricsOf(base);
-      assert.equal(sample(text, 'hookflow_relay_backlog'), undefined, 'no receiver, no relay backlog');
+      assert.equal(sample(text, 'hookflow_pending_starts'), undefined, 'no receiver, no backlog of starts');
       const ready = await getJson(`${base}/readyz`);
       assert.equal(ready.status, 200);
       assert.equal(readPath(ready.json, 'checks.worker.state'), 'running');
