@@ -20,21 +20,19 @@ export interface Accepted {
   readonly workflowId: string;
   /** Wall clock (ms since the epoch) when the answer arrived: comparable with Temporal's close times. */
   readonly at: number;
-  /** False when the receiver left the start to its relay. */
-  readonly started: boolean;
 }
 
 export function countStatus(result: LoadResult, predicate: (status: number) => boolean): number {
   return Object.entries(result.statuses).reduce((acc, [status, n]) => acc + (predicate(Number(status)) ? n : 0), 0);
 }
 
-/** The receiver's 202 body, `{"status":"accepted","workflowId":…,"started":…}`; undefined for anything else. */
+/** The receiver's 202 body, `{"status":"accepted","eventId":…,"workflowId":…}`; undefined for anything else. */
 export function acceptedFrom(status: number, body: string, at: number): Accepted | undefined {
   if (status !== 202) return undefined;
   try {
     const value: unknown = JSON.parse(body);
     if (typeof value !== 'object' || value === null || !('workflowId' in value) || typeof value.workflowId !== 'string') return undefined;
-    return { workflowId: value.workflowId, at, started: 'started' in value && value.started === true };
+    return { workflowId: value.workflowId, at };
   } catch {
     return undefined;
   }

@@ -20,6 +20,10 @@ export interface BenchOptions {
   readonly warmup: number;
   /** Events stored before one more receiver phase at c=4, to show how the store's size matters; 0 skips it. */
   readonly stored: number;
+  /** Distinct events of the burst phase (each forwarded to a local destination); 0 skips it. */
+  readonly burstEvents: number;
+  /** Connections the burst is sent over at once. */
+  readonly burstConcurrency: number;
   /** The receiver's RELAY_INTERVAL_MS; undefined keeps its default. */
   readonly relayIntervalMs: number | undefined;
   /** How long to wait after a level for the worker to finish its events. */
@@ -45,6 +49,8 @@ const full: Omit<BenchOptions, 'outDir' | 'cpuProfDir' | 'keepDb'> = {
   bodyBytes: 1024,
   warmup: 100,
   stored: 2000,
+  burstEvents: 1000,
+  burstConcurrency: 200,
   relayIntervalMs: undefined,
   drainSeconds: 90,
   logLevel: 'info',
@@ -59,12 +65,14 @@ const smoke: Omit<BenchOptions, 'outDir' | 'cpuProfDir' | 'keepDb'> = {
   openLoopSeconds: 3,
   warmup: 10,
   stored: 30,
+  burstEvents: 60,
+  burstConcurrency: 20,
   drainSeconds: 60,
 };
 
 export const USAGE = `usage: node dist/bench/main.js [--smoke] [--out DIR] [--concurrency 1,4,16] [--count N]
   [--max-seconds S] [--open-loop 0.5,0.8] [--open-seconds S] [--duplicates 0.1] [--body-bytes N]
-  [--warmup N] [--stored N] [--relay-interval-ms MS] [--drain-seconds S] [--log-level info] [--cpu-prof DIR] [--keep-db]`;
+  [--warmup N] [--stored N] [--burst N] [--burst-concurrency C] [--relay-interval-ms MS] [--drain-seconds S] [--log-level info] [--cpu-prof DIR] [--keep-db]`;
 
 export function parseOptions(argv: readonly string[]): BenchOptions {
   const args = [...argv];
@@ -88,6 +96,8 @@ export function parseOptions(argv: readonly string[]): BenchOptions {
       case '--body-bytes': opts = { ...opts, bodyBytes: number(flag, value) }; break;
       case '--warmup': opts = { ...opts, warmup: number(flag, value) }; break;
       case '--stored': opts = { ...opts, stored: Number(value) > 0 ? number(flag, value) : 0 }; break;
+      case '--burst': opts = { ...opts, burstEvents: Number(value) > 0 ? number(flag, value) : 0 }; break;
+      case '--burst-concurrency': opts = { ...opts, burstConcurrency: number(flag, value) }; break;
       case '--relay-interval-ms': opts = { ...opts, relayIntervalMs: number(flag, value) }; break;
       case '--drain-seconds': opts = { ...opts, drainSeconds: number(flag, value) }; break;
       case '--log-level': opts = { ...opts, logLevel: value }; break;

@@ -74,6 +74,19 @@ function lostLine(r: BenchResults): string {
     : `${lost} of ${events} accepted events finished in Temporal but kept an unfinished status in MongoDB (a lost update: ${r.machine.mongo} does not isolate concurrent updates of one document).`;
 }
 
+/** The burst phase as a provider sees it (acknowledgements), then how long processing took after. */
+export function burstTable(b: BenchResults['burst']): string {
+  if (!b) return 'Skipped (`--burst 0`).';
+  return [
+    '| events | c | 202 | errors | ack p50 | p90 | p99 | max ms | processed | last ack → all processed, ms | forwarded once | more than once |',
+    '|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|',
+    `| ${b.events} | ${b.concurrency} | ${b.acknowledged} | ${b.errors} | ${b.ack.p50} | ${b.ack.p90} | ${b.ack.p99} | ${b.ack.max} | ${b.processed} | ${b.lastAckToAllProcessedMs ?? 'not all'} | ${b.forwardedOnce} | ${b.forwardedMoreThanOnce} |`,
+    '',
+    'Distinct signed Standard Webhooks events, all sent at once over `c` connections; each one routed to an HTTP handler forwarding it to a local destination that answers 204. ' +
+      '"processed": runs closed in Temporal; "forwarded once": events the destination received exactly once.',
+  ].join('\n');
+}
+
 export function renderMarkdown(r: BenchResults): string {
   const m = r.machine;
   const ratioRows = r.ratios.map((x) => `| c=${x.concurrency} | ${x.throughput} | ${x.p99} |`);
@@ -99,6 +112,10 @@ export function renderMarkdown(r: BenchResults): string {
       'Each phase starts with an empty events collection; "stored after" is its size at the end, and "lookup ms" what one `findOne({_id})` cost then.',
     '',
     lostLine(r),
+    '',
+    '## Burst',
+    '',
+    burstTable(r.burst),
     '',
     '## Receiver against the floor (a)',
     '',

@@ -1,4 +1,5 @@
 /** The shape of bench/results/results.json. */
+import type { BurstResult } from './burst';
 import type { BacklogPoint, Completion } from './end-to-end';
 import type { LatencySummary } from './stats';
 import type { StoreSize } from './store-size';
@@ -36,7 +37,6 @@ export interface PhaseResult {
     readonly completed: number;
     readonly latency: LatencySummary;
     readonly completedPerSecond: number;
-    readonly startedLate: number;
     /** Events whose status in MongoDB stayed unfinished although their run closed (lost updates on FerretDB). */
     readonly statusLost: number;
     /** Open loop only: backlog once a second, and its growth over the second half of the sending window. */
@@ -83,6 +83,8 @@ export interface BenchResults {
   };
   readonly settings: Record<string, unknown>;
   readonly phases: readonly PhaseResult[];
+  /** The burst phase; null when skipped (`--burst 0`). */
+  readonly burst: BurstResult | null;
   /** Lifetime peaks (VmHWM), start-up included (the worker bundles its workflows at start). */
   readonly lifetimePeakRssMb: { readonly receiver: number | null; readonly worker: number | null };
   readonly ratios: readonly Ratio[];

@@ -13,10 +13,12 @@ import { servicesStatus, startServices } from '../dev/embedded/services';
 import { EventStore } from '../src/store/events';
 import { createMongo } from '../src/store/mongo';
 import { createTemporalClient } from '../src/temporal/client';
+import { BurstDestination, burstConfig, runBurst, type BurstResult } from './burst';
 import { isRecord, jsonLine, startChild, type BenchChild } from './children';
 import { BENCH_SOURCES, benchConfig } from './deliveries';
 import type { BenchOptions } from './options';
 import { bareKoaPhase, floorPhase, receiverClosedPhase, receiverOpenPhase, warmUp, type BenchContext } from './phases';
+import { emptyStore } from './store-size';
 import { memoryMb } from './proc-stats';
 import type { BenchResults, PhaseResult } from './results';
 import { checkTargets, maxReceiverRate, ratios } from './targets';
@@ -39,7 +41,10 @@ export async function runBench(opts: BenchOptions, command: string, log: (line: 
   const mongoDb = `hookflow_bench_${runId}`;
   const taskQueue = `hookflow-bench-${runId}`;
   const configFile = join(workDir, 'sources.json');
-  writeFileSync(configFile, JSON.stringify(benchConfig(), null, 2));
+  // The burst's handler forwards here: started first, since the config names its URL.
+  const destination = await BurstDestination.start();
+  const burstPart = burstConfig(destination.url);
+  writeFileSync(configFile, JSON.stringify({ sources: { ...benchConfig().sources, ...burstPart.sources }, handlers: burstPart.handlers }, null, 2));
   const mongo = createMongo(services.mongoUrl, mongoDb);
   const store = new EventStore(mongo.db);
   const temporal = createTemporalClient({ address: services.temporalAddress }, services.temporalNamespace);
@@ -145,6 +150,29 @@ export async function runBench(opts: BenchOptions, command: string, log: (line: 
       log(`storing ${opts.stored} events first, then the receiver at c=${STORED_PHASE_CONCURRENCY} again`);
       report(await receiverClosedPhase(ctx, STORED_PHASE_CONCURRENCY, opts.stored));
     }
+    let burst: BurstResult | null = null;
+    if (opts.burstEvents > 0) {
+      log(`burst: ${opts.burstEvents} distinct events at c=${opts.burstConcurrency}, each forwarded to a local destination`);
+      await emptyStore(store);
+      burst = await runBurst({
+        events: opts.burstEvents,
+        concurrency: opts.burstConcurrency,
+        bodyBytes: opts.bodyBytes,
+        prefix: `${runId}-burst`,
+        receiverUrl,
+        destination,
+        temporal,
+        taskQueue,
+        drainSeconds: opts.drainSeconds,
+        maxSeconds: opts.maxSeconds,
+      });
+      const b = burst;
+      log(
+        `burst: ${b.acknowledged}/${b.events} acknowledged, ack p50 ${b.ack.p50} ms, p90 ${b.ack.p90} ms, p99 ${b.ack.p99} ms, max ${b.ack.max} ms, ` +
+          `errors ${b.errors}; all processed ${b.lastAckToAllProcessedMs ?? '(not all)'} ms after the last ack; ` +
+          `${b.forwardedOnce} forwarded once, ${b.forwardedMoreThanOnce} more than once`,
+      );
+    }
 
     const lifetimePeakRssMb = { receiver: memoryMb(receiver.pid, 'VmHWM') ?? null, worker: memoryMb(worker.pid, 'VmHWM') ?? null };
     const levels = ratios(phases);
@@ -161,6 +189,7 @@ export async function runBench(opts: BenchOptions, command: string, log: (line: 
         duplicateShare: opts.duplicateShare,
         storedBeforeLastPhase: opts.stored,
         relayIntervalMs: opts.relayIntervalMs ?? 'default',
+        burst: opts.burstEvents > 0 ? `${opts.burstEvents} events at c=${opts.burstConcurrency}` : 'skipped',
         bodyBytes: opts.bodyBytes,
         providers: BENCH_SOURCES.map((s) => s.provider),
         logLevel: opts.logLevel,
@@ -168,15 +197,17 @@ export async function runBench(opts: BenchOptions, command: string, log: (line: 
         cpuProfile: opts.cpuProfDir !== undefined,
       },
       phases,
+      burst,
       lifetimePeakRssMb,
       ratios: levels,
-      targets: checkTargets(phases, levels, lifetimePeakRssMb),
+      targets: checkTargets(phases, levels, lifetimePeakRssMb, burst),
       workDir,
     };
   } finally {
     process.off('SIGINT', interrupted);
     process.off('SIGTERM', interrupted);
     await Promise.allSettled(children.map((c) => c.stop()));
+    await destination.stop();
     if (opts.keepDb) log(`kept database ${mongoDb} (task queue ${taskQueue})`);
     else await mongo.db.dropDatabase().catch(() => undefined);
     await mongo.client.close();

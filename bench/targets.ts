@@ -1,4 +1,5 @@
 /** The issue's targets, checked against one run's phases. Every check says what it measured, pass or not. */
+import type { BurstResult } from './burst';
 import type { PhaseResult, Ratio, TargetCheck } from './results';
 import { round } from './stats';
 
@@ -11,6 +12,7 @@ export const LIMITS = {
   backlogGrowthShare: 0.02,
   receiverRssMb: 150,
   workerRssMb: 300,
+  burstAckP99Ms: 300,
 } as const;
 
 export function closedReceiver(phases: readonly PhaseResult[]): PhaseResult[] {
@@ -34,6 +36,7 @@ export function checkTargets(
   phases: readonly PhaseResult[],
   levels: readonly Ratio[],
   lifetime: { receiver: number | null; worker: number | null },
+  burst: BurstResult | null = null,
 ): TargetCheck[] {
   const checks: TargetCheck[] = [];
   const perLevel = (pick: (r: Ratio) => number): string => levels.map((r) => `c=${r.concurrency}: ${pick(r)}`).join(', ');
@@ -81,5 +84,17 @@ export function checkTargets(
       pass: life !== null && life < limit,
     });
   }
+  checks.push(
+    burst
+      ? {
+          target: `burst of ${burst.events} distinct events at c=${burst.concurrency}: ack p99 < ${LIMITS.burstAckP99Ms} ms, 0 errors, each processed once`,
+          measured:
+            `p50 ${burst.ack.p50}, p90 ${burst.ack.p90}, p99 ${burst.ack.p99}, max ${burst.ack.max} ms; ${burst.errors} errors; ` +
+            `${burst.processed} processed, ${burst.forwardedOnce} forwarded once, ${burst.forwardedMoreThanOnce} more than once; ` +
+            `all processed ${burst.lastAckToAllProcessedMs ?? '?'} ms after the last ack`,
+          pass: burst.ack.p99 < LIMITS.burstAckP99Ms && burst.errors === 0 && burst.forwardedOnce === burst.events && burst.processed === burst.events,
+        }
+      : { target: 'burst', measured: 'skipped', pass: false },
+  );
   return checks;
 }

@@ -17,16 +17,19 @@ import { startLatencyInterceptor } from './metrics/start-latency';
 import { createOpsContext } from './ops/context';
 import { createReceiverApp } from './receiver/app';
 import { BodyBudget } from './receiver/body-budget';
-import { countAwaitingStart } from './store/event-queries';
+import { LoadShedding } from './receiver/load-shedding';
 import { EventStore } from './store/events';
 import { createMongo } from './store/mongo';
 import { OperatorActionLog } from './store/operator-actions';
+import { PendingStartStore } from './store/pending-starts';
 import { RejectionLog } from './store/rejections';
 import { RetentionSweeper } from './store/retention';
 import { checkTemporalAccess } from './temporal/access-check';
 import { createTemporalClient } from './temporal/client';
+import { countOpenRuns } from './temporal/open-runs';
 import { SearchAttributeRegistration, type RegistrationOutcome } from './temporal/register-search-attributes';
 import { StartRelay } from './temporal/relay';
+import { EventStarter } from './temporal/starter';
 
 export interface HookflowOptions {
   readonly env: Env;
@@ -49,6 +52,9 @@ export interface RunningHookflow {
   readonly mongo: MongoClient;
   readonly temporal: Client;
   readonly relay: StartRelay | undefined;
+  /** The receiver's starter, when it runs. */
+  readonly starter: EventStarter | undefined;
+  readonly pendingStarts: PendingStartStore;
   readonly metrics: HookflowMetrics;
   /** Resolves true once the store's indexes exist (false if stopped first). */
   storeReady(): Promise<boolean>;
@@ -61,6 +67,12 @@ export interface RunningHookflow {
 const DRAIN_MS = 10_000;
 /** How long the start-up check waits for Temporal before starting anyway. */
 const ACCESS_CHECK_MS = 5000;
+/** How long a relay leaves a pending start to the starter of the receiver that recorded it. */
+const PENDING_START_LEASE_MS = 30_000;
+/** How often the starter counts every receiver's pending starts (the backlog bound's input). */
+const BACKLOG_RECOUNT_MS = 1000;
+/** A scrape shows the last count after a second anyway (metrics.ts): the count itself stops soon after. */
+const OPEN_RUNS_COUNT_MS = 2000;
 
 /**
  * Starts the receiver (with its relay), the worker, or both, sharing one MongoDB client. Neither
@@ -78,13 +90,14 @@ export async function startHookflow(opts: HookflowOptions): Promise<RunningHookf
   if (opts.receiver) checkBodyLimits(opts.config, env.MAX_BUFFERED_BODY_BYTES);
   const mongo = createMongo(opts.mongoUrl, env.MONGO_DB);
   const store = new EventStore(mongo.db);
+  const pendingStarts = new PendingStartStore(mongo.db);
   const rejections = new RejectionLog(mongo.db);
   const actions = new OperatorActionLog(mongo.db);
   const storeSetup = new StoreSetup(async () => {
     // An explicit connect each attempt: after a failed first connection the driver's client stays
     // closed ("Topology is closed") until connect() is called again.
     await mongo.client.connect();
-    await Promise.all([store.ensureIndexes(), rejections.ensureCollection(), actions.ensureIndexes()]);
+    await Promise.all([store.ensureIndexes(), pendingStarts.ensureIndexes(), rejections.ensureCollection(), actions.ensureIndexes()]);
   }, logger);
   let worker: WorkerRunner | undefined;
   if (opts.worker) {
@@ -106,15 +119,42 @@ export async function startHookflow(opts: HookflowOptions): Promise<RunningHookf
         }),
     });
   }
+  // Made once the Temporal client exists, which needs the metrics; the metrics read it when scraped.
+  let starter: EventStarter | undefined;
+  // The last count of open runs, awaited at stop: the client retries a call while Temporal is down,
+  // and a retry after the connection is closed throws where nobody can catch it.
+  let openRunsCount: Promise<unknown> = Promise.resolve();
   const metrics = createMetrics({
-    // The count scans the events collection on FerretDB: however many scrape, it runs at most once a
-    // relay interval (the relay's own pace), one at a time; scrapes in between show the last count.
-    ...(opts.receiver ? { relayBacklog: readAtMostEvery(env.RELAY_INTERVAL_MS, () => countAwaitingStart(store.collection)) } : {}),
+    ...(opts.receiver
+      ? {
+          pendingStarts: () => starter?.backlog() ?? 0,
+          // Reads of MongoDB and Temporal: however many scrape, at most once a relay interval each.
+          oldestPendingStart: readAtMostEvery(env.RELAY_INTERVAL_MS, () => pendingStarts.oldestReceivedAt()),
+          openRuns: readAtMostEvery(env.RELAY_INTERVAL_MS, () => {
+            const count = countOpenRuns(temporal, env.TEMPORAL_TASK_QUEUE, OPEN_RUNS_COUNT_MS);
+            openRunsCount = count.catch(() => undefined);
+            return count;
+          }),
+        }
+      : {}),
     ...(worker ? { workerRunning: () => worker.state === 'running' } : {}),
   });
   const temporal = createTemporalClient(connection, env.TEMPORAL_NAMESPACE, [
     startLatencyInterceptor(metrics.workflowStartSeconds),
   ]);
+  starter = opts.receiver
+    ? new EventStarter({
+        pendingStarts,
+        temporal,
+        taskQueue: env.TEMPORAL_TASK_QUEUE,
+        startTimeoutMs: env.START_TIMEOUT_MS,
+        concurrency: env.STARTER_CONCURRENCY,
+        maxQueued: env.MAX_PENDING_STARTS,
+        leaseMs: PENDING_START_LEASE_MS,
+        recountMs: BACKLOG_RECOUNT_MS,
+        logger,
+      })
+    : undefined;
   const readiness = createReadiness({
     db: mongo.db,
     temporal,
@@ -126,6 +166,8 @@ export async function startHookflow(opts: HookflowOptions): Promise<RunningHookf
   const relay = opts.receiver
     ? new StartRelay({
         store,
+        pendingStarts,
+        ...(starter ? { heldByStarter: (id: string) => starter.holds(id) } : {}),
         temporal,
         taskQueue: env.TEMPORAL_TASK_QUEUE,
         startTimeoutMs: env.START_TIMEOUT_MS,
@@ -141,19 +183,21 @@ export async function startHookflow(opts: HookflowOptions): Promise<RunningHookf
   let receiverServer: HttpServer | undefined;
   let monitoringServer: HttpServer | undefined;
   try {
-    if (opts.receiver) {
+    if (opts.receiver && starter) {
       const ops = createOpsContext(env, { store, actions, temporal, temporalAddress: opts.temporalAddress, timeoutMs: 5000, actor: 'admin-api' });
       const app = createReceiverApp(
         {
           config: opts.config,
           store,
-          temporal,
-          taskQueue: env.TEMPORAL_TASK_QUEUE,
-          startTimeoutMs: env.START_TIMEOUT_MS,
+          starter,
+          loadShedding: new LoadShedding({
+            maxPendingStarts: env.MAX_PENDING_STARTS,
+            storeSlowMs: env.STORE_SLOW_MS,
+            backlog: () => starter.backlog(),
+          }),
           logger,
           rejections,
           bodyBudget: new BodyBudget(env.MAX_BUFFERED_BODY_BYTES),
-          ...(relay ? { onStarted: (id: string) => relay.noteStarted(id) } : {}),
         },
         {
           metrics,
@@ -179,6 +223,7 @@ export async function startHookflow(opts: HookflowOptions): Promise<RunningHookf
   searchAttributes.start();
   await storeSetup.start();
   worker?.start();
+  starter?.start();
   relay?.start();
   // Every receiver and worker sweeps; concurrent sweeps are harmless (see retention.ts).
   const sweeper =
@@ -192,16 +237,21 @@ export async function startHookflow(opts: HookflowOptions): Promise<RunningHookf
     mongo: mongo.client,
     temporal,
     relay,
+    starter,
+    pendingStarts,
     metrics,
     storeReady: () => storeSetup.settled(),
     searchAttributesSettled: () => searchAttributes.settled(),
     async stop() {
-      // Stop taking webhooks and let those in flight finish (they may still start workflows), then
-      // stop the background work, drain the worker, and close the connections last.
-      await Promise.all([receiverServer?.close(DRAIN_MS), relay?.stop(), sweeper?.stop(), storeSetup.stop(), searchAttributes.stop()]);
+      // Stop taking webhooks and let those in flight finish, then stop the background work (the
+      // starter's queue stays in pending_starts for a relay), drain the worker, and close the
+      // connections last.
+      await receiverServer?.close(DRAIN_MS);
+      await Promise.all([starter?.stop(), relay?.stop(), sweeper?.stop(), storeSetup.stop(), searchAttributes.stop()]);
       await worker?.stop();
       await monitoringServer?.close(DRAIN_MS);
       await readiness.settle();
+      await openRunsCount;
       await Promise.allSettled([temporal.connection.close(), mongo.client.close()]);
     },
   };

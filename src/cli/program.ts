@@ -1,5 +1,6 @@
 import { Command } from 'commander';
 import { positiveInt } from './arguments';
+import { backlogCommand } from './backlog-command';
 import { bulkCommand } from './bulk-command';
 import { configCommand } from './config-command';
 import { eventsCommand } from './events-commands';
@@ -16,6 +17,7 @@ export function buildProgram(): Command {
   for (const command of runCommands()) program.addCommand(command);
   program.addCommand(bulkCommand());
   program.addCommand(configCommand());
+  program.addCommand(backlogCommand());
   // Added commands do not inherit these settings: set them on every command of the tree.
   const configure = (command: Command): void => {
     command.exitOverride().showHelpAfterError('(add --help for usage)');

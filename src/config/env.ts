@@ -33,13 +33,25 @@ const schema = z.object({
   MAX_BUFFERED_BODY_BYTES: z.coerce.number().int().positive().default(64 * 1024 * 1024),
   /** Connections open at once on each HTTP port; one more is closed as soon as it is accepted. */
   MAX_CONNECTIONS: z.coerce.number().int().positive().default(1024),
+  /** How long one workflow start call (the starter's, a relay's) may wait for Temporal. */
   START_TIMEOUT_MS: z.coerce.number().int().positive().default(2000),
   /**
-   * How often the relay looks for stored events nobody started. Each look reads every due event
-   * (on FerretDB, the whole collection), including those whose worker has not reported yet, so
-   * it is a fallback's pace, not a request's: the receiver starts events itself.
+   * How often the relay looks for pending starts whose receiver's starter did not get to them (it
+   * died, or still waits for Temporal). A fallback's pace: each receiver starts its own events.
    */
   RELAY_INTERVAL_MS: z.coerce.number().int().positive().default(5000),
+  /** Workflow starts in flight at once in each receiver's starter. */
+  STARTER_CONCURRENCY: z.coerce.number().int().positive().default(16),
+  /**
+   * Past this many events stored but not started yet (all receivers together), deliveries are
+   * answered 503 backlog_full with Retry-After, before their body is read.
+   */
+  MAX_PENDING_STARTS: z.coerce.number().int().positive().default(10_000),
+  /**
+   * An event insert slower than this (or still running after it) answers the deliveries that follow
+   * 503 store_slow for a second, so providers retry instead of timing out.
+   */
+  STORE_SLOW_MS: z.coerce.number().int().positive().default(1000),
   /** Finished events older than this are deleted; 0 keeps them for ever. */
   RETENTION_DAYS: z.coerce.number().min(0).default(30),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),

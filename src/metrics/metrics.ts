@@ -6,8 +6,12 @@ export type WebhookOutcome = 'accepted' | 'duplicate' | 'handshake' | 'rejected'
 
 /** Values read when Prometheus scrapes, so nothing polls in between. */
 export interface ScrapedValues {
-  /** Events stored whose workflow is not started yet. */
-  readonly relayBacklog?: () => Promise<number>;
+  /** Events stored whose workflow is not started yet (kept in memory by the starter). */
+  readonly pendingStarts?: () => number;
+  /** When the oldest of those was received (null: none). */
+  readonly oldestPendingStart?: () => Promise<Date | null>;
+  /** Runs started and not finished yet. */
+  readonly openRuns?: () => Promise<number>;
   /** Whether this process's worker is polling Temporal. */
   readonly workerRunning?: () => boolean;
 }
@@ -29,14 +33,35 @@ const LATENCY_BUCKETS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10
 export function createMetrics(values: ScrapedValues = {}): HookflowMetrics {
   const registry = new Registry();
   collectDefaultMetrics({ register: registry });
-  const { relayBacklog, workerRunning } = values;
-  if (relayBacklog) {
+  const { pendingStarts, oldestPendingStart, openRuns, workerRunning } = values;
+  if (pendingStarts) {
     new Gauge({
-      name: 'hookflow_relay_backlog',
-      help: 'Stored events whose workflow is not started yet (last successful count)',
+      name: 'hookflow_pending_starts',
+      help: 'Events stored and acknowledged whose workflow is not started yet, all receivers together',
+      registers: [registry],
+      collect() {
+        this.set(pendingStarts());
+      },
+    });
+  }
+  if (oldestPendingStart) {
+    new Gauge({
+      name: 'hookflow_oldest_pending_start_age_seconds',
+      help: 'Age of the oldest event whose workflow is not started yet; 0 when none is (last successful read)',
       registers: [registry],
       async collect() {
-        const count = await withinMs(relayBacklog(), SCRAPE_QUERY_MS);
+        const oldest = await withinMs(oldestPendingStart(), SCRAPE_QUERY_MS);
+        if (oldest !== undefined) this.set(oldest === null ? 0 : Math.max(0, (Date.now() - oldest.getTime()) / 1000));
+      },
+    });
+  }
+  if (openRuns) {
+    new Gauge({
+      name: 'hookflow_open_runs',
+      help: "Workflow runs on this receiver's task queue started and not finished yet, parked ones included (last successful count)",
+      registers: [registry],
+      async collect() {
+        const count = await withinMs(openRuns(), SCRAPE_QUERY_MS);
         if (count !== undefined) this.set(count);
       },
     });

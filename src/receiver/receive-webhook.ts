@@ -1,17 +1,17 @@
 import { Binary } from 'mongodb';
-import type { Client } from '@temporalio/client';
 import type { Context, Middleware } from 'koa';
 import type { HookflowConfig } from '../config/sources';
 import { storedHeaders } from '../event/credential-headers';
 import { eventKey } from '../event/key';
 import { HttpRefusal } from '../http-refusal';
 import type { Logger } from '../logger';
-import type { EventStore } from '../store/events';
+import type { EventStore, StartableEvent, StoredEvent } from '../store/events';
 import type { RejectionLog } from '../store/rejections';
-import { startEventWorkflow } from '../temporal/start-event';
+import type { EventStarter } from '../temporal/starter';
 import { bodyDigest, claimBody, storedBodyDigest, type OriginalEvent } from './body-dedup';
 import type { BodyBudget, BodyReservation } from './body-budget';
 import { resolveIdentity, sha256Hex } from './event-identity';
+import type { LoadShedding } from './load-shedding';
 import { readRawBody } from './raw-body';
 import { ReceiverRefusal } from './refusals';
 import { acceptedBodyKind, deliveryHead, mediaType, parseDelivery } from './webhook-request';
@@ -19,24 +19,22 @@ import { acceptedBodyKind, deliveryHead, mediaType, parseDelivery } from './webh
 export interface ReceiverDeps {
   readonly config: HookflowConfig;
   readonly store: EventStore;
-  readonly temporal: Client;
-  readonly taskQueue: string;
-  /** How long the request may wait for Temporal before it is acknowledged anyway (the relay starts it later). */
-  readonly startTimeoutMs: number;
+  /** Starts the workflows of stored events after their answer (the request never waits for Temporal). */
+  readonly starter: EventStarter;
+  /** Refuses deliveries (503) before their body is read while the backlog or the store is past its bound. */
+  readonly loadShedding: LoadShedding;
   readonly logger: Logger;
   /** Caps the bodies held in memory across all requests; a request past it is answered 503 receiver_busy. */
   readonly bodyBudget: BodyBudget;
   /** Where refusals are recorded for diagnosis; recording never delays or changes the answer. */
   readonly rejections?: RejectionLog;
   readonly now?: () => Date;
-  /** Told of every run this receiver started, so its relay never asks Temporal about those again. */
-  readonly onStarted?: (eventRef: string) => void;
 }
 
 /**
- * `POST /webhooks/:source`: verify, store, start, answer. The event is written to MongoDB before
- * any 2xx, so once acknowledged it is never lost; starting the workflow is best effort here and
- * guaranteed by the relay.
+ * `POST /webhooks/:source`: verify, store, answer. The event, then its pending start, are written
+ * to MongoDB before any 2xx, so once acknowledged it is never lost; the starter starts its workflow
+ * after the answer, and a relay does if this receiver dies first.
  */
 export function receiveWebhook(deps: ReceiverDeps): Middleware {
   const handle = handleDelivery(deps);
@@ -75,6 +73,18 @@ function answerDuplicate(ctx: Context, original: OriginalEvent): void {
 }
 
 /**
+ * Makes sure a stored event still `received` has a pending start, before its duplicate answer: its
+ * first delivery's receiver may have died between storing it and recording its start (and never
+ * answered). An event that has moved on already has its run, which owns it now.
+ */
+async function ensureStartOf(deps: ReceiverDeps, event: StoredEvent | null, now: Date): Promise<void> {
+  if (event?.status !== 'received') return;
+  const { _id, source, provider, eventId, eventType, receivedAt } = event;
+  const startable: StartableEvent = { _id, source, provider, eventId, eventType, receivedAt };
+  await deps.starter.submit(startable, now);
+}
+
+/**
  * Records on the body's key that its event is stored. The event is stored either way, so a failure
  * only costs this: should retention remove the event, a later copy of the body would be stored anew.
  */
@@ -103,6 +113,8 @@ function handleDelivery(deps: ReceiverDeps): (ctx: Context, reservation: BodyRes
     };
     // Checked from the headers alone, before a byte of the body is read or held.
     const signature = source.provider.readSignature(head, verifying);
+    // Too busy to take it now: refused before the body is read, so the sender retries later.
+    deps.loadShedding.check();
     const rawBody = await readRawBody(ctx.req, source.maxBodyBytes, reservation);
     const req = { ...head, rawBody };
     source.provider.checkSignature(signature, req, verifying);
@@ -122,13 +134,16 @@ function handleDelivery(deps: ReceiverDeps): (ctx: Context, reservation: BodyRes
     const claim = byBody ? await claimBody(deps.store, source.provider, source.name, digest, resolved, receivedAt) : undefined;
     if (claim?.kind === 'duplicate') {
       deps.logger.info({ source: source.name, eventId: claim.original.eventId, sentId: resolved.eventId }, 'body already received; duplicate acknowledged');
+      await ensureStartOf(deps, await deps.store.getStored(eventKey(source.name, claim.original.eventId)), receivedAt);
       answerDuplicate(ctx, claim.original);
       return;
     }
     const { eventId, eventType } = claim ?? resolved;
     const workflowId = eventKey(source.name, eventId);
     const log = deps.logger.child({ source: source.name, eventId, workflowId });
-    const outcome = await deps.store.insert(
+    // Nobody is waiting for the answer any more: store nothing (the sender will send it again).
+    if (ctx.req.socket.destroyed) throw new ReceiverRefusal('sender_gone', 'The sender hung up');
+    const outcome = await deps.loadShedding.timed(() => deps.store.insert(
       {
         source: source.name,
         provider: source.provider.name,
@@ -141,8 +156,8 @@ function handleDelivery(deps: ReceiverDeps): (ctx: Context, reservation: BodyRes
         receivedAt,
       },
       receivedAt,
-      deps.startTimeoutMs + 5000,
-    );
+      deps.starter.leaseMs,
+    ));
 
     if (outcome.kind === 'conflict') {
       // A Twilio form copy with reordered parameters has other bytes but is the same body (an
@@ -158,27 +173,17 @@ function handleDelivery(deps: ReceiverDeps): (ctx: Context, reservation: BodyRes
     // The key's event now holds this body, whoever stored it.
     if (claim) await markBodyStored(deps, claim.keyId, log);
     if (outcome.kind !== 'inserted') {
+      await ensureStartOf(deps, outcome.event, receivedAt);
       log.info({ status: outcome.event.status }, 'duplicate delivery acknowledged');
       answerDuplicate(ctx, outcome.event);
       return;
     }
 
-    let started = false;
-    try {
-      // No write after a successful start: the lease taken at insert keeps the relay away, and the
-      // workflow's own first status update is then the only writer (FerretDB does not isolate
-      // concurrent updates of one document, so a late write here could undo the worker's).
-      await startEventWorkflow(deps.temporal, deps.taskQueue, outcome.event, deps.startTimeoutMs);
-      started = true;
-      deps.onStarted?.(outcome.event._id);
-    } catch (err) {
-      // Stored but not started: still acknowledged; the relay starts it once the lease taken at
-      // insert has expired and Temporal answers. Nothing is written here: the start may in fact
-      // have succeeded (a timeout), and then the workflow is the event's only writer.
-      log.warn({ err: { name: (err as Error).name, message: (err as Error).message } }, 'workflow start deferred to relay');
-    }
-    log.info({ eventType, started }, 'event accepted');
+    // Should this fail (or the process die) now, the event is stored but not acknowledged: the
+    // provider's redelivery is a duplicate, which records the start (ensureStartOf).
+    await deps.loadShedding.timed(() => deps.starter.submit(outcome.event, receivedAt));
+    log.info({ eventType }, 'event accepted');
     ctx.status = 202;
-    ctx.body = { status: 'accepted', eventId, workflowId, started };
+    ctx.body = { status: 'accepted', eventId, workflowId };
   };
 }

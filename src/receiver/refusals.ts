@@ -9,6 +9,11 @@ const ANSWERS = {
   invalid_body: { status: 400 },
   event_id_conflict: { status: 409 },
   receiver_busy: { status: 503, headers: RETRY_AFTER },
+  // Load shedding (load-shedding.ts): not now, try again later.
+  backlog_full: { status: 503, headers: RETRY_AFTER },
+  store_slow: { status: 503, headers: RETRY_AFTER },
+  // Nobody reads it: the sender hung up before its event was stored (nothing was).
+  sender_gone: { status: 400 },
 } as const satisfies Record<string, { status: number; headers?: Readonly<Record<string, string>> }>;
 
 export type ReceiverReason = keyof typeof ANSWERS;

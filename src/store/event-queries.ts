@@ -66,11 +66,6 @@ export async function findEventIds(events: Collection<StoredEvent>, query: Event
   return docs.map((doc) => doc._id);
 }
 
-/** Events stored but whose workflow is not started yet: the relay's backlog. Uses the relay's index. */
-export function countAwaitingStart(events: Collection<StoredEvent>): Promise<number> {
-  return events.countDocuments({ status: 'received' });
-}
-
 function escapeRegex(text: string): string {
   return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }

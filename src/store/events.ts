@@ -1,4 +1,4 @@
-import { Binary, MongoServerError, type Collection, type Db, type FindCursor } from 'mongodb';
+import { Binary, MongoServerError, type Collection, type Db } from 'mongodb';
 import { eventKey } from '../event/key';
 import type { EventStatus, LiveEventStatus } from '../event/status';
 import { BodyKeyStore } from './body-keys';
@@ -47,7 +47,7 @@ export interface EventDocument {
   statusHistory: StatusChange[];
   runId: string | null;
   /**
-   * The receiver's lease: until then the relay leaves the event to the receiver that stored it.
+   * The receiver's lease, as its pending start's `dueAt` (which is what the relay reads now).
    * Set once, at insert (see StartRelay for why nothing else writes it).
    */
   nextStartAt: Date | null;
@@ -114,7 +114,7 @@ export class EventStore {
     await createMissingIndexes(this.collection, [
       // Dedup for ever, even after Temporal's retention has forgotten the workflow ID.
       { key: { source: 1, eventId: 1 }, name: 'source_eventId_unique', unique: true },
-      // The relay's scan for events whose workflow is not started yet, oldest first.
+      // Listings by status in time order (named for the relay's old scan, which pending_starts replaced).
       { key: { status: 1, receivedAt: 1 }, name: 'relay' },
       { key: { source: 1, status: 1, receivedAt: -1 }, name: 'by_source_status_time' },
       { key: { receivedAt: -1 }, name: 'by_time' },
@@ -145,18 +145,6 @@ export class EventStore {
       if (!existing) throw err; // removed between the two calls: let the sender retry
       return { kind: existing.bodySha256 === doc.bodySha256 ? 'duplicate' : 'conflict', event: existing };
     }
-  }
-
-  /**
-   * Events still `received` whose lease has expired, oldest first: the relay's candidates. Some
-   * may have a run already (the worker has not reported yet); starting those again fails harmlessly.
-   * Read only: see StartRelay for why the relay never writes an event.
-   */
-  dueForStart(now: Date): FindCursor<StartableEvent> {
-    return this.collection
-      .find({ status: 'received', nextStartAt: { $lte: now } })
-      .sort({ receivedAt: 1 })
-      .project<StartableEvent>({ source: 1, provider: 1, eventId: 1, eventType: 1, receivedAt: 1 });
   }
 
   /**

@@ -1,10 +1,15 @@
 import type { Client } from '@temporalio/client';
 import type { Logger } from '../logger';
 import type { EventStore } from '../store/events';
+import type { PendingStartStore } from '../store/pending-starts';
 import { startEventWorkflow } from './start-event';
 
 export interface RelayOptions {
   readonly store: EventStore;
+  /** What is still to start: the relay reads this small collection, never a scan of the events. */
+  readonly pendingStarts: PendingStartStore;
+  /** Events this process's own starter holds: the relay leaves them to it. */
+  readonly heldByStarter?: (id: string) => boolean;
   readonly temporal: Client;
   readonly taskQueue: string;
   readonly startTimeoutMs: number;
@@ -17,15 +22,16 @@ const MAX_BACKOFF_MS = 30_000;
 const MAX_REMEMBERED = 100_000;
 
 /**
- * Starts the workflows of stored events that the receiver could not start (Temporal down or slow,
- * or the receiver died between storing and starting). Every receiver runs one; the workflow ID
- * keeps a start idempotent, so two relays racing for one event still make one run.
+ * Starts the workflows of pending starts whose lease has passed: those a receiver's starter did not
+ * get to (the receiver died, or it is still waiting for Temporal). Every receiver runs one; the
+ * workflow ID keeps a start idempotent, so two relays racing for one event still make one run.
+ * Once the run exists the pending start is deleted.
  *
  * The relay never writes an event. FerretDB does not isolate concurrent updates of one document,
  * and an event whose lease has expired may already have a run whose worker is about to report:
- * a relay's write (a claim, a "started" mark) could undo the worker's status. So the relay only
- * reads candidates and asks Temporal; an event it finds already started is remembered here and
- * not asked about again. While Temporal fails, the relay backs off in memory, not per event.
+ * a relay's write (a claim, a "started" mark) could undo the worker's status. So the relay writes
+ * only `pending_starts`; an event it finds already started is remembered here and not asked about
+ * again. While Temporal fails, the relay backs off in memory, not per event.
  */
 export class StartRelay {
   private timer: NodeJS.Timeout | undefined;
@@ -53,16 +59,22 @@ export class StartRelay {
    * runs it started; an event whose run already existed counts as done, not as started.
    */
   async drain(): Promise<number> {
-    const { store, temporal, taskQueue, startTimeoutMs, logger } = this.opts;
+    const { store, pendingStarts, temporal, taskQueue, startTimeoutMs, logger } = this.opts;
     if (Date.now() < this.pausedUntil) return 0;
     let started = 0;
-    for await (const event of store.dueForStart(new Date())) {
+    for await (const event of pendingStarts.due(new Date())) {
       if (this.stopped) break;
-      if (this.knownStarted.has(event._id)) continue;
+      if (this.opts.heldByStarter?.(event._id)) continue;
       try {
-        const result = await startEventWorkflow(temporal, taskQueue, event, startTimeoutMs);
-        this.noteStarted(event._id);
-        if (!result.alreadyStarted) started++;
+        // A leftover whose event has moved on (its run reported) or is gone: its run existed. The
+        // `_id` lookup also keeps a start from reviving an event Temporal's retention has forgotten.
+        const stored = this.knownStarted.has(event._id) ? null : await store.getStored(event._id);
+        if (stored?.status === 'received') {
+          const result = await startEventWorkflow(temporal, taskQueue, event, startTimeoutMs);
+          this.noteStarted(event._id);
+          if (!result.alreadyStarted) started++;
+        }
+        await pendingStarts.remove(event._id);
       } catch (err) {
         this.failures++;
         const backoff = Math.min(1000 * 2 ** Math.min(this.failures - 1, 15), MAX_BACKOFF_MS);
@@ -80,9 +92,8 @@ export class StartRelay {
   }
 
   /**
-   * Records a run known to exist: one this relay started or found started, or one the receiver in
-   * this process started. While the worker lags behind by more than the lease, the relay would
-   * otherwise ask Temporal once about each.
+   * Records a run known to exist (one this relay started or found started): should removing its
+   * pending start fail, the next pass does not ask Temporal about it again.
    */
   noteStarted(id: string): void {
     if (this.knownStarted.size >= MAX_REMEMBERED) this.knownStarted.clear();

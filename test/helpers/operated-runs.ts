@@ -6,6 +6,7 @@ import type { EventDocument } from '../../src/store/events';
 import { eventually } from './eventually';
 import { type TestHookflow, useHookflow } from './hookflow';
 import { post } from './http';
+import { startedRun } from './runs';
 import { signStandard } from './signed-event';
 
 /** temporal.api.enums.v1.EventType */
@@ -35,8 +36,8 @@ export async function signalsOf(temporal: Client, workflowId: string, runId?: st
 }
 
 /**
- * Stores an event as a receiver that died before starting its workflow would leave it, leased for
- * `leaseMs` so the relay leaves it alone meanwhile.
+ * Stores an event and its pending start as a receiver that died before starting its workflow would
+ * leave them, leased for `leaseMs` so the relay leaves it alone meanwhile.
  */
 export async function storeUnstartedEvent(hookflow: TestHookflow, source: string, leaseMs: number): Promise<EventDocument> {
   const eventId = `evt_${randomUUID()}`;
@@ -58,6 +59,7 @@ export async function storeUnstartedEvent(hookflow: TestHookflow, source: string
     leaseMs,
   );
   assert.equal(outcome.kind, 'inserted', 'a fresh event ID');
+  await hookflow.pendingStarts.ensure(outcome.event, new Date(now.getTime() + leaseMs));
   return outcome.event;
 }
 
@@ -68,11 +70,15 @@ export interface AcceptedEvent {
   readonly body: string;
 }
 
-/** Sends `payload` signed to a standard-webhooks source and checks the receiver answered 202. */
+/**
+ * Sends `payload` signed to a standard-webhooks source, checks the receiver answered 202, and waits
+ * until the receiver's starter has started its run (which it does after the answer).
+ */
 export async function sendAccepted(hookflow: TestHookflow, source: string, secret: string, payload: unknown): Promise<AcceptedEvent> {
   const delivery = signStandard(secret, JSON.stringify(payload));
   const answer = await post(`${hookflow.url}/webhooks/${source}`, delivery.body, delivery.headers);
   assert.equal(answer.status, 202, `receiver answered ${answer.status}: ${JSON.stringify(answer.body)}`);
+  await startedRun(hookflow.temporal, `${source}:${delivery.id}`);
   return { eventId: delivery.id, workflowId: `${source}:${delivery.id}`, body: delivery.body };
 }
 

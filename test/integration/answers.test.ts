@@ -11,8 +11,11 @@ import pino from 'pino';
 import { parseConfig } from '../../src/config/sources';
 import { createReceiverApp } from '../../src/receiver/app';
 import { BodyBudget } from '../../src/receiver/body-budget';
+import { LoadShedding } from '../../src/receiver/load-shedding';
 import { EventStore } from '../../src/store/events';
+import { PendingStartStore } from '../../src/store/pending-starts';
 import { createTemporalClient } from '../../src/temporal/client';
+import { EventStarter } from '../../src/temporal/starter';
 import { startTestHookflow, type TestHookflow } from '../helpers/hookflow';
 import { eventually } from '../helpers/eventually';
 import { post, type Answer } from '../helpers/http';
@@ -549,13 +552,25 @@ describe('answers of the receiver when MongoDB is unreachable', function () {
       { sources: { main: generic() } },
       { defaultMaxBodyBytes: GLOBAL_LIMIT, baseDir: process.cwd(), label: 'test config' },
     );
-    const app = createReceiverApp({
-      config,
-      store: new EventStore(mongo.db('hookflow_unreachable')),
+    const db = mongo.db('hookflow_unreachable');
+    const logger = pino({ level: 'silent' });
+    const starter = new EventStarter({
+      pendingStarts: new PendingStartStore(db),
       temporal,
       taskQueue: `hookflow-test-${randomUUID()}`,
       startTimeoutMs: 2000,
-      logger: pino({ level: 'silent' }),
+      concurrency: 4,
+      maxQueued: 100,
+      leaseMs: 30_000,
+      recountMs: 60_000,
+      logger,
+    });
+    const app = createReceiverApp({
+      config,
+      store: new EventStore(db),
+      starter,
+      loadShedding: new LoadShedding({ maxPendingStarts: 100, storeSlowMs: 60_000, backlog: () => starter.backlog() }),
+      logger,
       bodyBudget: new BodyBudget(GLOBAL_LIMIT),
     });
     const listening = createServer(app.callback());

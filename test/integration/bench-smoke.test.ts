@@ -1,6 +1,7 @@
 /**
  * `npm run bench -- --smoke` against the suite's servers: proves the harness runs end to end
- * (children, both baselines, closed and open loop, results files). The benchmark itself never runs here.
+ * (children, both baselines, closed and open loop, the burst, results files), and that the burst's
+ * events are each acknowledged and processed once. The benchmark itself never runs here.
  */
 import { strict as assert } from 'node:assert';
 import { execFile } from 'node:child_process';
@@ -61,6 +62,18 @@ describe('npm run bench -- --smoke', function () {
       assert.ok(phase.endToEnd.events > 0);
       assert.equal(phase.endToEnd.completed, phase.endToEnd.events, `${mode}: not every accepted event completed`);
     }
+  });
+
+  it('acknowledges every event of the burst and processes each exactly once (each forwarded once)', () => {
+    const burst = results.burst;
+    assert.ok(burst, 'no burst phase');
+    assert.ok(burst.events > 0);
+    assert.equal(burst.acknowledged, burst.events, `statuses ${JSON.stringify(burst.statuses)}`);
+    assert.equal(burst.errors, 0);
+    assert.equal(burst.processed, burst.events, 'every run closed');
+    assert.equal(burst.forwardedOnce, burst.events, 'every event reached the destination exactly once');
+    assert.equal(burst.forwardedMoreThanOnce, 0);
+    assert.ok(burst.lastAckToAllProcessedMs !== null);
   });
 
   it('sends duplicates and reports peak memory of the receiver and the worker', () => {

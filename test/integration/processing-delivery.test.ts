@@ -5,6 +5,7 @@ import { type Destination, answer, failTimes, useDestinations } from '../helpers
 import { recordHistory } from '../helpers/histories';
 import { sendEvent } from '../helpers/send-event';
 import { standardSecret } from '../helpers/signed-event';
+import { startedRun } from '../helpers/runs';
 
 const SOURCE_SECRET = standardSecret('processing-delivery-source');
 /** hookflow's own secret for forwards: the destinations verify with it. */
@@ -46,7 +47,7 @@ describe('processing: HTTP forwards with retries, timeouts and fan-out', functio
 
   it('completes after N+1 attempts when the destination fails N times, recording each attempt', async function () {
     const sent = await sendEvent(hookflow().url, 'shop', SOURCE_SECRET, { type: 'order.flaky', data: { id: 1 } });
-    const handle = hookflow().temporal.workflow.getHandle(sent.workflowId);
+    const handle = await startedRun(hookflow().temporal, sent.workflowId);
 
     assert.deepEqual(await handle.result(), { status: 'processed' });
     assert.equal(d().flaky.requestsFor(`${sent.workflowId}:flaky`).length, 3);
@@ -68,7 +69,7 @@ describe('processing: HTTP forwards with retries, timeouts and fan-out', functio
   it('forwards the raw body with a Standard Webhooks signature the destination verifies, and an idempotency key', async function () {
     const payload = { type: 'order.signed', data: { id: 2, note: 'spaces  and unicode ✓' } };
     const sent = await sendEvent(hookflow().url, 'shop', SOURCE_SECRET, payload, { 'user-agent': 'shop-sender/1.0' });
-    await hookflow().temporal.workflow.getHandle(sent.workflowId).result();
+    await (await startedRun(hookflow().temporal, sent.workflowId)).result();
 
     const [request, ...more] = d().signed.requestsFor(`${sent.workflowId}:signed`);
     assert.ok(request, 'the destination got the event');
@@ -84,7 +85,7 @@ describe('processing: HTTP forwards with retries, timeouts and fan-out', functio
 
   it('waits as long as Retry-After asks before the next attempt', async function () {
     const sent = await sendEvent(hookflow().url, 'shop', SOURCE_SECRET, { type: 'order.limited' });
-    assert.deepEqual(await hookflow().temporal.workflow.getHandle(sent.workflowId).result(), { status: 'processed' });
+    assert.deepEqual(await (await startedRun(hookflow().temporal, sent.workflowId)).result(), { status: 'processed' });
 
     const [first, second] = d().limited.requestsFor(`${sent.workflowId}:limited`);
     assert.ok(first && second, 'two attempts');
@@ -95,7 +96,7 @@ describe('processing: HTTP forwards with retries, timeouts and fan-out', functio
 
   it('times out a slow attempt and retries it', async function () {
     const sent = await sendEvent(hookflow().url, 'shop', SOURCE_SECRET, { type: 'order.slow' });
-    assert.deepEqual(await hookflow().temporal.workflow.getHandle(sent.workflowId).result(), { status: 'processed' });
+    assert.deepEqual(await (await startedRun(hookflow().temporal, sent.workflowId)).result(), { status: 'processed' });
 
     const attempts = await hookflow().store.attemptsOf(sent.workflowId);
     assert.deepEqual(attempts[0] && { outcome: attempts[0].outcome, retryable: attempts[0].retryable, error: attempts[0].error }, {
@@ -109,7 +110,7 @@ describe('processing: HTTP forwards with retries, timeouts and fan-out', functio
 
   it('keeps a forward alive past its heartbeat timeout by heartbeating while it waits for the answer', async function () {
     const sent = await sendEvent(hookflow().url, 'shop', SOURCE_SECRET, { type: 'order.patient' });
-    assert.deepEqual(await hookflow().temporal.workflow.getHandle(sent.workflowId).result(), { status: 'processed' });
+    assert.deepEqual(await (await startedRun(hookflow().temporal, sent.workflowId)).result(), { status: 'processed' });
 
     // Without heartbeats Temporal would time each attempt out after 2 s and none could succeed.
     const succeeded = (await hookflow().store.attemptsOf(sent.workflowId)).filter((a) => a.outcome === 'succeeded');
@@ -119,7 +120,7 @@ describe('processing: HTTP forwards with retries, timeouts and fan-out', functio
 
   it('fans out to both handlers of a route and completes when both succeed', async function () {
     const sent = await sendEvent(hookflow().url, 'shop', SOURCE_SECRET, { type: 'fanout.created' });
-    const handle = hookflow().temporal.workflow.getHandle(sent.workflowId);
+    const handle = await startedRun(hookflow().temporal, sent.workflowId);
     assert.deepEqual(await handle.result(), { status: 'processed' });
 
     assert.equal(d().fanA.requestsFor(`${sent.workflowId}:fan-a`).length, 1);

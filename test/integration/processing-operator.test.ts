@@ -11,6 +11,7 @@ import { useHookflow } from '../helpers/hookflow';
 import { forwardingTo, shopHookflow } from '../helpers/processing';
 import { sendEvent } from '../helpers/send-event';
 import { standardSecret } from '../helpers/signed-event';
+import { startedRun } from '../helpers/runs';
 
 const SOURCE_SECRET = standardSecret('processing-operator-source');
 const FORWARD_SECRET = standardSecret('processing-operator-forward');
@@ -68,7 +69,7 @@ describe('processing: failed events wait for an operator; module handlers; unrou
 
   it('fails at once on a permanent 4xx, waits, and completes on redeliver once the destination is fixed', async function () {
     const sent = await sendEvent(hookflow().url, 'shop', SOURCE_SECRET, { type: 'order.refused' });
-    const handle = hookflow().temporal.workflow.getHandle(sent.workflowId);
+    const handle = await startedRun(hookflow().temporal, sent.workflowId);
 
     const status = await waitingForOperator(handle);
     assert.deepEqual(status.handlers, [{ name: 'refusing', kind: 'http', state: 'failed', runs: 1, lastError: 'destination answered HTTP 422' }]);
@@ -92,7 +93,7 @@ describe('processing: failed events wait for an operator; module handlers; unrou
 
   it('redelivers only the handler named in the signal', async function () {
     const sent = await sendEvent(hookflow().url, 'shop', SOURCE_SECRET, { type: 'order.partly' });
-    const handle = hookflow().temporal.workflow.getHandle(sent.workflowId);
+    const handle = await startedRun(hookflow().temporal, sent.workflowId);
 
     const status = await waitingForOperator(handle);
     assert.deepEqual(
@@ -112,7 +113,7 @@ describe('processing: failed events wait for an operator; module handlers; unrou
 
   it('ends a failed event as discarded, with the reason, on discard', async function () {
     const sent = await sendEvent(hookflow().url, 'shop', SOURCE_SECRET, { type: 'order.discarded' });
-    const handle = hookflow().temporal.workflow.getHandle(sent.workflowId);
+    const handle = await startedRun(hookflow().temporal, sent.workflowId);
     await waitingForOperator(handle);
 
     await handle.signal(discardSignal, { reason: 'customer deleted' });
@@ -127,7 +128,7 @@ describe('processing: failed events wait for an operator; module handlers; unrou
 
   it('discards an event whose handler is still running, cancelling the handler', async function () {
     const sent = await sendEvent(hookflow().url, 'shop', SOURCE_SECRET, { type: 'order.stuck' });
-    const handle = hookflow().temporal.workflow.getHandle(sent.workflowId);
+    const handle = await startedRun(hookflow().temporal, sent.workflowId);
     await eventually(() => assert.equal(d().stuck.requestsFor(`${sent.workflowId}:stuck`).length, 1), 60_000);
 
     await handle.signal(discardSignal, { reason: 'stuck for too long' });
@@ -146,7 +147,7 @@ describe('processing: failed events wait for an operator; module handlers; unrou
   it('completes an event that no route matches as ignored, calling no handler', async function () {
     // The type matches order.booked, but the payload field does not.
     const sent = await sendEvent(hookflow().url, 'shop', SOURCE_SECRET, { type: 'order.booked', data: { channel: 'phone' } });
-    const handle = hookflow().temporal.workflow.getHandle(sent.workflowId);
+    const handle = await startedRun(hookflow().temporal, sent.workflowId);
 
     assert.deepEqual(await handle.result(), { status: 'ignored' });
     assert.equal((await hookflow().store.get(sent.workflowId))?.status, 'ignored');
@@ -159,7 +160,7 @@ describe('processing: failed events wait for an operator; module handlers; unrou
   it('runs a module handler with the parsed event', async function () {
     const payload = { type: 'order.booked', data: { channel: 'web', total: 12.5 } };
     const sent = await sendEvent(hookflow().url, 'shop', SOURCE_SECRET, payload);
-    const handle = hookflow().temporal.workflow.getHandle(sent.workflowId);
+    const handle = await startedRun(hookflow().temporal, sent.workflowId);
 
     assert.deepEqual(await handle.result(), { status: 'processed' });
     const [call, ...more] = received.filter((r) => r.event.eventId === sent.eventId);
@@ -177,7 +178,7 @@ describe('processing: failed events wait for an operator; module handlers; unrou
 
   it('fails an event at once when a module handler throws NonRetryableHandlerError', async function () {
     const sent = await sendEvent(hookflow().url, 'shop', SOURCE_SECRET, { type: 'order.unbookable' });
-    const handle = hookflow().temporal.workflow.getHandle(sent.workflowId);
+    const handle = await startedRun(hookflow().temporal, sent.workflowId);
 
     const status = await waitingForOperator(handle);
     assert.equal(status.handlers[0]?.lastError, `order ${sent.eventId} cannot be booked`);

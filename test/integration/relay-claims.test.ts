@@ -28,11 +28,14 @@ describe('StartRelay', function () {
     await hookflow?.stop();
   });
 
-  /** Stores an event as a receiver would, leased for `leaseMs` from `receivedAt`; returns its `_id`. */
+  /**
+   * Stores an event and its pending start as a receiver would, leased for `leaseMs` from
+   * `receivedAt`; returns its `_id`.
+   */
   async function storeEvent(label: string, receivedAt: Date, leaseMs: number): Promise<string> {
     const eventId = `evt_${label}_${randomUUID()}`;
     const body = Buffer.from(JSON.stringify({ label }));
-    await hookflow.store.insert(
+    const outcome = await hookflow.store.insert(
       {
         source: 'demo',
         provider: 'standard-webhooks',
@@ -47,12 +50,16 @@ describe('StartRelay', function () {
       receivedAt,
       leaseMs,
     );
-    return `demo:${eventId}`;
+    assert.equal(outcome.kind, 'inserted');
+    await hookflow.pendingStarts.ensure(outcome.event, new Date(receivedAt.getTime() + leaseMs));
+    return outcome.event._id;
   }
 
-  function relay(opts: { temporal?: Client; logger?: pino.Logger } = {}): StartRelay {
+  function relay(opts: { temporal?: Client; logger?: pino.Logger; heldByStarter?: (id: string) => boolean } = {}): StartRelay {
     return new StartRelay({
       store: hookflow.store,
+      pendingStarts: hookflow.pendingStarts,
+      ...(opts.heldByStarter ? { heldByStarter: opts.heldByStarter } : {}),
       temporal: opts.temporal ?? hookflow.temporal,
       taskQueue: hookflow.env.TEMPORAL_TASK_QUEUE,
       startTimeoutMs: 5000,
@@ -79,16 +86,20 @@ describe('StartRelay', function () {
     }
   }
 
-  it('does not ask Temporal about runs its receiver noted as started', async function () {
-    const id = await storeEvent('noted', new Date(Date.now() - 60_000), 0);
+  /** Whether the event still has a pending start. */
+  async function isPending(id: string): Promise<boolean> {
+    return (await hookflow.pendingStarts.collection.countDocuments({ _id: id })) === 1;
+  }
+
+  it('leaves an event held by its own starter to that starter', async function () {
+    const id = await storeEvent('held', new Date(Date.now() - 60_000), 0);
     const { lines, logger } = capturedWarnings();
     // Temporal unreachable: any start the relay tries is logged as a failure.
     const connection = Connection.lazy({ address: `127.0.0.1:${await freePort()}` });
     try {
-      const noted = relay({ temporal: new Client({ connection }), logger });
-      noted.noteStarted(id);
-      assert.equal(await noted.drain(), 0);
-      assert.deepEqual(lines, [], 'the noted event was skipped without a start');
+      const held = relay({ temporal: new Client({ connection }), logger, heldByStarter: (candidate) => candidate === id });
+      assert.equal(await held.drain(), 0);
+      assert.deepEqual(lines, [], 'the held event was skipped without a start');
       assert.equal(await relay({ temporal: new Client({ connection }), logger }).drain(), 0);
       assert.equal(lines.length, 1, 'a relay not told about it does try to start it');
     } finally {
@@ -109,6 +120,7 @@ describe('StartRelay', function () {
 
     // Both relays may try one event; the workflow ID lets only one run start.
     assert.equal(a + b, ids.length, 'between them the relays started one run per event');
+    assert.equal(await hookflow.pendingStarts.collection.countDocuments({ _id: { $in: ids } }), 0, 'every pending start is done');
     await eventually(async () => {
       assert.equal(await hookflow.store.collection.countDocuments({ _id: { $in: ids }, status: 'processed' }), ids.length);
     }, 60_000);
@@ -119,6 +131,17 @@ describe('StartRelay', function () {
     await relay().drain();
     assert.equal(await hasRun(id), false, 'no run started for a leased event');
     assert.equal((await hookflow.store.get(id))?.status, 'received');
+    assert.equal(await isPending(id), true);
+    await hookflow.pendingStarts.remove(id);
+  });
+
+  it('drops the leftover pending start of an event whose run has reported, without starting it', async function () {
+    const id = await storeEvent('reported', new Date(Date.now() - 60_000), 0);
+    // As if its run had started, run and reported, and only the pending start's removal was lost.
+    assert.equal(await hookflow.store.setStatus(id, 'processed', new Date()), true);
+    assert.equal(await relay().drain(), 0);
+    assert.equal(await hasRun(id), false, 'no run started for it');
+    assert.equal(await isPending(id), false, 'the leftover is gone');
   });
 
   it('never writes an event whose run already exists (the worker is its only writer)', async function () {
@@ -130,7 +153,7 @@ describe('StartRelay', function () {
     try {
       const r = relay();
       assert.equal(await r.drain(), 0, 'nothing new started');
-      assert.equal(await r.drain(), 0);
+      assert.equal(await isPending(id), false, 'its pending start is done');
       assert.deepEqual(await hookflow.store.get(id), stored, 'the event document is untouched');
     } finally {
       await hookflow.temporal.workflow.getHandle(id, run.runId ?? undefined).terminate('test cleanup');
@@ -152,6 +175,7 @@ describe('StartRelay', function () {
       assert.equal(warnings[0]?.failures, 1);
       assert.equal(warnings[0]?.retryInMs, 1000);
       assert.deepEqual(await hookflow.store.get(id), stored, 'the event document is untouched');
+      assert.equal(await isPending(id), true, 'still to start');
     } finally {
       await connection.close();
     }

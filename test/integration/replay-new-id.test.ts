@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { WorkflowNotFoundError } from '@temporalio/client';
 import twilioSdk from 'twilio';
 import { runCli } from '../helpers/cli';
+import { eventually } from '../helpers/eventually';
 import { useHookflow } from '../helpers/hookflow';
 import { post, type Answer } from '../helpers/http';
 import { loadOctokitSign, type OctokitSign } from '../helpers/octokit';
@@ -89,7 +90,8 @@ describe('a signed delivery resent under a new, unsigned event ID', function () 
     assert.deepEqual(again.body, { status: 'duplicate', eventId: first.body.eventId, workflowId: first.body.workflowId });
     assert.equal(await storedWithBody(source, original.body), 1, 'one stored event');
     assert.equal(await hookflow().store.get(`${source}:${copyId}`), null, "nothing stored under the copy's ID");
-    assert.equal(await runExists(String(first.body.workflowId)), true, 'the original was started');
+    // Started by the starter, after the answer.
+    await eventually(async () => assert.equal(await runExists(String(first.body.workflowId)), true, 'the original was started'));
     assert.equal(await runExists(`${source}:${copyId}`), false, "no run under the copy's ID");
   }
 

@@ -12,6 +12,7 @@ import { standardSecret } from '../helpers/signed-event';
 import { GrpcGateway, MtlsProxy, requireApiKey } from '../helpers/temporal-tls-proxies';
 import { makeTestPki, type TestPki } from '../helpers/test-pki';
 import { testServices } from '../setup/root-hooks';
+import { startedRun } from '../helpers/runs';
 
 const SECRET = standardSecret('temporal-tls-test-secret');
 const CONFIG = {
@@ -64,14 +65,14 @@ describe('connecting to a secured Temporal: TLS proxies in front of the dev serv
 
     it('receives a signed event and its workflow runs through the proxy', async function () {
       const sent = await sendEvent(hookflow().url, 'demo', SECRET, { type: 'invoice.paid' });
-      assert.deepEqual(await hookflow().temporal.workflow.getHandle(sent.workflowId).result(), { status: 'processed' });
+      assert.deepEqual(await (await startedRun(hookflow().temporal, sent.workflowId)).result(), { status: 'processed' });
       assert.equal((await hookflow().store.get(sent.workflowId))?.status, 'processed');
       assert.ok(mtls.stats.accepted > 0, 'the connections went through the proxy');
     });
 
     it('the CLI lists and shows the event through the proxy', async function () {
       const sent = await sendEvent(hookflow().url, 'demo', SECRET, { type: 'invoice.paid' });
-      await hookflow().temporal.workflow.getHandle(sent.workflowId).result();
+      await (await startedRun(hookflow().temporal, sent.workflowId)).result();
       const env = cliEnv(hookflow(), { TEMPORAL_ADDRESS: mtls.address, ...mtlsEnv() });
       const listed = await runCli(['events', 'list', '--json'], env);
       assert.equal(listed.code, EXIT.ok, listed.stderr);
@@ -147,7 +148,7 @@ describe('connecting to a secured Temporal: TLS proxies in front of the dev serv
 
     it('receives a signed event and its workflow runs through a gateway that checks the key', async function () {
       const sent = await sendEvent(hookflow().url, 'demo', SECRET, { type: 'invoice.paid' });
-      assert.deepEqual(await hookflow().temporal.workflow.getHandle(sent.workflowId).result(), { status: 'processed' });
+      assert.deepEqual(await (await startedRun(hookflow().temporal, sent.workflowId)).result(), { status: 'processed' });
       assert.ok(gateway.forwarded > 0, 'the calls went through the gateway');
       assert.deepEqual(gateway.refused, [], 'every call carried the key');
       assert.ok(logs.text().length > 0 && !logs.text().includes(API_KEY), 'the key is not in the logs');
@@ -155,7 +156,7 @@ describe('connecting to a secured Temporal: TLS proxies in front of the dev serv
 
     it('the CLI shows the event through the gateway', async function () {
       const sent = await sendEvent(hookflow().url, 'demo', SECRET, { type: 'invoice.paid' });
-      await hookflow().temporal.workflow.getHandle(sent.workflowId).result();
+      await (await startedRun(hookflow().temporal, sent.workflowId)).result();
       const env = cliEnv(hookflow(), { TEMPORAL_ADDRESS: gateway.address, TEMPORAL_TLS_SERVER_CA_CERT_PATH: pki.ca.certPath, TEMPORAL_API_KEY: API_KEY });
       const shown = await runCli(['events', 'show', sent.workflowId, '--json'], env);
       assert.equal(shown.code, EXIT.ok, shown.stderr);

@@ -3,6 +3,7 @@ import { startTestHookflow, type TestHookflow } from '../helpers/hookflow';
 import { post } from '../helpers/http';
 import { eventually } from '../helpers/eventually';
 import { signStandard, standardSecret } from '../helpers/signed-event';
+import { startedRun } from '../helpers/runs';
 
 const SECRET = standardSecret('walking-skeleton-test-secret');
 
@@ -33,9 +34,9 @@ describe('walking skeleton: POST /webhooks/:source through MongoDB and Temporal'
 
     assert.equal(answer.status, 202);
     const workflowId = `demo:${headers['webhook-id']}`;
-    assert.deepEqual(answer.body, { status: 'accepted', eventId: headers['webhook-id'], workflowId, started: true });
+    assert.deepEqual(answer.body, { status: 'accepted', eventId: headers['webhook-id'], workflowId });
 
-    const result: unknown = await hookflow.temporal.workflow.getHandle(workflowId).result();
+    const result: unknown = await (await startedRun(hookflow.temporal, workflowId)).result();
     assert.deepEqual(result, { status: 'processed' });
     const stored = await hookflow.store.get(workflowId);
     assert.ok(stored, 'event is stored');
@@ -59,7 +60,7 @@ describe('walking skeleton: POST /webhooks/:source through MongoDB and Temporal'
     assert.equal(second.body.status, 'duplicate');
     const workflowId = `demo:${headers['webhook-id']}`;
     assert.equal(await hookflow.store.collection.countDocuments({ eventId: headers['webhook-id'] }), 1);
-    await hookflow.temporal.workflow.getHandle(workflowId).result();
+    await (await startedRun(hookflow.temporal, workflowId)).result();
     // Visibility is eventually consistent: wait until the run shows, then count.
     const runs = await eventually(async () => {
       const found = [];

@@ -38,7 +38,7 @@ describe('lifecycle: starting before the servers are up, and stopping at any tim
     const delivery = signStandard(SECRET, JSON.stringify({ type: 'order.created' }));
     const answer = await post(`${running.url}/webhooks/shop`, delivery.body, delivery.headers);
     assert.equal(answer.status, 202);
-    assert.equal(answer.body.started, false, 'stored and acknowledged; the relay starts it later');
+    assert.equal(answer.body.status, 'accepted', 'stored and acknowledged; its starter starts it once Temporal answers');
     const down = await readyz(running.url);
     assert.equal(down.status, 503, 'a worker that cannot poll is not ready');
     assert.equal(readPath(down.json, 'checks.worker.state'), 'connecting');
@@ -47,7 +47,7 @@ describe('lifecycle: starting before the servers are up, and stopping at any tim
     await temporal.open();
     const id = `shop:${delivery.id}`;
     await eventually(async () => {
-      // The relay started it, and the worker ran it to its end.
+      // The starter started it, and the worker ran it to its end.
       const status = (await running.store.get(id))?.status;
       assert.ok(status === 'processed' || status === 'ignored', `status ${status}`);
     }, 120_000);

@@ -18,7 +18,7 @@ async function metricsOf(base: string): Promise<string> {
   return res.text();
 }
 
-/** The value of one sample line, e.g. `hookflow_relay_backlog` or `name{label="x"}`; undefined when absent. */
+/** The value of one sample line, e.g. `hookflow_pending_starts` or `name{label="x"}`; undefined when absent. */
 function sample(text: string, series: string): number | undefined {
   const line = text.split('\n').find((l) => l.startsWith(`${series} `));
   return line === undefined ? undefined : Number(line.slice(series.length + 1));
@@ -72,37 +72,50 @@ describe('monitoring: /healthz, /readyz, /metrics and event logs', function () {
     assert.equal(requests('source="unknown",outcome="rejected",reason="unknown_source"'), 1, 'a made-up source is no label');
     assert.ok(!text.includes('made-up-source'));
     assert.equal(sample(text, 'hookflow_webhook_ack_seconds_count{source="shop",outcome="accepted"}'), 1);
-    assert.equal(sample(text, 'hookflow_workflow_start_seconds_count{outcome="started"}'), 1);
+    // Started after the answer, by the receiver's starter.
+    await eventually(async () => assert.equal(sample(await metricsOf(hookflow().url), 'hookflow_workflow_start_seconds_count{outcome="started"}'), 1));
     assert.equal(sample(text, 'hookflow_worker_running'), 1);
     assert.ok(sample(text, 'process_cpu_user_seconds_total') !== undefined, 'process metrics are there too');
   });
 
-  it('/metrics reports the relay backlog: stored events whose workflow is not started', async function () {
-    // The backlog is counted at most once a relay interval: a short one, so the new count shows soon.
+  it('/metrics reports the backlog: events stored but not started, the age of the oldest, and the runs not finished', async function () {
+    // The oldest is read at most once a relay interval: a short one, so the new value shows soon.
     await withTestHookflow({ config: CONFIG, worker: false, env: { RELAY_INTERVAL_MS: '200' } }, async (idle) => {
-      assert.equal(sample(await metricsOf(idle.url), 'hookflow_relay_backlog'), 0);
-      // Leased for ten minutes, so this relay leaves them waiting.
+      const before = await metricsOf(idle.url);
+      assert.equal(sample(before, 'hookflow_pending_starts'), 0);
+      assert.equal(sample(before, 'hookflow_oldest_pending_start_age_seconds'), 0);
+      // Left by a receiver that died before starting them, leased for ten minutes, so this relay leaves them waiting.
       await storeUnstartedEvent(idle, 'shop', 10 * 60_000);
       await storeUnstartedEvent(idle, 'shop', 10 * 60_000);
-      await eventually(async () => assert.equal(sample(await metricsOf(idle.url), 'hookflow_relay_backlog'), 2));
+      await eventually(async () => {
+        const text = await metricsOf(idle.url);
+        assert.equal(sample(text, 'hookflow_pending_starts'), 2);
+        assert.ok((sample(text, 'hookflow_oldest_pending_start_age_seconds') ?? 0) > 0);
+      });
+      // No worker polls this task queue: a run started here stays open.
+      await sendAccepted(idle, 'shop', SECRET, { type: 'order.created' });
+      await eventually(async () => assert.equal(sample(await metricsOf(idle.url), 'hookflow_open_runs'), 1));
     });
   });
 
-  it('counts the relay backlog in MongoDB once per relay interval at most, however often /metrics is scraped', async function () {
+  it('reads the backlog from memory and pending_starts only, at most once per relay interval, however often /metrics is scraped', async function () {
     const mongoUrl = new URL(testServices().mongoUrl);
     mongoUrl.searchParams.set('monitorCommands', 'true');
     await withTestHookflow({ config: CONFIG, worker: false, mongoUrl: mongoUrl.toString(), env: { RELAY_INTERVAL_MS: '60000' } }, async (scraped) => {
       assert.equal(await scraped.storeReady(), true);
-      let counts = 0;
-      // countDocuments is an aggregate on the events collection; nothing else of the receiver aggregates.
+      let oldestReads = 0;
+      const eventReads: string[] = [];
+      // The oldest pending start is a find on pending_starts; the starter's own recount is an aggregate there.
       scraped.mongo.on('commandStarted', (started) => {
-        if (started.commandName === 'aggregate' && started.command.aggregate === 'events') counts += 1;
+        if (started.commandName === 'find' && started.command.find === 'pending_starts') oldestReads += 1;
+        if (Object.values(started.command).includes('events')) eventReads.push(started.commandName);
       });
       const texts: string[] = [];
       for (let i = 0; i < 10; i++) texts.push(await metricsOf(scraped.url));
       texts.push(...(await Promise.all(Array.from({ length: 20 }, () => metricsOf(scraped.url)))));
-      assert.equal(counts, 1, 'thirty scrapes, one count');
-      for (const text of texts) assert.equal(sample(text, 'hookflow_relay_backlog'), 0);
+      assert.equal(oldestReads, 1, 'thirty scrapes, one read');
+      assert.deepEqual(eventReads, [], 'no scrape reads the events collection');
+      for (const text of texts) assert.equal(sample(text, 'hookflow_pending_starts'), 0);
     });
   });
 
@@ -136,7 +149,7 @@ describe('monitoring: /healthz, /readyz, /metrics and event logs', function () {
       const base = worker.monitoringUrl;
       await eventually(async () => assert.equal(sample(await metricsOf(base), 'hookflow_worker_running'), 1));
       const text = await metricsOf(base);
-      assert.equal(sample(text, 'hookflow_relay_backlog'), undefined, 'no receiver, no relay backlog');
+      assert.equal(sample(text, 'hookflow_pending_starts'), undefined, 'no receiver, no backlog of starts');
       const ready = await getJson(`${base}/readyz`);
       assert.equal(ready.status, 200);
       assert.equal(readPath(ready.json, 'checks.worker.state'), 'running');

@@ -27,3 +27,20 @@ describe('environment settings for memory and connections', () => {
     );
   });
 });
+
+describe('environment settings for the starter and load shedding', () => {
+  it('defaults MAX_PENDING_STARTS to 10,000, STORE_SLOW_MS to 1 s and STARTER_CONCURRENCY to 16', () => {
+    const env = loadEnv({});
+    assert.equal(env.MAX_PENDING_STARTS, 10_000);
+    assert.equal(env.STORE_SLOW_MS, 1000);
+    assert.equal(env.STARTER_CONCURRENCY, 16);
+  });
+
+  it('refuses a value that is not a positive integer, naming the variable', () => {
+    for (const name of ['MAX_PENDING_STARTS', 'STORE_SLOW_MS', 'STARTER_CONCURRENCY']) {
+      for (const value of ['0', '-1', '2.5', 'lots']) {
+        assert.throws(() => loadEnv({ [name]: value }), (err: unknown) => err instanceof ConfigError && err.message.includes(name), `${name}=${value}`);
+      }
+    }
+  });
+});

@@ -1,0 +1,151 @@
+/**
+ * The burst phase (issue 13): many distinct signed Standard Webhooks events at once, each routed to
+ * an HTTP handler that forwards it to a local destination. It measures what a provider sees (how
+ * fast each delivery is acknowledged, and whether any is refused) and how long hookflow then needs
+ * to process them all; and it checks every event was acknowledged and processed exactly once.
+ */
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { Client } from '@temporalio/client';
+import { runClosedLoop } from './closed-loop';
+import type { Delivery } from './deliveries';
+import { closeTimes, waitForRuns } from './end-to-end';
+import { countStatus } from './load-result';
+import { signers } from './signers';
+import { round, summarize, type LatencySummary } from './stats';
+
+/** The source the burst posts to: Standard Webhooks, one route to the `forward` HTTP handler. */
+export const BURST_SOURCE = {
+  name: 'bench-burst',
+  provider: 'standard-webhooks',
+  secret: `whsec_${Buffer.from('hookflow-bench-burst-standard-key').toString('base64')}`,
+  /** hookflow's own signing secret towards the destination. */
+  forwardSecret: `whsec_${Buffer.from('hookflow-bench-burst-forward-key').toString('base64')}`,
+} as const;
+
+/** The burst source's part of the receiver's config file, forwarding to `destinationUrl`. */
+export function burstConfig(destinationUrl: string): {
+  sources: Record<string, unknown>;
+  handlers: Record<string, unknown>;
+} {
+  return {
+    sources: { [BURST_SOURCE.name]: { provider: BURST_SOURCE.provider, secrets: [BURST_SOURCE.secret], routes: [{ handlers: ['forward'] }] } },
+    handlers: { forward: { kind: 'http', url: destinationUrl, secret: BURST_SOURCE.forwardSecret } },
+  };
+}
+
+/**
+ * The local service the handler forwards to: answers 204 at once, and counts the forwards of each
+ * event by their idempotency key (`<source>:<eventId>:<handler>`, the same for every attempt).
+ */
+export class BurstDestination {
+  private readonly forwards = new Map<string, number>();
+
+  private constructor(
+    private readonly server: Server,
+    readonly url: string,
+  ) {}
+
+  static async start(): Promise<BurstDestination> {
+    let destination: BurstDestination | undefined;
+    const server = createServer((req, res) => {
+      const key = String(req.headers['idempotency-key'] ?? '');
+      req.resume();
+      req.on('end', () => {
+        destination?.count(key);
+        res.statusCode = 204;
+        res.end();
+      });
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const { port } = server.address() as AddressInfo;
+    destination = new BurstDestination(server, `http://127.0.0.1:${port}/burst`);
+    return destination;
+  }
+
+  /** How many times each workflow ID's event was forwarded. */
+  forwardsOf(workflowIds: readonly string[]): number[] {
+    return workflowIds.map((id) => this.forwards.get(`${id}:forward`) ?? 0);
+  }
+
+  async stop(): Promise<void> {
+    this.server.closeAllConnections();
+    await new Promise<void>((resolve) => this.server.close(() => resolve()));
+  }
+
+  private count(key: string): void {
+    this.forwards.set(key, (this.forwards.get(key) ?? 0) + 1);
+  }
+}
+
+export interface BurstResult {
+  readonly events: number;
+  readonly concurrency: number;
+  /** Answered 202. */
+  readonly acknowledged: number;
+  /** Anything but a 202, and requests without an answer. */
+  readonly errors: number;
+  readonly statuses: Record<string, number>;
+  /** Time to each answer, ms. */
+  readonly ack: LatencySummary;
+  /** From the first request to the last answer, ms. */
+  readonly sendMs: number;
+  /** Runs closed in Temporal. */
+  readonly processed: number;
+  /** From the last 202 the senders had to the close of the last run, ms (null: not all closed in time). */
+  readonly lastAckToAllProcessedMs: number | null;
+  /** Events the destination received exactly once, and more than once (a forward retried after a lost answer). */
+  readonly forwardedOnce: number;
+  readonly forwardedMoreThanOnce: number;
+}
+
+export interface BurstPlan {
+  readonly events: number;
+  readonly concurrency: number;
+  readonly bodyBytes: number;
+  /** Makes event IDs unique to one run. */
+  readonly prefix: string;
+  readonly receiverUrl: string;
+  readonly destination: BurstDestination;
+  readonly temporal: Client;
+  readonly taskQueue: string;
+  readonly drainSeconds: number;
+  /** A burst is sent at once: no request waits longer than this for its answer before it counts as an error. */
+  readonly maxSeconds: number;
+}
+
+function burstDeliveries(plan: BurstPlan): Delivery[] {
+  const timestamp = Math.floor(Date.now() / 1000);
+  const padding = 'x'.repeat(Math.max(0, plan.bodyBytes - 200));
+  return Array.from({ length: plan.events }, (_, n) => {
+    const eventId = `${plan.prefix}-${n}`;
+    const { headers, body } = signers[BURST_SOURCE.provider](BURST_SOURCE.secret, { id: eventId, type: 'burst.event', timestamp, padding });
+    return { source: BURST_SOURCE.name, provider: BURST_SOURCE.provider, eventId, eventType: 'burst.event', path: `/webhooks/${BURST_SOURCE.name}`, headers, body, duplicate: false };
+  });
+}
+
+export async function runBurst(plan: BurstPlan): Promise<BurstResult> {
+  const list = burstDeliveries(plan);
+  const from = new Date();
+  const load = await runClosedLoop({ url: plan.receiverUrl, deliveries: list, connections: plan.concurrency, maxSeconds: plan.maxSeconds });
+  const window = { taskQueue: plan.taskQueue, from };
+  await waitForRuns(plan.temporal, window, load.accepted.length, plan.drainSeconds * 1000);
+  const closedAt = await closeTimes(plan.temporal, window);
+  const closes = list.flatMap((d) => closedAt.get(`${d.source}:${d.eventId}`) ?? []);
+  const lastAck = load.accepted.reduce((max, a) => Math.max(max, a.at), 0);
+  const lastClose = closes.reduce((max, t) => Math.max(max, t), 0);
+  const forwards = plan.destination.forwardsOf(list.map((d) => `${d.source}:${d.eventId}`));
+  return {
+    events: list.length,
+    concurrency: plan.concurrency,
+    acknowledged: countStatus(load, (s) => s === 202),
+    errors: countStatus(load, (s) => s !== 202) + load.transportErrors,
+    statuses: load.statuses,
+    ack: summarize(load.latencies),
+    sendMs: round(load.durationMs, 0),
+    processed: closes.length,
+    lastAckToAllProcessedMs: closes.length === list.length && list.length > 0 ? round(Math.max(0, lastClose - lastAck), 0) : null,
+    forwardedOnce: forwards.filter((n) => n === 1).length,
+    forwardedMoreThanOnce: forwards.filter((n) => n > 1).length,
+  };
+}

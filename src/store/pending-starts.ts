@@ -1,0 +1,73 @@
+import { MongoServerError, type Collection, type Db, type FindCursor } from 'mongodb';
+import type { StartableEvent } from './events';
+import { createMissingIndexes } from './indexes';
+
+/**
+ * One event whose workflow is still to start, under the event's `_id`, with all a start needs, so
+ * starting never reads the events collection. The receiver writes it right after the event; the
+ * starter (or a relay) deletes it once the run exists. Only these two ever write here: the event
+ * document itself is left to the workflow (see StartRelay).
+ */
+export interface PendingStartDocument extends StartableEvent {
+  /** When a relay may take it: until then it is left to the starter of the receiver that stored it. */
+  dueAt: Date;
+}
+
+const START_FIELDS = { source: 1, provider: 1, eventId: 1, eventType: 1, receivedAt: 1 } as const;
+
+/**
+ * The `pending_starts` collection: small (what is not started yet), so counting it, or finding its
+ * oldest, stays cheap on FerretDB, which reads a collection whole for anything but an `_id` lookup.
+ */
+export class PendingStartStore {
+  readonly collection: Collection<PendingStartDocument>;
+
+  constructor(db: Db) {
+    this.collection = db.collection<PendingStartDocument>('pending_starts');
+  }
+
+  async ensureIndexes(): Promise<void> {
+    // For mongod; FerretDB 1.24 uses only `_id`, and scans this (small) collection for the relay.
+    await createMissingIndexes(this.collection, [{ key: { dueAt: 1 }, name: 'by_due' }]);
+  }
+
+  /**
+   * Records that `event` is still to start, unless that is recorded already (an upsert by `_id`, so
+   * redeliveries racing each other leave one). Returns whether this call recorded it.
+   */
+  async ensure(event: StartableEvent, dueAt: Date): Promise<boolean> {
+    const { _id, source, provider, eventId, eventType, receivedAt } = event;
+    try {
+      const res = await this.collection.updateOne(
+        { _id },
+        { $setOnInsert: { source, provider, eventId, eventType, receivedAt, dueAt } },
+        { upsert: true },
+      );
+      return res.upsertedCount === 1;
+    } catch (err) {
+      // Two upserts of one `_id` at once: the other one recorded it.
+      if (err instanceof MongoServerError && err.code === 11000) return false;
+      throw err;
+    }
+  }
+
+  /** The start is done (its run exists): forget it. */
+  async remove(id: string): Promise<void> {
+    await this.collection.deleteOne({ _id: id });
+  }
+
+  /** Those a relay may start (their receiver's starter had its chance), oldest first. */
+  due(now: Date): FindCursor<StartableEvent> {
+    return this.collection.find({ dueAt: { $lte: now } }).sort({ receivedAt: 1 }).project<StartableEvent>(START_FIELDS);
+  }
+
+  async count(): Promise<number> {
+    return this.collection.countDocuments({});
+  }
+
+  /** When the oldest event still to start was received; null when none is. */
+  async oldestReceivedAt(): Promise<Date | null> {
+    const [oldest] = await this.collection.find({}).sort({ receivedAt: 1 }).limit(1).project<{ receivedAt: Date }>({ receivedAt: 1 }).toArray();
+    return oldest?.receivedAt ?? null;
+  }
+}
