@@ -192,6 +192,28 @@ describe('answers of the receiver through the real HTTP server', function () {
     });
   });
 
+  describe('the source segment is percent-decoded before it names a source', function () {
+    const encodedMain = '/webhooks/%6Dain';
+
+    it('takes a signed delivery to /webhooks/%6Dain as one to main', async function () {
+      const body = json();
+      const id = randomUUID();
+      const answer = await rawRequest(webhooks, { path: encodedMain, headers: signed(body, id), body });
+      assert.equal(answer.status, 202, answer.text);
+      assert.equal(answer.body.workflowId, `main:${id}`);
+      assert.ok(await hookflow.store.get(`main:${id}`), 'stored under main');
+    });
+
+    it("still checks main's signature there: a wrong one is 401 invalid_signature, nothing stored", async function () {
+      const body = json();
+      await assertRefused(
+        () => rawRequest(webhooks, { path: encodedMain, headers: { ...signed(body), 'x-signature': signature('another body') }, body }),
+        401,
+        'invalid_signature',
+      );
+    });
+  });
+
   describe('405 method not allowed', function () {
     for (const method of ['GET', 'PUT', 'DELETE']) {
       it(`answers ${method} on a webhook URL 405 method_not_allowed with Allow: POST, nothing stored`, async function () {
