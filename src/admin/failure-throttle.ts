@@ -1,8 +1,10 @@
+import { throttleKey } from './throttle-key';
+
 export interface FailureThrottleOptions {
   /** Failures an address may have within one window; the next request in it is refused. */
   readonly maxFailures: number;
   readonly windowMs: number;
-  /** Addresses remembered at most: memory stays bounded however many addresses fail. */
+  /** Clients remembered at most, blocked ones included: memory stays bounded however many fail. */
   readonly maxTracked: number;
   readonly now?: () => number;
 }
@@ -13,15 +15,21 @@ interface Window {
 }
 
 /**
- * Counts failed attempts per client address in fixed windows that start at an address's first
- * failure. Once an address has `maxFailures` in its window, it is refused until the window ends.
+ * Counts failed attempts per client (see throttleKey: an IPv6 client by its /64) in fixed windows
+ * that start at a client's first failure. Once a client has `maxFailures` in its window, it is
+ * refused until the window ends.
  *
- * The map keeps its entries in window-start order (an entry is re-inserted when a new window
- * starts), so expired windows are dropped from its front, and when it is full the oldest window
- * makes room.
+ * Clients still counting and clients blocked are kept apart, each map in the order its entries came
+ * in, so expired entries are dropped from the fronts (a blocked one behind a later-ending one waits at
+ * most one window, and is treated as ended meanwhile). A blocked client is never dropped before its
+ * window ends: when the maps are full, the oldest counting client makes room, and when every place
+ * holds a blocked client, a client not yet known is refused too until the first block ends (failing
+ * closed: churning through addresses cannot buy an attacker fresh tries).
  */
 export class FailureThrottle {
-  private readonly windows = new Map<string, Window>();
+  private readonly counting = new Map<string, Window>();
+  /** Blocked clients, with the time their block ends. */
+  private readonly blocked = new Map<string, number>();
   private readonly now: () => number;
 
   constructor(private readonly opts: FailureThrottleOptions) {
@@ -30,46 +38,76 @@ export class FailureThrottle {
 
   /** Whole seconds until `address` may try again; 0 when it may now. */
   retryAfterSeconds(address: string): number {
-    const window = this.windows.get(address);
-    if (!window || window.failures < this.opts.maxFailures) return 0;
-    const left = window.startedAt + this.opts.windowMs - this.now();
-    return left > 0 ? Math.ceil(left / 1000) : 0;
+    const now = this.now();
+    this.dropExpired(now);
+    const key = throttleKey(address);
+    const until = this.blocked.get(key) ?? (this.fullOfBlocked() ? this.firstBlockEnds() : now);
+    return until > now ? Math.ceil((until - now) / 1000) : 0;
   }
 
   /** Counts a failure; true when it is the one that makes the address wait. */
   fail(address: string): boolean {
     const now = this.now();
     this.dropExpired(now);
-    let window = this.windows.get(address);
+    const key = throttleKey(address);
+    const blockedUntil = this.blocked.get(key);
+    if (blockedUntil !== undefined) {
+      if (blockedUntil > now) return false;
+      this.blocked.delete(key);
+    }
+    let window = this.counting.get(key);
     if (!window || now - window.startedAt >= this.opts.windowMs) {
-      this.windows.delete(address);
-      if (this.windows.size >= this.opts.maxTracked) this.dropOldest();
+      this.counting.delete(key);
+      if (this.tracked >= this.opts.maxTracked) this.dropOldestCounting();
+      // Every place holds a blocked client: this one is refused by retryAfterSeconds meanwhile.
+      if (this.tracked >= this.opts.maxTracked) return false;
       window = { startedAt: now, failures: 0 };
-      this.windows.set(address, window);
+      this.counting.set(key, window);
     }
     window.failures += 1;
-    return window.failures === this.opts.maxFailures;
+    if (window.failures < this.opts.maxFailures) return false;
+    this.counting.delete(key);
+    this.blocked.set(key, window.startedAt + this.opts.windowMs);
+    return true;
   }
 
-  /** A success forgets the address's failures: an operator's earlier typos do not count towards a block. */
+  /** A success forgets the client's failures: an operator's earlier typos do not count towards a block. */
   succeed(address: string): void {
-    this.windows.delete(address);
+    this.counting.delete(throttleKey(address));
   }
 
-  /** How many addresses are remembered now. */
+  /** How many clients are remembered now, counting or blocked. */
   get tracked(): number {
-    return this.windows.size;
+    return this.counting.size + this.blocked.size;
+  }
+
+  /** Every place holds a blocked client (then none is counting). */
+  private fullOfBlocked(): boolean {
+    return this.blocked.size >= this.opts.maxTracked;
+  }
+
+  /**
+   * When the front block ends: blocks are entered as they begin, each ending one window after its
+   * client's first failure, so the front is among the first to end (within one window).
+   */
+  private firstBlockEnds(): number {
+    const first = this.blocked.values().next();
+    return first.done ? this.now() : first.value;
   }
 
   private dropExpired(now: number): void {
-    for (const [address, window] of this.windows) {
-      if (now - window.startedAt < this.opts.windowMs) return;
-      this.windows.delete(address);
+    for (const [key, window] of this.counting) {
+      if (now - window.startedAt < this.opts.windowMs) break;
+      this.counting.delete(key);
+    }
+    for (const [key, until] of this.blocked) {
+      if (until > now) break;
+      this.blocked.delete(key);
     }
   }
 
-  private dropOldest(): void {
-    const oldest = this.windows.keys().next();
-    if (!oldest.done) this.windows.delete(oldest.value);
+  private dropOldestCounting(): void {
+    const oldest = this.counting.keys().next();
+    if (!oldest.done) this.counting.delete(oldest.value);
   }
 }

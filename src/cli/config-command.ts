@@ -1,5 +1,6 @@
 import { resolve } from 'node:path';
 import { Command } from 'commander';
+import { checkBodyLimits } from '../config/body-limits';
 import { loadEnv } from '../config/env';
 import { configPath } from '../config/paths';
 import { serverAddresses } from '../config/servers';
@@ -26,7 +27,10 @@ export function configCommand(): Command {
       // The TLS files and the API key are checked as at start-up (offline: Temporal is not asked).
       temporalConnectionOptions(env, serverAddresses(env).temporalAddress);
       const path = options.config ? resolve(options.config) : configPath(env);
-      const { sources, handlers } = summarizeConfig(loadConfigFile(path, { defaultMaxBodyBytes: env.MAX_BODY_BYTES }));
+      const loaded = loadConfigFile(path, { defaultMaxBodyBytes: env.MAX_BODY_BYTES });
+      // The receiver refuses to start with these: a check that passes them would say valid for nothing.
+      checkBodyLimits(loaded, env.MAX_BUFFERED_BODY_BYTES);
+      const { sources, handlers } = summarizeConfig(loaded);
       if (options.json) return printJson({ valid: true, path, sources, handlers });
       const routes = sources.flatMap((s) => s.routes.map((r) => ({ source: s.name, ...r })));
       printLines([

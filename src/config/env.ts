@@ -27,8 +27,7 @@ const schema = z.object({
   MAX_BODY_BYTES: z.coerce.number().int().positive().default(1024 * 1024),
   /**
    * Bytes of webhook bodies held in memory by all requests together; past it a request is answered
-   * 503 receiver_busy. Each request counts its declared Content-Length before reading, or what it has
-   * read so far when chunked.
+   * 503 receiver_busy. Each request counts the body bytes it has received so far, never what it declares.
    */
   MAX_BUFFERED_BODY_BYTES: z.coerce.number().int().positive().default(64 * 1024 * 1024),
   /** Connections open at once on each HTTP port; one more is closed as soon as it is accepted. */

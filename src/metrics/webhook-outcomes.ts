@@ -23,7 +23,8 @@ export function observeWebhooks(metrics: HookflowMetrics, config: HookflowConfig
     } catch (err) {
       // Labelled as src/receiver/answers.ts answers it.
       if (err instanceof HttpRefusal) {
-        outcome = 'rejected';
+        // A 503 (receiver_busy, backlog_full, store_slow) refuses nothing about the delivery: it is to be retried.
+        outcome = err.status >= 500 ? 'unavailable' : 'rejected';
         reason = err.reason;
       } else if (isStoreUnavailable(err)) {
         outcome = 'unavailable';

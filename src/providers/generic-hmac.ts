@@ -71,6 +71,8 @@ const optionsSchema = z
 /** HMAC over the body (or a template around it), configured per source for senders without a built-in verifier. */
 export const genericHmac: Provider<GenericHmacOptions, MacClaim> = {
   name: 'generic-hmac',
+  // Each source names its own header (options.header).
+  signatureHeaders: [],
   // An idHeader must be in `signed` ({id}, enforced by the options schema); an idField is in the signed body.
   signsEventId: true,
   // A secret the user chooses: 16 bytes, the floor for a key nobody can guess.

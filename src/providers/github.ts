@@ -10,12 +10,17 @@ export interface GitHubOptions {
   readonly allowSha1: boolean;
 }
 
+/** The headers carrying the signature (lower-case, as Node gives them); SHA-1 only with allowSha1. */
+const SHA256_HEADER = 'x-hub-signature-256';
+const SHA1_HEADER = 'x-hub-signature';
+
 /**
  * GitHub: `X-Hub-Signature-256: sha256=<hex>`, HMAC-SHA256 over the raw body; no timestamp is signed.
  * When both headers are present only SHA-256 is checked, so a forged SHA-1 cannot stand in for it.
  */
 export const github: Provider<GitHubOptions, MacClaim> = {
   name: 'github',
+  signatureHeaders: [SHA256_HEADER, SHA1_HEADER],
   // X-GitHub-Delivery is not signed (only the body is).
   signsEventId: false,
   // GitHub lets the user choose the secret and asks for a random, high-entropy string; it sets no length.
@@ -23,8 +28,8 @@ export const github: Provider<GitHubOptions, MacClaim> = {
   optionsSchema: z.object({ allowSha1: z.boolean().default(false) }).strict(),
 
   readSignature(head, ctx) {
-    const sha256 = head.headers['x-hub-signature-256'];
-    const sha1 = ctx.options.allowSha1 ? head.headers['x-hub-signature'] : undefined;
+    const sha256 = head.headers[SHA256_HEADER];
+    const sha1 = ctx.options.allowSha1 ? head.headers[SHA1_HEADER] : undefined;
     let algorithm: HmacAlgorithm;
     let value: string;
     if (sha256) [algorithm, value] = ['sha256', sha256];

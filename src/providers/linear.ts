@@ -5,6 +5,9 @@ import { BODY, checkMac, type MacClaim } from './signed-mac';
 import { checkTimestamp } from './timestamp';
 import type { Provider } from './types';
 
+/** The header carrying the signature (lower-case, as Node gives it). */
+const SIGNATURE_HEADER = 'linear-signature';
+
 /**
  * Linear: `Linear-Signature: <hex>`, HMAC-SHA256 over the raw body. The only signed time is the body's
  * `webhookTimestamp` (milliseconds), so it is read in checkSignature, after the MAC passed; the `Linear-Timestamp`
@@ -12,6 +15,7 @@ import type { Provider } from './types';
  */
 export const linear: Provider<Record<string, never>, MacClaim> = {
   name: 'linear',
+  signatureHeaders: [SIGNATURE_HEADER],
   // Linear-Delivery is not signed (only the body is).
   signsEventId: false,
   // Linear generates the signing secret; its length is not documented, so the generic floor applies.
@@ -19,7 +23,7 @@ export const linear: Provider<Record<string, never>, MacClaim> = {
   defaultToleranceSeconds: 60,
 
   readSignature(head) {
-    const header = head.headers['linear-signature'];
+    const header = head.headers[SIGNATURE_HEADER];
     if (!header) throw new WebhookRejection('missing_signature', 'Missing Linear-Signature header');
     const signature = fromHex(header.trim());
     if (!signature) throw new WebhookRejection('malformed_signature', 'Signature is not hex');

@@ -4,6 +4,9 @@ import { BODY, checkMac, readKeyedHeader, type MacClaim } from './signed-mac';
 import { checkTimestamp } from './timestamp';
 import type { Provider } from './types';
 
+/** The header carrying the signature (lower-case, as Node gives it). */
+const SIGNATURE_HEADER = 'paddle-signature';
+
 /**
  * Paddle Billing: `Paddle-Signature: ts=<unix>;h1=<hex>[;h1=<hex>...]`, HMAC-SHA256 over
  * `<ts>:<raw body>` with the notification destination's secret key.
@@ -16,6 +19,7 @@ import type { Provider } from './types';
  */
 export const paddle: Provider<Record<string, never>, MacClaim> = {
   name: 'paddle',
+  signatureHeaders: [SIGNATURE_HEADER],
   // The ID is the body's `event_id`, and the body is signed.
   signsEventId: true,
   // Paddle generates a secret key per notification destination; its length is not documented, so the generic floor applies.
@@ -23,7 +27,7 @@ export const paddle: Provider<Record<string, never>, MacClaim> = {
   defaultToleranceSeconds: 300,
 
   readSignature(head, ctx) {
-    const header = head.headers['paddle-signature'];
+    const header = head.headers[SIGNATURE_HEADER];
     if (!header) throw new WebhookRejection('missing_signature', 'Missing Paddle-Signature header');
     const { timestamp, candidates } = readKeyedHeader(header, ';', { timestamp: 'ts', mac: 'h1' });
     if (candidates.length === 0) throw new WebhookRejection('malformed_signature', 'No h1 signature in Paddle-Signature header');

@@ -3,6 +3,9 @@ import { WebhookRejection } from './rejection';
 import { BODY, checkMac, type MacClaim } from './signed-mac';
 import type { Provider } from './types';
 
+/** The header carrying the signature (lower-case, as Node gives it). */
+const SIGNATURE_HEADER = 'x-shopify-hmac-sha256';
+
 /**
  * Shopify: `X-Shopify-Hmac-Sha256`, base64 HMAC-SHA256 of the raw body with the app's client secret.
  * No timestamp is signed. `X-Shopify-Webhook-Id` is unique per delivery and is Shopify's dedup key
@@ -10,13 +13,14 @@ import type { Provider } from './types';
  */
 export const shopify: Provider<Record<string, never>, MacClaim> = {
   name: 'shopify',
+  signatureHeaders: [SIGNATURE_HEADER],
   // X-Shopify-Webhook-Id is not signed (only the body is).
   signsEventId: false,
   // Shopify signs with the app's client secret (32 hex characters, longer with the newer shpss_ prefix).
   minSecretBytes: 32,
 
   readSignature(head) {
-    const header = head.headers['x-shopify-hmac-sha256'];
+    const header = head.headers[SIGNATURE_HEADER];
     if (!header) throw new WebhookRejection('missing_signature', 'Missing X-Shopify-Hmac-Sha256 header');
     const signature = fromBase64(header.trim());
     if (!signature) throw new WebhookRejection('malformed_signature', 'Signature is not base64');

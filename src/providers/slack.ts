@@ -5,12 +5,16 @@ import { BODY, checkMac, type MacClaim } from './signed-mac';
 import { checkTimestamp } from './timestamp';
 import type { Provider } from './types';
 
+/** The header carrying the signature (lower-case, as Node gives it). */
+const SIGNATURE_HEADER = 'x-slack-signature';
+
 /**
  * Slack: `X-Slack-Signature: v0=<hex>`, HMAC-SHA256 with the signing secret over
  * `v0:<X-Slack-Request-Timestamp>:<raw body>`; Slack asks for a five-minute window.
  */
 export const slack: Provider<Record<string, never>, MacClaim> = {
   name: 'slack',
+  signatureHeaders: [SIGNATURE_HEADER],
   // The ID is the body's `event_id`, and the body is signed.
   signsEventId: true,
   // The app's signing secret is 32 hex characters.
@@ -18,7 +22,7 @@ export const slack: Provider<Record<string, never>, MacClaim> = {
   defaultToleranceSeconds: 300,
 
   readSignature(head, ctx) {
-    const header = head.headers['x-slack-signature'];
+    const header = head.headers[SIGNATURE_HEADER];
     if (!header) throw new WebhookRejection('missing_signature', 'Missing X-Slack-Signature header');
     const signature = header.startsWith('v0=') ? fromHex(header.slice('v0='.length)) : undefined;
     if (!signature) throw new WebhookRejection('malformed_signature', 'Signature is not v0=<hex>');

@@ -10,8 +10,15 @@ import type { DeliveryHead, Provider } from './types';
  * Signed content: `<msg id>.<timestamp>.<raw body>`, HMAC-SHA256, base64, header `v1,<sig> v1,<sig>`.
  * Secrets look like `whsec_<base64 key>`; a secret without the prefix is taken as the base64 key.
  */
+/** The header prefixes a sender may use: the specification's own, and Svix's. */
+const PREFIXES = ['webhook', 'svix'] as const;
+
 function header(head: DeliveryHead, name: string): string | undefined {
-  return head.headers[`webhook-${name}`] ?? head.headers[`svix-${name}`];
+  for (const prefix of PREFIXES) {
+    const value = head.headers[`${prefix}-${name}`];
+    if (value !== undefined) return value;
+  }
+  return undefined;
 }
 
 export function secretKey(secret: string): Buffer {
@@ -28,6 +35,7 @@ export function sign(secret: string, id: string, timestamp: number | string, bod
 
 export const standardWebhooks: Provider<Record<string, never>, MacClaim> = {
   name: 'standard-webhooks',
+  signatureHeaders: PREFIXES.map((prefix) => `${prefix}-signature`),
   // `webhook-id` is part of the signed content.
   signsEventId: true,
   // The specification's keys are 24 to 64 random bytes (base64 after whsec_).

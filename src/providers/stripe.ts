@@ -4,6 +4,9 @@ import { BODY, checkMac, readKeyedHeader, type MacClaim } from './signed-mac';
 import { checkTimestamp } from './timestamp';
 import type { Provider } from './types';
 
+/** The header carrying the signature (lower-case, as Node gives it). */
+const SIGNATURE_HEADER = 'stripe-signature';
+
 /**
  * Stripe: `Stripe-Signature: t=<unix>,v1=<hex>[,v1=<hex>...]`, HMAC-SHA256 over `<t>.<raw body>`.
  * Stripe sends several `v1` entries while an endpoint secret is being rolled; `v0` (test-mode legacy)
@@ -11,6 +14,7 @@ import type { Provider } from './types';
  */
 export const stripe: Provider<Record<string, never>, MacClaim> = {
   name: 'stripe',
+  signatureHeaders: [SIGNATURE_HEADER],
   // The ID is the body's `id`, and the body is signed.
   signsEventId: true,
   // Endpoint secrets are whsec_ followed by at least 32 characters, and the whole string is the key.
@@ -23,7 +27,7 @@ export const stripe: Provider<Record<string, never>, MacClaim> = {
   },
 
   readSignature(head, ctx) {
-    const header = head.headers['stripe-signature'];
+    const header = head.headers[SIGNATURE_HEADER];
     if (!header) throw new WebhookRejection('missing_signature', 'Missing Stripe-Signature header');
     const { timestamp, candidates } = readKeyedHeader(header, ',', { timestamp: 't', mac: 'v1' });
     if (candidates.length === 0) throw new WebhookRejection('malformed_signature', 'No v1 signature in Stripe-Signature header');

@@ -12,6 +12,9 @@ interface TwilioClaim {
   readonly body: 'form-params' | Buffer | 'unsigned';
 }
 
+/** The header carrying the signature (lower-case, as Node gives it). */
+const SIGNATURE_HEADER = 'x-twilio-signature';
+
 /**
  * Twilio: `X-Twilio-Signature`, base64 HMAC-SHA1 with the Auth Token over the full URL followed, for
  * form posts, by every parameter name and value sorted by name. Other bodies (JSON) are not in the
@@ -20,6 +23,7 @@ interface TwilioClaim {
  */
 export const twilio: Provider<Record<string, never>, TwilioClaim> = {
   name: 'twilio',
+  signatureHeaders: [SIGNATURE_HEADER],
   // I-Twilio-Idempotency-Token is not signed, and a sender may add one to any signed request.
   signsEventId: false,
   signsFormParameters: true,
@@ -28,7 +32,7 @@ export const twilio: Provider<Record<string, never>, TwilioClaim> = {
   signsUrl: true,
 
   readSignature(head) {
-    const header = head.headers['x-twilio-signature'];
+    const header = head.headers[SIGNATURE_HEADER];
     if (!header) throw new WebhookRejection('missing_signature', 'Missing X-Twilio-Signature header');
     const signature = fromBase64(header.trim());
     if (!signature) throw new WebhookRejection('malformed_signature', 'Signature is not base64');

@@ -47,6 +47,8 @@ export interface HandshakeReply {
 export interface Provider<Options = Record<string, never>, Claim = unknown> {
   /** The name used in source configuration (`"provider": "stripe"`). */
   readonly name: string;
+  /** The headers that carry its signature, lower-case (logs redact them); empty when each source names its own. */
+  readonly signatureHeaders: readonly string[];
   /** Validates the `options` object of a source using this provider; omitted when it takes none. */
   readonly optionsSchema?: z.ZodType<Options>;
   /**

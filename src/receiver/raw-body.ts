@@ -6,16 +6,13 @@ import { ReceiverRefusal } from './refusals';
  * Reads the request body as bytes, refusing it as soon as it passes `limit`: a declared
  * Content-Length over the limit is refused before reading anything, and a body sent without one
  * is cut off while streaming, so an oversized upload is never buffered whole. With a `reservation`
- * (unauthenticated webhook bodies), every byte held is covered by it first: the declared length
- * before reading, else each chunk as it comes. The admin API's bodies (behind its token, 16 KiB at
- * most) take none.
+ * (unauthenticated webhook bodies), each chunk is covered by it as it arrives: only bytes really
+ * received count, so a sender that declares a large Content-Length and sends nothing holds nothing.
+ * The admin API's bodies (behind its token, 16 KiB at most) take none.
  */
 export async function readRawBody(req: IncomingMessage, limit: number, reservation?: BodyReservation): Promise<Buffer> {
   const declared = req.headers['content-length'];
-  if (declared !== undefined) {
-    if (Number(declared) > limit) throw tooLarge(limit);
-    reservation?.cover(Number(declared));
-  }
+  if (declared !== undefined && Number(declared) > limit) throw tooLarge(limit);
   const chunks: Buffer[] = [];
   let size = 0;
   try {

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { createHash, createHmac, randomUUID } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
 import { once } from 'node:events';
-import { connect, createServer as createNetServer } from 'node:net';
+import { connect, createServer as createNetServer, type Socket } from 'node:net';
 import { Readable } from 'node:stream';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { WorkflowNotFoundError, type Client } from '@temporalio/client';
@@ -100,6 +100,26 @@ function silentBody(): Readable {
   return new Readable({ read() {} });
 }
 
+interface HeaderOnlyUpload {
+  readonly socket: Socket;
+  /** Resolves once the receiver answered anything, a `100 Continue` included: it has taken the head. */
+  readonly headTaken: Promise<void>;
+}
+
+/** A POST whose head is sent and whose body never is; the socket stays open until destroyed. */
+function headerOnlyUpload(url: string, headers: Record<string, string>): HeaderOnlyUpload {
+  const { hostname, port, pathname } = new URL(url);
+  const socket = connect(Number(port), hostname);
+  socket.on('error', () => undefined);
+  const lines = Object.entries({ host: hostname, ...headers }).map(([name, value]) => `${name}: ${value}\r\n`);
+  socket.write(`POST ${pathname} HTTP/1.1\r\n${lines.join('')}\r\n`);
+  const headTaken = new Promise<void>((resolve, reject) => {
+    socket.once('data', () => resolve());
+    socket.once('close', () => reject(new Error('closed before any answer')));
+  });
+  return { socket, headTaken };
+}
+
 function assertAnswer(answer: Answer | RawAnswer, status: number, error: string): void {
   assert.equal(answer.status, status, JSON.stringify(answer.body));
   assert.equal(answer.body.error, error);
@@ -169,6 +189,28 @@ describe('answers of the receiver through the real HTTP server', function () {
     it('matches source names exactly: /webhooks/MAIN is unknown', async function () {
       const body = json();
       await assertRefused(() => post(`${webhooks}/MAIN`, body, signed(body)), 404, 'unknown_source');
+    });
+  });
+
+  describe('the source segment is percent-decoded before it names a source', function () {
+    const encodedMain = '/webhooks/%6Dain';
+
+    it('takes a signed delivery to /webhooks/%6Dain as one to main', async function () {
+      const body = json();
+      const id = randomUUID();
+      const answer = await rawRequest(webhooks, { path: encodedMain, headers: signed(body, id), body });
+      assert.equal(answer.status, 202, answer.text);
+      assert.equal(answer.body.workflowId, `main:${id}`);
+      assert.ok(await hookflow.store.get(`main:${id}`), 'stored under main');
+    });
+
+    it("still checks main's signature there: a wrong one is 401 invalid_signature, nothing stored", async function () {
+      const body = json();
+      await assertRefused(
+        () => rawRequest(webhooks, { path: encodedMain, headers: { ...signed(body), 'x-signature': signature('another body') }, body }),
+        401,
+        'invalid_signature',
+      );
     });
   });
 
@@ -324,8 +366,9 @@ describe('answers of the receiver through the real HTTP server', function () {
     it('answers 503 receiver_busy with Retry-After while the bodies in progress would pass MAX_BUFFERED_BODY_BYTES, and accepts the delivery once they are done', async function () {
       this.timeout(10_000);
       const body = json({ pad: 'x'.repeat(40 * 1024) });
-      // A signed upload to `roomy` that declares its limit and sends nothing holds ROOMY_LIMIT of the budget.
+      // A signed upload to `roomy` that sends all of its body but the last byte holds that much of the budget.
       const held = new Readable({ read() {} });
+      held.push(Buffer.alloc(ROOMY_LIMIT - 1, 0x20));
       const holding = rawRequest(`${webhooks}/roomy`, {
         headers: { ...signed('{}'), 'content-length': String(ROOMY_LIMIT) },
         body: held,
@@ -342,12 +385,32 @@ describe('answers of the receiver through the real HTTP server', function () {
         }, 5000);
       } finally {
         // The held upload ends (refused 401: its signature is for another body), and gives its share back.
-        held.push(Buffer.alloc(ROOMY_LIMIT, 0x20));
+        held.push(Buffer.alloc(1, 0x20));
         held.push(null);
         await holding;
       }
       const id = randomUUID();
       await eventually(() => assertAccepted('main', body, signed(body, id), id), 5000);
+    });
+
+    it('still accepts a signed delivery while 70 uploads with well-formed wrong signatures declare large bodies and send none', async function () {
+      this.timeout(10_000);
+      // Nine such declarations fill MAX_BUFFERED_BODY_BYTES to the byte; 70 declare far more, but send nothing.
+      const declared = BUFFERED_LIMIT / 9;
+      const uploads = Array.from({ length: 70 }, () => headerOnlyUpload(`${webhooks}/main`, {
+        ...signed('another body'),
+        'content-length': String(declared),
+        // The receiver answers 100 Continue once it has taken the request's head: then it is counted, if ever.
+        expect: '100-continue',
+      }));
+      try {
+        await Promise.all(uploads.map((upload) => upload.headTaken));
+        const body = json();
+        const id = randomUUID();
+        await assertAccepted('main', body, signed(body, id), id);
+      } finally {
+        for (const upload of uploads) upload.socket.destroy();
+      }
     });
   });
 

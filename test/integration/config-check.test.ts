@@ -8,8 +8,8 @@ import { useTempDir } from '../helpers/temp-dir';
 
 /**
  * `hookflow config check`, run as an operator runs it, refuses the configs a receiver must not start
- * with: a Twilio source without publicUrl, a secret shorter than its provider's, and a secret
- * written in the file when NODE_ENV=production.
+ * with: a Twilio source without publicUrl, a secret shorter than its provider's, a secret
+ * written in the file when NODE_ENV=production, and a body limit over MAX_BUFFERED_BODY_BYTES.
  */
 describe('hookflow config check: secrets and URLs an attacker could exploit', function () {
   const dir = useTempDir('hookflow-config-rules-');
@@ -46,6 +46,15 @@ describe('hookflow config check: secrets and URLs an attacker could exploit', fu
     assert.equal(run.code, 1, run.stdout);
     assert.match(run.stderr, /sources\.chat\.secrets\[0\]: too short: slack needs the secret to be at least 32 bytes/);
     assert.ok(!run.stderr.includes(short), 'the secret is not printed');
+  });
+
+  it('refuses a source whose maxBodyBytes is over MAX_BUFFERED_BODY_BYTES, as the receiver does: exit 1, naming both', async function () {
+    const path = configFile('big-body.json', {
+      sources: { shop: { provider: 'standard-webhooks', secrets: [standardSecret()], maxBodyBytes: 2 * 1024 * 1024 } },
+    });
+    const run = await runCli(['config', 'check', '--config', path], { MAX_BUFFERED_BODY_BYTES: String(1024 * 1024) });
+    assert.equal(run.code, 1, run.stdout);
+    assert.match(run.stderr, /sources\.shop\.maxBodyBytes: 2097152 is over MAX_BUFFERED_BODY_BYTES \(1048576\); lower the one or raise the other/);
   });
 
   it('refuses a literal secret when NODE_ENV=production: exit 1, saying to use {"env": ...} or {"file": ...}', async function () {

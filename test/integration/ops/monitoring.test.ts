@@ -78,6 +78,19 @@ describe('monitoring: /healthz, /readyz, /metrics and event logs', function () {
     assert.ok(sample(text, 'process_cpu_user_seconds_total') !== undefined, 'process metrics are there too');
   });
 
+  it('/metrics counts a 503 refusal as outcome unavailable, with its reason, not as rejected', async function () {
+    // Every insert takes longer than a millisecond: each one makes the store slow for the next second.
+    await withTestHookflow({ config: CONFIG, worker: false, env: { STORE_SLOW_MS: '1' } }, async (slow) => {
+      await eventually(async () => {
+        const sent = signStandard(SECRET, JSON.stringify({ type: 'order.created' }));
+        assert.equal((await post(`${slow.url}/webhooks/shop`, sent.body, sent.headers)).status, 503);
+      });
+      const text = await metricsOf(slow.url);
+      assert.ok((sample(text, 'hookflow_webhook_requests_total{source="shop",outcome="unavailable",reason="store_slow"}') ?? 0) >= 1);
+      assert.equal(sample(text, 'hookflow_webhook_requests_total{source="shop",outcome="rejected",reason="store_slow"}'), undefined);
+    });
+  });
+
   it('/metrics reports the backlog: events stored but not started, the age of the oldest, and the runs not finished', async function () {
     // The oldest is read at most once a relay interval: a short one, so the new value shows soon.
     await withTestHookflow({ config: CONFIG, worker: false, env: { RELAY_INTERVAL_MS: '200' } }, async (idle) => {

@@ -54,4 +54,43 @@ describe('FailureThrottle', function () {
     t.fail('10.0.1.1');
     assert.equal(t.tracked, 1);
   });
+  it('counts every address of one IPv6 /64 as one client', function () {
+    const t = throttle();
+    t.fail('2001:db8:1:2::1');
+    t.fail('2001:db8:1:2::2');
+    assert.equal(t.fail('2001:db8:1:2:abcd::3'), true, 'the third failure from the /64 blocks it');
+    assert.ok(t.retryAfterSeconds('2001:db8:1:2::ffff') > 0, 'a fresh address in the /64 is refused too');
+    assert.equal(t.retryAfterSeconds('2001:db8:1:3::1'), 0, 'the next /64 is another client');
+  });
+
+  it('counts an IPv4-mapped IPv6 address as its IPv4 address', function () {
+    const t = throttle();
+    t.fail('192.0.2.1');
+    t.fail('::ffff:192.0.2.1');
+    t.fail('192.0.2.1');
+    assert.ok(t.retryAfterSeconds('::ffff:192.0.2.1') > 0);
+  });
+
+  it('never drops a blocked client to make room: churning through addresses does not lift its block', function () {
+    const t = throttle(3);
+    for (let i = 0; i < 3; i++) t.fail('blocked');
+    for (let i = 0; i < 50; i++) {
+      now += 100;
+      t.fail(`2001:db8:${i.toString(16)}::1`);
+    }
+    assert.ok(t.tracked <= 3, `${t.tracked} tracked`);
+    assert.ok(t.retryAfterSeconds('blocked') > 0, 'still blocked');
+  });
+
+  it('when every place holds a blocked client, refuses a client not yet known until the first block ends, within maxTracked', function () {
+    const t = throttle(2);
+    for (const address of ['a', 'b']) for (let i = 0; i < 3; i++) t.fail(address);
+    now += 10_000;
+    assert.equal(t.retryAfterSeconds('newcomer'), 50);
+    assert.equal(t.fail('newcomer'), false);
+    assert.equal(t.tracked, 2);
+    now += 50_000;
+    assert.equal(t.retryAfterSeconds('newcomer'), 0, 'the blocks have ended');
+    assert.equal(t.retryAfterSeconds('a'), 0);
+  });
 });
