@@ -13,7 +13,7 @@ export type TemporalAccess =
   | { readonly outcome: 'accepted' }
   | {
       readonly outcome: 'unreachable';
-      /** A setting that may be the reason, when the way the connection ended allows it; for the warning. */
+      /** What the way the connection ended may also mean (a setting to check), for the warning. */
       readonly possibleCause?: string;
     };
 
@@ -105,9 +105,10 @@ function probeTransport(options: TemporalConnectionOptions, timeoutMs: number): 
     socket.setTimeout(timeoutMs, () => settle(UNREACHABLE));
     socket.once('data', () => settle(ACCEPTED));
     socket.once('close', () => {
-      // No alert, no answer to the HTTP/2 preface (which any gRPC server answers): a server that
-      // judges client certificates after the handshake and just hangs up (Node's does), or a
-      // TLS-terminating proxy with no Temporal behind it right now. Only the second may pass.
+      // No alert, no answer to the HTTP/2 preface (which any gRPC server answers): a TLS-terminating
+      // proxy with no Temporal behind it right now, or a server that judges client certificates
+      // after the handshake and just hangs up (Node's does). An outage must not stop hookflow, so
+      // this starts it, with the certificate named as a possible cause.
       settle(handshakeDone ? { outcome: 'unreachable', possibleCause: hungUpAfterHandshake(options) } : UNREACHABLE);
     });
     socket.once('error', (err: NodeJS.ErrnoException) => {

@@ -28,8 +28,13 @@ export interface ProxyStats {
   readonly refused: number;
 }
 
-/** A fatal bad_certificate alert (42) in a TLS 1.2 record, in the clear as it is during the handshake. */
-const BAD_CERTIFICATE_ALERT = Buffer.from([21, 3, 3, 0, 2, 2, 42]);
+/** A fatal alert in a TLS 1.2 record, in the clear as it is during the handshake. */
+function fatalAlert(description: number): Buffer {
+  return Buffer.from([21, 3, 3, 0, 2, 2, description]);
+}
+
+/** The alert descriptions the proxies send (RFC 8446 §6). */
+export const ALERT = { badCertificate: 42, internalError: 80 } as const;
 
 /**
  * What a self-hosted cluster with mTLS does: only a client certificate the CA signed gets through.
@@ -97,7 +102,7 @@ export class MtlsProxy {
         if (seen?.kind === 'certificate' && !trusted(seen.leaf)) {
           this.counts.refused++;
           upstream.destroy();
-          client.end(BAD_CERTIFICATE_ALERT);
+          client.end(fatalAlert(ALERT.badCertificate));
           return;
         }
         screened = seen !== undefined;
@@ -122,6 +127,28 @@ export class MtlsProxy {
   async close(): Promise<void> {
     for (const socket of this.sockets) socket.destroy();
     await Promise.all([this.front, this.tlsServer].map((server) => new Promise<void>((resolve) => server.close(() => resolve()))));
+  }
+}
+
+/** A TLS server that answers every ClientHello with one fatal alert, in the clear: `description` (RFC 8446 §6). */
+export class AlertingServer {
+  private constructor(private readonly server: Server) {}
+
+  static async start(description: number): Promise<AlertingServer> {
+    const server = createTcpServer((client) => {
+      client.on('error', () => client.destroy());
+      client.once('data', () => client.end(fatalAlert(description)));
+    });
+    await listen(server);
+    return new AlertingServer(server);
+  }
+
+  get address(): string {
+    return addressOf(this.server);
+  }
+
+  async close(): Promise<void> {
+    await new Promise<void>((resolve) => this.server.close(() => resolve()));
   }
 }
 

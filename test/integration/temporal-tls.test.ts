@@ -9,7 +9,7 @@ import { captureLogs } from '../helpers/log-capture';
 import { freePort } from '../helpers/ports';
 import { sendEvent } from '../helpers/send-event';
 import { standardSecret } from '../helpers/signed-event';
-import { GrpcGateway, MtlsProxy, requireApiKey } from '../helpers/temporal-tls-proxies';
+import { ALERT, AlertingServer, GrpcGateway, MtlsProxy, requireApiKey } from '../helpers/temporal-tls-proxies';
 import { makeTestPki, type TestPki } from '../helpers/test-pki';
 import { testServices } from '../setup/root-hooks';
 import { startedRun } from '../helpers/runs';
@@ -218,6 +218,20 @@ describe('connecting to a secured Temporal: TLS proxies in front of the dev serv
       assert.deepEqual(await (await startedRun(hookflow().temporal, sent.workflowId)).result(), { status: 'processed' });
       assert.equal((await hookflow().store.get(sent.workflowId))?.status, 'processed');
     });
+  });
+
+  it('starts when the server answers with a TLS alert that refuses nothing (internal error), naming the alert', async function () {
+    const failing = await AlertingServer.start(ALERT.internalError);
+    const logs = captureLogs('warn');
+    try {
+      await withTestHookflow({ config: CONFIG, worker: false, temporalAddress: failing.address, logger: logs.logger, env: mtlsEnv() }, async (hookflow) => {
+        assert.ok(hookflow.url, 'the receiver runs');
+      });
+    } finally {
+      await failing.close();
+    }
+    const warning = logs.records().find((record) => record.msg === 'Temporal does not answer yet; starting anyway, connecting once it does');
+    assert.match(String(warning?.possibleCause), /ALERT_INTERNAL_ERROR/, logs.text());
   });
 
   it('starts while a secured Temporal is merely down, as with a plain one', async function () {
