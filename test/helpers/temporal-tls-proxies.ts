@@ -99,7 +99,7 @@ export class MtlsProxy {
     client.on('data', (chunk: Buffer) => {
       if (!screened) {
         const seen = reading.push(chunk);
-        if (seen?.kind === 'certificate' && !trusted(seen.leaf)) {
+        if (seen?.kind === 'unreadable' || (seen?.kind === 'certificate' && !trusted(seen.leaf))) {
           this.counts.refused++;
           upstream.destroy();
           client.end(fatalAlert(ALERT.badCertificate));

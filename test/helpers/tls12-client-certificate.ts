@@ -4,7 +4,9 @@ import { X509Certificate } from 'node:crypto';
 export type ClientCertificate =
   | { readonly kind: 'certificate'; readonly leaf: X509Certificate }
   /** An empty Certificate message, or none before ChangeCipherSpec (a resumed session). */
-  | { readonly kind: 'none' };
+  | { readonly kind: 'none' }
+  /** A Certificate message whose leaf does not parse: a certificate to refuse. */
+  | { readonly kind: 'unreadable' };
 
 const RECORD_HEADER = 5;
 const HANDSHAKE_RECORD = 22;
@@ -44,7 +46,11 @@ export function readClientCertificate(): { push(chunk: Buffer): ClientCertificat
 
 /** certificate_list: a 3-byte length, then each certificate as a 3-byte length and its DER, the leaf first. */
 function leafOf(body: Buffer): ClientCertificate {
-  if (body.length < 6) return { kind: 'none' };
-  const leafLength = body.readUIntBE(3, 3);
-  return { kind: 'certificate', leaf: new X509Certificate(body.subarray(6, 6 + leafLength)) };
+  if (body.length < 3 || body.readUIntBE(0, 3) === 0) return { kind: 'none' };
+  if (body.length < 6) return { kind: 'unreadable' };
+  try {
+    return { kind: 'certificate', leaf: new X509Certificate(body.subarray(6, 6 + body.readUIntBE(3, 3))) };
+  } catch {
+    return { kind: 'unreadable' };
+  }
 }
