@@ -84,8 +84,10 @@ const OPEN_RUNS_COUNT_MS = 2000;
 export async function startHookflow(opts: HookflowOptions): Promise<RunningHookflow> {
   const { env, logger } = opts;
   const connection = temporalConnectionOptions(env, opts.temporalAddress);
-  if ((await checkTemporalAccess(connection, ACCESS_CHECK_MS)) === 'unreachable') {
-    logger.warn({ address: connection.address }, 'Temporal does not answer yet; starting anyway, connecting once it does');
+  const access = await checkTemporalAccess(connection, ACCESS_CHECK_MS);
+  if (access.outcome === 'unreachable') {
+    const { address } = connection;
+    logger.warn({ address, ...(access.possibleCause === undefined ? {} : { possibleCause: access.possibleCause }) }, 'Temporal does not answer yet; starting anyway, connecting once it does');
   }
   if (opts.receiver) checkBodyLimits(opts.config, env.MAX_BUFFERED_BODY_BYTES);
   const mongo = createMongo(opts.mongoUrl, env.MONGO_DB);

@@ -28,10 +28,23 @@ export function createMongo(url: string, dbName: string): Mongo {
  */
 const TRANSIENT_SERVER_CODES: ReadonlySet<number> = new Set([6, 7, 89, 91, 189, 262, 9001, 10107, 11600, 11602, 13435, 13436]);
 
+/**
+ * The driver's connection-pool errors (mongodb 6.x, lib/cmap/errors.js and MongoServerClosedError),
+ * not exported from 'mongodb' and so matched by name: while a server restarts the driver clears or
+ * closes its pool and fails the operations waiting on it; a wait-queue timeout is a pool too busy.
+ */
+const POOL_ERRORS: ReadonlySet<string> = new Set([
+  'MongoPoolClearedError',
+  'PoolClearedOnNetworkError',
+  'MongoPoolClosedError',
+  'MongoWaitQueueTimeoutError',
+  'MongoServerClosedError',
+]);
+
 /** Errors that mean "the database is unreachable or too busy right now", as opposed to a bad request. */
 export function isUnavailable(err: unknown): boolean {
   if (!(err instanceof Error)) return false;
-  if (/^Mongo(ServerSelection|Network|NetworkTimeout|NotConnected|Topology.*|OperationTimeout)Error$/.test(err.name)) return true;
+  if (/^Mongo(ServerSelection|Network|NetworkTimeout|NotConnected|Topology.*|OperationTimeout)Error$/.test(err.name) || POOL_ERRORS.has(err.name)) return true;
   if (!(err instanceof MongoServerError)) return false;
   return (
     (typeof err.code === 'number' && TRANSIENT_SERVER_CODES.has(err.code)) ||

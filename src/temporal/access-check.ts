@@ -5,30 +5,45 @@ import { ConfigError } from '../config/env';
 import type { TemporalConnectionOptions } from '../config/temporal-connection';
 import { GRPC, grpcCode, grpcDetails } from './grpc-status';
 
-/** Temporal accepted the settings, or could not be asked (down, unreachable): only a refusal throws. */
-export type TemporalAccess = 'accepted' | 'unreachable';
+/**
+ * Temporal accepted the settings, or could not be asked (down, unreachable, or a hang-up that may
+ * be a refusal or a proxy with nothing behind it): only a refusal that says so throws.
+ */
+export type TemporalAccess =
+  | { readonly outcome: 'accepted' }
+  | {
+      readonly outcome: 'unreachable';
+      /** What the way the connection ended may also mean (a setting to check), for the warning. */
+      readonly possibleCause?: string;
+    };
+
+const ACCEPTED: TemporalAccess = { outcome: 'accepted' };
+const UNREACHABLE: TemporalAccess = { outcome: 'unreachable' };
 
 /**
  * Asks Temporal whether it accepts this process's connection settings: the TLS handshake (server
  * certificate, client certificate) and then a call with the credentials. A refusal is a setting to
- * fix, so it throws a ConfigError naming it; Temporal being down is not (hookflow starts anyway and
- * connects once it is up), so that resolves 'unreachable'.
+ * fix, so it throws a ConfigError naming it: a TLS alert refusing the client certificate, or an
+ * UNAUTHENTICATED / PERMISSION_DENIED answer. Temporal being down is not (hookflow starts anyway and
+ * connects once it is up), so that resolves 'unreachable'; so does a hang-up right after the
+ * handshake, which a TLS-terminating load balancer does while Temporal behind it restarts.
  */
 export async function checkTemporalAccess(options: TemporalConnectionOptions, timeoutMs: number): Promise<TemporalAccess> {
   // First the transport alone: it tells "down" from "refused" at once, where gRPC would wait out its
   // timeout reporting UNAVAILABLE for both.
-  if ((await probeTransport(options, timeoutMs)) === 'unreachable') return 'unreachable';
+  const transport = await probeTransport(options, timeoutMs);
+  if (transport.outcome === 'unreachable') return transport;
   let connection: Connection | undefined;
   try {
     connection = await Connection.connect({ ...options, connectTimeout: timeoutMs });
     const open = connection;
     await open.withDeadline(Date.now() + timeoutMs, () => open.workflowService.getSystemInfo({}));
-    return 'accepted';
+    return ACCEPTED;
   } catch (err) {
     const code = grpcCode(err);
     if (code === GRPC.UNAUTHENTICATED) throw new ConfigError(credentialsRefused(options, 'UNAUTHENTICATED'));
     if (code === GRPC.PERMISSION_DENIED) throw new ConfigError(`${credentialsRefused(options, 'PERMISSION_DENIED')} (${grpcDetails(err)})`);
-    return 'unreachable';
+    return UNREACHABLE;
   } finally {
     await connection?.close();
   }
@@ -53,19 +68,19 @@ const NETWORK_ERRORS = new Set(['ECONNREFUSED', 'ECONNRESET', 'EPIPE', 'ETIMEDOU
  * A TCP connection, or a TLS handshake with the same settings as gRPC's whose error code says what
  * was refused. With TLS 1.3 the server judges the client certificate after the client's side of
  * the handshake is done, so it waits for the server's first HTTP/2 frame: a refusal arrives as an
- * alert instead.
+ * alert then.
  */
-function probeTransport(options: TemporalConnectionOptions, timeoutMs: number): Promise<'accepted' | 'unreachable'> {
+function probeTransport(options: TemporalConnectionOptions, timeoutMs: number): Promise<TemporalAccess> {
   const { host, port } = splitAddress(options.address);
   const tls = options.tls;
   if (tls === undefined) {
     return new Promise((resolve) => {
       const socket = tcpConnect({ host, port }, () => {
         socket.destroy();
-        resolve('accepted');
+        resolve(ACCEPTED);
       });
       socket.setTimeout(timeoutMs, () => socket.destroy());
-      socket.once('close', () => resolve('unreachable'));
+      socket.once('close', () => resolve(UNREACHABLE));
       socket.once('error', () => socket.destroy());
     });
   }
@@ -80,24 +95,27 @@ function probeTransport(options: TemporalConnectionOptions, timeoutMs: number): 
   };
   return new Promise((resolve, reject) => {
     const socket = tlsConnect(socketOptions, () => socket.write(H2_PREFACE));
-    const settle = (outcome: 'accepted' | 'unreachable' | ConfigError): void => {
+    const settle = (outcome: TemporalAccess | ConfigError): void => {
       socket.destroy();
       if (outcome instanceof ConfigError) reject(outcome);
       else resolve(outcome);
     };
     let handshakeDone = false;
     socket.once('secureConnect', () => (handshakeDone = true));
-    socket.setTimeout(timeoutMs, () => settle('unreachable'));
-    socket.once('data', () => settle('accepted'));
+    socket.setTimeout(timeoutMs, () => settle(UNREACHABLE));
+    socket.once('data', () => settle(ACCEPTED));
     socket.once('close', () => {
-      // Some servers (Node's among them) judge the client certificate after the handshake and just
-      // hang up: no alert, no answer to the HTTP/2 preface, which any gRPC server answers.
-      const refused = handshakeDone && tls.clientCertPair !== undefined;
-      settle(refused ? new ConfigError(hungUpAfterHandshake(options)) : 'unreachable');
+      // No alert, no answer to the HTTP/2 preface (which any gRPC server answers): a TLS-terminating
+      // proxy with no Temporal behind it right now, or a server that judges client certificates
+      // after the handshake and just hangs up (Node's does). An outage must not stop hookflow, so
+      // this starts it, with the certificate named as a possible cause.
+      settle(handshakeDone ? { outcome: 'unreachable', possibleCause: hungUpAfterHandshake(options) } : UNREACHABLE);
     });
     socket.once('error', (err: NodeJS.ErrnoException) => {
       const code = err.code ?? err.name;
-      settle(NETWORK_ERRORS.has(code) ? 'unreachable' : new ConfigError(tlsRefusal(options, host, code)));
+      if (NETWORK_ERRORS.has(code)) settle(UNREACHABLE);
+      else if (isAlert(code) && !REFUSAL_ALERT.test(code)) settle({ outcome: 'unreachable', possibleCause: `TLS alert ${code}` });
+      else settle(new ConfigError(tlsRefusal(options, host, code)));
     });
   });
 }
@@ -122,8 +140,8 @@ function tlsRefusal(options: TemporalConnectionOptions, host: string, code: stri
     return `${at}: its certificate is not issued for ${options.tls?.serverNameOverride ?? host}; set TEMPORAL_TLS_SERVER_NAME to a name it holds`;
   }
   if (code === 'ERR_SSL_WRONG_VERSION_NUMBER') return `${at}: the server does not speak TLS there; check TEMPORAL_ADDRESS and TEMPORAL_TLS`;
-  // The server sent an alert: it refused what we presented, in practice the client certificate.
-  if (code.includes('ALERT')) {
+  // The server refused what we presented: the client certificate, or the lack of one.
+  if (REFUSAL_ALERT.test(code)) {
     return options.tls?.clientCertPair
       ? `${at}: the server refused the client certificate; check TEMPORAL_TLS_CLIENT_CERT_PATH and TEMPORAL_TLS_CLIENT_KEY_PATH`
       : `${at}: the server requires a client certificate; set TEMPORAL_TLS_CLIENT_CERT_PATH and TEMPORAL_TLS_CLIENT_KEY_PATH`;
@@ -131,11 +149,22 @@ function tlsRefusal(options: TemporalConnectionOptions, host: string, code: stri
   return `${at}: check the TEMPORAL_TLS_* settings`;
 }
 
+function isAlert(code: string): boolean {
+  return code.includes('_ALERT_');
+}
+
+/**
+ * Node's codes for the alerts a server sends when it refuses the client certificate or its absence
+ * (bad certificate, unknown CA, certificate required, handshake failure and kin); other alerts
+ * (an internal error, say) are no verdict on the settings.
+ */
+const REFUSAL_ALERT = /_ALERT_(BAD_CERTIFICATE|UNKNOWN_CA|CERTIFICATE_[A-Z]+|UNSUPPORTED_CERTIFICATE|HANDSHAKE_FAILURE|ACCESS_DENIED)$/;
+
 function hungUpAfterHandshake(options: TemporalConnectionOptions): string {
-  return (
-    `Temporal at ${options.address} completed the TLS handshake and then hung up without answering: it refused the client ` +
-    'certificate; check TEMPORAL_TLS_CLIENT_CERT_PATH and TEMPORAL_TLS_CLIENT_KEY_PATH (or a TLS proxy in front of Temporal has no backend)'
-  );
+  const settings = options.tls?.clientCertPair
+    ? 'the server refused the client certificate (check TEMPORAL_TLS_CLIENT_CERT_PATH and TEMPORAL_TLS_CLIENT_KEY_PATH)'
+    : 'the server requires a client certificate (set TEMPORAL_TLS_CLIENT_CERT_PATH and TEMPORAL_TLS_CLIENT_KEY_PATH)';
+  return `it completed the TLS handshake and hung up without an alert: a TLS proxy with no Temporal behind it yet, or ${settings}`;
 }
 
 /** host:port, with IPv6 hosts in brackets as gRPC writes them. */

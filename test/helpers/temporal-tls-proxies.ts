@@ -9,10 +9,12 @@ import {
   type ServerHttp2Session,
   type ServerHttp2Stream,
 } from 'node:http2';
-import { createConnection, type Server, type Socket } from 'node:net';
-import { createServer as createTlsServer } from 'node:tls';
+import { X509Certificate } from 'node:crypto';
+import { createConnection, createServer as createTcpServer, type Server, type Socket } from 'node:net';
+import { createServer as createTlsServer, type TLSSocket } from 'node:tls';
 import { splice } from './tcp-proxy';
 import type { Issued } from './test-pki';
+import { readClientCertificate } from './tls12-client-certificate';
 
 /*
  * TLS-terminating proxies in front of the suite's dev server (plain h2c gRPC), standing in for a
@@ -22,46 +24,130 @@ import type { Issued } from './test-pki';
 export interface ProxyStats {
   /** Connections whose TLS handshake succeeded (and were forwarded). */
   readonly accepted: number;
-  /** Handshakes the proxy refused (no or wrong client certificate). */
+  /** Client certificates refused with a bad_certificate alert. */
   readonly refused: number;
 }
 
-/** What a self-hosted cluster with mTLS does: only a client certificate the CA signed gets through. */
+/** A fatal alert in a TLS 1.2 record, in the clear as it is during the handshake. */
+function fatalAlert(description: number): Buffer {
+  return Buffer.from([21, 3, 3, 0, 2, 2, description]);
+}
+
+/** The alert descriptions the proxies send (RFC 8446 §6). */
+export const ALERT = { badCertificate: 42, internalError: 80 } as const;
+
+/**
+ * What a self-hosted cluster with mTLS does: only a client certificate the CA signed gets through.
+ * Refusals happen inside the handshake with an alert, as Temporal's server (Go) sends them: no
+ * certificate gets Node's own handshake_failure, and one the CA did not sign a bad_certificate sent
+ * by a front that reads the client's certificate (TLS 1.2 sends it in the clear), because Node's
+ * server would only hang up after the handshake. A client certificate accepted, it forwards to
+ * `target`; with nothing there it hangs up cleanly, as a TLS-terminating load balancer does.
+ */
 export class MtlsProxy {
   private readonly sockets = new Set<Socket>();
   private counts = { accepted: 0, refused: 0 };
 
-  private constructor(private readonly server: Server) {}
+  private constructor(
+    private readonly front: Server,
+    private readonly tlsServer: Server,
+  ) {}
 
   static async start(opts: { readonly server: Issued; readonly clientCa: Buffer; readonly target: string }): Promise<MtlsProxy> {
-    const server = createTlsServer({
+    const tlsServer = createTlsServer({
       cert: opts.server.cert,
       key: opts.server.key,
       ca: opts.clientCa,
       requestCert: true,
       rejectUnauthorized: true,
       ALPNProtocols: ['h2'],
+      maxVersion: 'TLSv1.2',
     });
-    const proxy = new MtlsProxy(server);
-    server.on('secureConnection', (client) => {
+    const clientCa = new X509Certificate(opts.clientCa);
+    const front = createTcpServer();
+    const proxy = new MtlsProxy(front, tlsServer);
+    tlsServer.on('secureConnection', (client: TLSSocket) => {
       proxy.counts.accepted++;
-      splice(client, createConnection(hostPort(opts.target)), proxy.sockets);
+      proxy.forward(client, opts.target);
     });
-    server.on('tlsClientError', () => void proxy.counts.refused++);
-    await listen(server);
+    front.on('connection', (client: Socket) => proxy.screen(client, addressOf(tlsServer), (cert) => cert.checkIssued(clientCa) && cert.verify(clientCa.publicKey)));
+    await Promise.all([listen(tlsServer), listen(front)]);
     return proxy;
   }
 
   get address(): string {
-    return addressOf(this.server);
+    return addressOf(this.front);
   }
 
   get stats(): ProxyStats {
     return { ...this.counts };
   }
 
+  /** Passes the client's bytes to the TLS server, unless its certificate is one `trusted` refuses. */
+  private screen(client: Socket, tlsServer: string, trusted: (cert: X509Certificate) => boolean): void {
+    const upstream = createConnection(hostPort(tlsServer));
+    for (const socket of [client, upstream]) {
+      this.sockets.add(socket);
+      socket.on('close', () => this.sockets.delete(socket));
+      socket.on('error', () => socket.destroy());
+    }
+    client.on('close', () => upstream.destroy());
+    upstream.on('close', () => client.destroy());
+    upstream.pipe(client);
+    const reading = readClientCertificate();
+    let screened = false;
+    client.on('data', (chunk: Buffer) => {
+      if (!screened) {
+        const seen = reading.push(chunk);
+        if (seen?.kind === 'unreadable' || (seen?.kind === 'certificate' && !trusted(seen.leaf))) {
+          this.counts.refused++;
+          upstream.destroy();
+          client.end(fatalAlert(ALERT.badCertificate));
+          return;
+        }
+        screened = seen !== undefined;
+      }
+      upstream.write(chunk);
+    });
+  }
+
+  private forward(client: TLSSocket, target: string): void {
+    this.sockets.add(client);
+    client.on('close', () => this.sockets.delete(client));
+    client.on('error', () => client.destroy());
+    const upstream = createConnection(hostPort(target));
+    const noBackend = (): void => void client.end();
+    upstream.once('error', noBackend);
+    upstream.once('connect', () => {
+      upstream.off('error', noBackend);
+      splice(client, upstream, this.sockets);
+    });
+  }
+
   async close(): Promise<void> {
     for (const socket of this.sockets) socket.destroy();
+    await Promise.all([this.front, this.tlsServer].map((server) => new Promise<void>((resolve) => server.close(() => resolve()))));
+  }
+}
+
+/** A TLS server that answers every ClientHello with one fatal alert, in the clear: `description` (RFC 8446 §6). */
+export class AlertingServer {
+  private constructor(private readonly server: Server) {}
+
+  static async start(description: number): Promise<AlertingServer> {
+    const server = createTcpServer((client) => {
+      client.on('error', () => client.destroy());
+      client.once('data', () => client.end(fatalAlert(description)));
+    });
+    await listen(server);
+    return new AlertingServer(server);
+  }
+
+  get address(): string {
+    return addressOf(this.server);
+  }
+
+  async close(): Promise<void> {
     await new Promise<void>((resolve) => this.server.close(() => resolve()));
   }
 }

@@ -6,19 +6,23 @@ import { ConfigError } from '../../src/config/env';
 import { loadConfigFile } from '../../src/config/sources';
 import { repoRoot } from '../../src/config/paths';
 import { readPath } from '../../src/providers/json-path';
+import { withTestHookflow } from '../helpers/hookflow';
 import { parseYaml } from '../helpers/yaml';
 import { standardSecret } from '../helpers/signed-event';
 
 const ROOT = repoRoot();
 const COMPOSE_CONFIG = join(ROOT, 'config/hookflow.compose.json');
 
-function docker(args: readonly string[], env: Record<string, string>): Promise<{ code: number; stdout: string; stderr: string }> {
+/** Runs `file` in the repository with only `env` besides PATH and HOME (no npm_* of the test run); 127 when it cannot be run. */
+function run(file: string, args: readonly string[], env: Record<string, string>): Promise<{ code: number; stdout: string; stderr: string }> {
   return new Promise((done) => {
-    execFile('docker', [...args], { cwd: ROOT, env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', ...env } }, (err, stdout, stderr) => {
+    execFile(file, [...args], { cwd: ROOT, env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', ...env } }, (err, stdout, stderr) => {
       done({ code: err ? (typeof err.code === 'number' ? err.code : 127) : 0, stdout, stderr });
     });
   });
 }
+
+const docker = (args: readonly string[], env: Record<string, string>): ReturnType<typeof run> => run('docker', args, env);
 
 interface PublishedPort {
   /** The container's port. */
@@ -40,6 +44,16 @@ describe('config/hookflow.compose.json (mounted by docker-compose.yml)', functio
   it('loads as the image loads it, NODE_ENV=production, with its secret from DEMO_WEBHOOK_SECRET', function () {
     const config = loadConfigFile(COMPOSE_CONFIG, { env: { NODE_ENV: 'production', DEMO_WEBHOOK_SECRET: secret }, defaultMaxBodyBytes: 1 });
     assert.deepEqual(config.sources.get('demo')?.secrets, [secret]);
+  });
+
+  it("the README's host-side sample command posts an event a receiver with that secret accepts", async function () {
+    const command = /^HOOKFLOW_CONFIG=config\/hookflow\.compose\.json npm run send-sample -- demo (http:\/\/localhost:3000)$/m.exec(readFileSync(join(ROOT, 'README.md'), 'utf8'));
+    assert.ok(command, 'the README shows the command');
+    await withTestHookflow({ config: { sources: { demo: { provider: 'standard-webhooks', secrets: [secret] } } }, worker: false }, async (receiver) => {
+      const sent = await run('sh', ['-c', command[0].replace(command[1] ?? '', receiver.url)], { DEMO_WEBHOOK_SECRET: secret });
+      assert.equal(sent.code, 0, sent.stdout + sent.stderr);
+      assert.match(sent.stdout, /-> 202/);
+    });
   });
 
   it('refuses to load without DEMO_WEBHOOK_SECRET, naming it', function () {

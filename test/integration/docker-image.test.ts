@@ -141,6 +141,18 @@ describe('the Docker image, built without Docker', function () {
     for (const script of scripts) assert.ok(existsSync(app(script)), `${script} is in the image`);
   });
 
+  it('has every dist/ script the docs run inside a container (docker compose exec/run, docker run/exec)', function () {
+    const lines = ['README.md', ...readdirSync(join(ROOT, 'docs')).filter((name) => name.endsWith('.md')).map((name) => `docs/${name}`)].flatMap((doc) =>
+      readFileSync(join(ROOT, doc), 'utf8')
+        .split('\n')
+        .filter((line) => /\bdocker(?:\s+compose|-compose)?\s+(?:exec|run)\b/.test(line))
+        .map((line) => ({ doc, line })),
+    );
+    for (const { doc, line } of lines) {
+      for (const [script] of line.matchAll(/\bdist\/\S+/g)) assert.ok(existsSync(app(script)), `${doc}: ${line.trim()}: ${script} is not in the image`);
+    }
+  });
+
   it("resolves the worker's workflow bundle entry (dist/workflows)", function () {
     assert.equal(require.resolve(app('dist/workflows')), app('dist/workflows/index.js'));
   });

@@ -9,10 +9,11 @@ import { captureLogs } from '../helpers/log-capture';
 import { freePort } from '../helpers/ports';
 import { sendEvent } from '../helpers/send-event';
 import { standardSecret } from '../helpers/signed-event';
-import { GrpcGateway, MtlsProxy, requireApiKey } from '../helpers/temporal-tls-proxies';
+import { ALERT, AlertingServer, GrpcGateway, MtlsProxy, requireApiKey } from '../helpers/temporal-tls-proxies';
 import { makeTestPki, type TestPki } from '../helpers/test-pki';
 import { testServices } from '../setup/root-hooks';
 import { startedRun } from '../helpers/runs';
+import { TcpProxy } from '../helpers/tcp-proxy';
 
 const SECRET = standardSecret('temporal-tls-test-secret');
 const CONFIG = {
@@ -91,11 +92,14 @@ describe('connecting to a secured Temporal: TLS proxies in front of the dev serv
     });
 
     it('refuses to start with a client certificate the server does not accept', async function () {
+      const refusedBefore = mtls.stats.refused;
       await rejectsNaming(
         startTestHookflow({ config: CONFIG, temporalAddress: mtls.address, env: mtlsEnv(pki.strangerClient) }),
+        /ALERT_BAD_CERTIFICATE/,
         /refused the client certificate/,
         /TEMPORAL_TLS_CLIENT_CERT_PATH/,
       );
+      assert.ok(mtls.stats.refused > refusedBefore, 'the proxy refused it with an alert');
     });
 
     it("refuses to start when the server's certificate is not signed by the configured CA", async function () {
@@ -185,6 +189,49 @@ describe('connecting to a secured Temporal: TLS proxies in front of the dev serv
       assert.match(run.stderr, /refused the API key.*TEMPORAL_API_KEY/);
       assert.ok(!run.stderr.includes(wrongKey) && !run.stdout.includes(wrongKey), 'no key in the output');
     });
+  });
+
+  describe('behind a TLS load balancer that accepts the certificate while Temporal behind it is away', function () {
+    let temporalBehind: TcpProxy;
+    let balancer: MtlsProxy;
+    const logs = captureLogs('warn');
+    before(async function () {
+      // Closed until opened: the balancer completes the handshake, finds nothing behind it and hangs up.
+      temporalBehind = await TcpProxy.create(testServices().temporalAddress);
+      balancer = await MtlsProxy.start({ server: pki.server, clientCa: pki.ca.cert, target: temporalBehind.address });
+    });
+    after(async function () {
+      await Promise.all([balancer?.close(), temporalBehind?.close()]);
+    });
+    const hookflow = useHookflow(() => ({ config: CONFIG, temporalAddress: balancer.address, logger: logs.logger, env: mtlsEnv() }));
+
+    it('starts, warning that Temporal does not answer and naming the client certificate as one possible cause', function () {
+      assert.ok(balancer.stats.accepted > 0 && balancer.stats.refused === 0, 'the balancer accepted the certificate');
+      const warning = logs.records().find((record) => record.msg === 'Temporal does not answer yet; starting anyway, connecting once it does');
+      assert.ok(warning, logs.text());
+      assert.match(String(warning.possibleCause), /no Temporal behind it yet, or the server refused the client certificate.*TEMPORAL_TLS_CLIENT_CERT_PATH/);
+    });
+
+    it('processes an event received meanwhile once Temporal is behind the balancer again', async function () {
+      const sent = await sendEvent(hookflow().url, 'demo', SECRET, { type: 'invoice.paid' });
+      await temporalBehind.open();
+      assert.deepEqual(await (await startedRun(hookflow().temporal, sent.workflowId)).result(), { status: 'processed' });
+      assert.equal((await hookflow().store.get(sent.workflowId))?.status, 'processed');
+    });
+  });
+
+  it('starts when the server answers with a TLS alert that refuses nothing (internal error), naming the alert', async function () {
+    const failing = await AlertingServer.start(ALERT.internalError);
+    const logs = captureLogs('warn');
+    try {
+      await withTestHookflow({ config: CONFIG, worker: false, temporalAddress: failing.address, logger: logs.logger, env: mtlsEnv() }, async (hookflow) => {
+        assert.ok(hookflow.url, 'the receiver runs');
+      });
+    } finally {
+      await failing.close();
+    }
+    const warning = logs.records().find((record) => record.msg === 'Temporal does not answer yet; starting anyway, connecting once it does');
+    assert.match(String(warning?.possibleCause), /ALERT_INTERNAL_ERROR/, logs.text());
   });
 
   it('starts while a secured Temporal is merely down, as with a plain one', async function () {

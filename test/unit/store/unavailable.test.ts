@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
-import { MongoNetworkError, MongoServerError } from 'mongodb';
+import { MongoNetworkError, MongoServerClosedError, MongoServerError } from 'mongodb';
+import { PoolClearedError, PoolClearedOnNetworkError, PoolClosedError, WaitQueueTimeoutError } from 'mongodb/lib/cmap/errors';
 import { isUnavailable } from '../../../src/store/mongo';
 
 function serverError(code: number, message = 'failed', errorLabels: string[] = []): MongoServerError {
@@ -10,6 +11,17 @@ function serverError(code: number, message = 'failed', errorLabels: string[] = [
 describe('isUnavailable(err)', () => {
   it('is true for an unreachable server (a network error)', () => {
     assert.equal(isUnavailable(new MongoNetworkError('connection closed')), true);
+  });
+
+  it("is true for the driver's pool errors while a server restarts: pool cleared or closed, server closed", () => {
+    const pool = { address: '127.0.0.1:27017', serverError: new MongoNetworkError('connection reset') };
+    for (const err of [new PoolClearedError(pool), new PoolClearedOnNetworkError(pool), new PoolClosedError(pool), new MongoServerClosedError()]) {
+      assert.equal(isUnavailable(err), true, err.name);
+    }
+  });
+
+  it('is true for a connection pool too busy to hand out a connection in time', () => {
+    assert.equal(isUnavailable(new WaitQueueTimeoutError('Timed out while checking out a connection from connection pool', '127.0.0.1:27017')), true);
   });
 
   it('is true for a step-down, a shutdown or no writable primary', () => {
