@@ -169,7 +169,7 @@ describe('load shedding before the body is read', function () {
     assert.equal(answer.bodyEndedBeforeAnswer, false);
     assert.equal((await send(hookflow, third)).status, 503, 'a whole delivery too');
     assert.equal(await hookflow.store.collection.countDocuments({}), 2, 'nothing stored past the bound');
-    assert.equal(await metric(hookflow, 'hookflow_webhook_requests_total{source="demo",outcome="rejected",reason="backlog_full"}'), 2);
+    assert.equal(await metric(hookflow, 'hookflow_webhook_requests_total{source="demo",outcome="unavailable",reason="backlog_full"}'), 2);
   });
 });
 
