@@ -11,6 +11,7 @@ import { runClosedLoop } from './closed-loop';
 import type { Delivery } from './deliveries';
 import { closeTimes, waitForRuns } from './end-to-end';
 import { countStatus } from './load-result';
+import { ServerCpu, serverCost, type ServerCost } from './server-cost';
 import { signers } from './signers';
 import { round, summarize, type LatencySummary } from './stats';
 
@@ -94,6 +95,10 @@ export interface BurstResult {
   readonly processed: number;
   /** From the last 202 the senders had to the close of the last run, ms (null: not all closed in time). */
   readonly lastAckToAllProcessedMs: number | null;
+  /** Runs closed per second, from the first request to the last close (held to the ceiling phase's figure). */
+  readonly completedPerSecond: number;
+  /** What the burst cost the Temporal server, per processed event. */
+  readonly cost: ServerCost;
   /** Events the destination received exactly once, and more than once (a forward retried after a lost answer). */
   readonly forwardedOnce: number;
   readonly forwardedMoreThanOnce: number;
@@ -112,6 +117,8 @@ export interface BurstPlan {
   readonly drainSeconds: number;
   /** A burst is sent at once: no request waits longer than this for its answer before it counts as an error. */
   readonly maxSeconds: number;
+  /** The Temporal server's process, when the bench knows it. */
+  readonly temporalPid: number | undefined;
 }
 
 function burstDeliveries(plan: BurstPlan): Delivery[] {
@@ -127,11 +134,14 @@ function burstDeliveries(plan: BurstPlan): Delivery[] {
 export async function runBurst(plan: BurstPlan): Promise<BurstResult> {
   const list = burstDeliveries(plan);
   const from = new Date();
+  const cpu = new ServerCpu(plan.temporalPid);
   const load = await runClosedLoop({ url: plan.receiverUrl, deliveries: list, connections: plan.concurrency, maxSeconds: plan.maxSeconds });
   const window = { taskQueue: plan.taskQueue, from };
   await waitForRuns(plan.temporal, window, load.accepted.length, plan.drainSeconds * 1000);
+  const cpuMs = cpu.elapsedMs();
   const closedAt = await closeTimes(plan.temporal, window);
-  const closes = list.flatMap((d) => closedAt.get(`${d.source}:${d.eventId}`) ?? []);
+  const closedIds = list.map((d) => `${d.source}:${d.eventId}`).filter((id) => closedAt.has(id));
+  const closes = closedIds.flatMap((id) => closedAt.get(id) ?? []);
   const lastAck = load.accepted.reduce((max, a) => Math.max(max, a.at), 0);
   const lastClose = closes.reduce((max, t) => Math.max(max, t), 0);
   const forwards = plan.destination.forwardsOf(list.map((d) => `${d.source}:${d.eventId}`));
@@ -145,6 +155,8 @@ export async function runBurst(plan: BurstPlan): Promise<BurstResult> {
     sendMs: round(load.durationMs, 0),
     processed: closes.length,
     lastAckToAllProcessedMs: closes.length === list.length && list.length > 0 ? round(Math.max(0, lastClose - lastAck), 0) : null,
+    completedPerSecond: lastClose > from.getTime() ? round(closes.length / ((lastClose - from.getTime()) / 1000)) : 0,
+    cost: await serverCost(plan.temporal, cpuMs, closes.length, closedIds),
     forwardedOnce: forwards.filter((n) => n === 1).length,
     forwardedMoreThanOnce: forwards.filter((n) => n > 1).length,
   };

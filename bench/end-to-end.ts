@@ -38,6 +38,11 @@ export async function waitForRuns(temporal: Client, w: RunWindow, expected: numb
   }
 }
 
+/** Runs of the window that closed as completed (not failed, timed out or terminated). */
+export async function completedRuns(temporal: Client, w: RunWindow): Promise<number> {
+  return (await temporal.workflow.count(query(w, 'ExecutionStatus = "Completed"'))).count;
+}
+
 export interface BacklogPoint {
   /** Seconds since the phase started. */
   readonly t: number;

@@ -24,6 +24,10 @@ export interface BenchOptions {
   readonly burstEvents: number;
   /** Connections the burst is sent over at once. */
   readonly burstConcurrency: number;
+  /** Runs of the ceiling phase (the bare shape on Temporal alone); the burst's count unless given; 0 skips it. */
+  readonly ceilingRuns: number;
+  /** Starts in flight at once in the ceiling phase; the burst's concurrency unless given. */
+  readonly ceilingConcurrency: number;
   /** The receiver's RELAY_INTERVAL_MS; undefined keeps its default. */
   readonly relayIntervalMs: number | undefined;
   /** How long to wait after a level for the worker to finish its events. */
@@ -38,7 +42,10 @@ export interface BenchOptions {
   readonly keepDb: boolean;
 }
 
-const full: Omit<BenchOptions, 'outDir' | 'cpuProfDir' | 'keepDb'> = {
+/** What the presets leave to the command line, or to other options (the ceiling follows the burst). */
+type Preset = Omit<BenchOptions, 'outDir' | 'cpuProfDir' | 'keepDb' | 'ceilingRuns' | 'ceilingConcurrency'>;
+
+const full: Preset = {
   smoke: false,
   concurrencies: [1, 4, 16, 32],
   count: 1500,
@@ -56,7 +63,7 @@ const full: Omit<BenchOptions, 'outDir' | 'cpuProfDir' | 'keepDb'> = {
   logLevel: 'info',
 };
 
-const smoke: Omit<BenchOptions, 'outDir' | 'cpuProfDir' | 'keepDb'> = {
+const smoke: Preset = {
   ...full,
   smoke: true,
   concurrencies: [4],
@@ -72,14 +79,17 @@ const smoke: Omit<BenchOptions, 'outDir' | 'cpuProfDir' | 'keepDb'> = {
 
 export const USAGE = `usage: node dist/bench/main.js [--smoke] [--out DIR] [--concurrency 1,4,16] [--count N]
   [--max-seconds S] [--open-loop 0.5,0.8] [--open-seconds S] [--duplicates 0.1] [--body-bytes N]
-  [--warmup N] [--stored N] [--burst N] [--burst-concurrency C] [--relay-interval-ms MS] [--drain-seconds S] [--log-level info] [--cpu-prof DIR] [--keep-db]`;
+  [--warmup N] [--stored N] [--burst N] [--burst-concurrency C] [--ceiling N] [--ceiling-concurrency C]
+  [--relay-interval-ms MS] [--drain-seconds S] [--log-level info] [--cpu-prof DIR] [--keep-db]`;
 
 export function parseOptions(argv: readonly string[]): BenchOptions {
   const args = [...argv];
   const isSmoke = args.includes('--smoke');
   // A smoke run must never overwrite the committed results.
   const outDir = isSmoke ? join(tmpdir(), 'hookflow-bench-smoke') : resolve(repoRoot(), 'bench/results');
-  let opts: BenchOptions = { ...(isSmoke ? smoke : full), outDir, cpuProfDir: undefined, keepDb: args.includes('--keep-db') };
+  let opts: Preset & Pick<BenchOptions, 'outDir' | 'cpuProfDir' | 'keepDb'> = { ...(isSmoke ? smoke : full), outDir, cpuProfDir: undefined, keepDb: args.includes('--keep-db') };
+  let ceilingRuns: number | undefined;
+  let ceilingConcurrency: number | undefined;
   for (let i = 0; i < args.length; i++) {
     const flag = args[i];
     if (flag === '--smoke' || flag === '--keep-db') continue;
@@ -98,6 +108,8 @@ export function parseOptions(argv: readonly string[]): BenchOptions {
       case '--stored': opts = { ...opts, stored: Number(value) > 0 ? number(flag, value) : 0 }; break;
       case '--burst': opts = { ...opts, burstEvents: Number(value) > 0 ? number(flag, value) : 0 }; break;
       case '--burst-concurrency': opts = { ...opts, burstConcurrency: number(flag, value) }; break;
+      case '--ceiling': ceilingRuns = Number(value) > 0 ? number(flag, value) : 0; break;
+      case '--ceiling-concurrency': ceilingConcurrency = number(flag, value); break;
       case '--relay-interval-ms': opts = { ...opts, relayIntervalMs: number(flag, value) }; break;
       case '--drain-seconds': opts = { ...opts, drainSeconds: number(flag, value) }; break;
       case '--log-level': opts = { ...opts, logLevel: value }; break;
@@ -105,7 +117,7 @@ export function parseOptions(argv: readonly string[]): BenchOptions {
       default: throw new TypeError(`bench: unknown option ${flag}\n${USAGE}`);
     }
   }
-  return opts;
+  return { ...opts, ceilingRuns: ceilingRuns ?? opts.burstEvents, ceilingConcurrency: ceilingConcurrency ?? opts.burstConcurrency };
 }
 
 function number(flag: string | undefined, value: string): number {

@@ -1,5 +1,6 @@
 /** results.md: the tables a reader compares, from results.json's data. */
 import type { BenchResults, PhaseResult } from './results';
+import type { ServerCost } from './server-cost';
 
 const KIND_LABEL: Record<PhaseResult['kind'], string> = {
   receiver: 'receiver',
@@ -87,6 +88,29 @@ export function burstTable(b: BenchResults['burst']): string {
   ].join('\n');
 }
 
+function costCells(cost: ServerCost): string {
+  const h = cost.historyEventsPerRun;
+  return `${cost.temporalCpuMsPerEvent ?? '–'} | ${h ? `${h.mean} (${h.min}–${h.max}, ${h.sampled} sampled)` : '–'}`;
+}
+
+/** hookflow's burst next to the Temporal server's own pace and cost for the same workflow shape. */
+export function ceilingTable(b: BenchResults['burst'], c: BenchResults['ceiling']): string {
+  if (!c) return 'Skipped (`--ceiling 0`).';
+  const rows = [
+    ...(b ? [`| hookflow (the burst) | ${b.events} | ${b.concurrency} | ${b.processed} | ${b.completedPerSecond} | ${costCells(b.cost)} |`] : []),
+    `| bare shape, Temporal alone | ${c.runs} | ${c.concurrency} | ${c.completed} | ${c.completedPerSecond} | ${costCells(c.cost)} |`,
+  ];
+  return [
+    '| | runs | c | completed | completed/s | Temporal CPU ms per event | history events per run |',
+    '|---|--:|--:|--:|--:|--:|--:|',
+    ...rows,
+    '',
+    'The bare shape is hookflow\'s workflow shape (local activity, activity, local activity) with no-op activities and no hookflow code, ' +
+      'run by its own worker on its own task queue; its runs are started `c` at a time. completed/s: from the first request (start) to the last close. ' +
+      `Temporal CPU: the server process's CPU time over the phase ÷ completed runs (– when the server is external). Start errors: ${c.errors}; closed otherwise: ${c.closedOtherwise}.`,
+  ].join('\n');
+}
+
 export function renderMarkdown(r: BenchResults): string {
   const m = r.machine;
   const ratioRows = r.ratios.map((x) => `| c=${x.concurrency} | ${x.throughput} | ${x.p99} |`);
@@ -116,6 +140,10 @@ export function renderMarkdown(r: BenchResults): string {
     '## Burst',
     '',
     burstTable(r.burst),
+    '',
+    '## The Temporal server\'s ceiling for the same shape',
+    '',
+    ceilingTable(r.burst, r.ceiling),
     '',
     '## Receiver against the floor (a)',
     '',

@@ -1,5 +1,6 @@
 /** The shape of bench/results/results.json. */
 import type { BurstResult } from './burst';
+import type { CeilingResult } from './ceiling';
 import type { BacklogPoint, Completion } from './end-to-end';
 import type { LatencySummary } from './stats';
 import type { StoreSize } from './store-size';
@@ -85,6 +86,8 @@ export interface BenchResults {
   readonly phases: readonly PhaseResult[];
   /** The burst phase; null when skipped (`--burst 0`). */
   readonly burst: BurstResult | null;
+  /** The Temporal server's own pace for hookflow's workflow shape; null when skipped (`--ceiling 0`). */
+  readonly ceiling: CeilingResult | null;
   /** Lifetime peaks (VmHWM), start-up included (the worker bundles its workflows at start). */
   readonly lifetimePeakRssMb: { readonly receiver: number | null; readonly worker: number | null };
   readonly ratios: readonly Ratio[];

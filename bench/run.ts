@@ -1,7 +1,8 @@
 /**
  * One bench run: servers up (embedded or from the environment), the receiver, the worker and the
  * bare Koa app as child processes, then per concurrency the ceiling (b), the floor (a) and the
- * receiver, then the receiver in an open loop at fractions of the best rate it reached.
+ * receiver, then the receiver in an open loop at fractions of the best rate it reached, the store
+ * pre-filled, the Temporal server's ceiling for hookflow's workflow shape, and the burst.
  */
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, writeFileSync } from 'node:fs';
@@ -14,10 +15,12 @@ import { EventStore } from '../src/store/events';
 import { createMongo } from '../src/store/mongo';
 import { createTemporalClient } from '../src/temporal/client';
 import { BurstDestination, burstConfig, runBurst, type BurstResult } from './burst';
+import { runCeiling, type CeilingResult } from './ceiling';
 import { isRecord, jsonLine, startChild, type BenchChild } from './children';
 import { BENCH_SOURCES, benchConfig } from './deliveries';
 import type { BenchOptions } from './options';
 import { bareKoaPhase, floorPhase, receiverClosedPhase, receiverOpenPhase, warmUp, type BenchContext } from './phases';
+import type { ServerCost } from './server-cost';
 import { emptyStore } from './store-size';
 import { memoryMb } from './proc-stats';
 import type { BenchResults, PhaseResult } from './results';
@@ -150,6 +153,26 @@ export async function runBench(opts: BenchOptions, command: string, log: (line: 
       log(`storing ${opts.stored} events first, then the receiver at c=${STORED_PHASE_CONCURRENCY} again`);
       report(await receiverClosedPhase(ctx, STORED_PHASE_CONCURRENCY, opts.stored));
     }
+    let ceiling: CeilingResult | null = null;
+    if (opts.ceilingRuns > 0) {
+      log(`ceiling: ${opts.ceilingRuns} runs of the bare shape (local activity, activity, local activity; no hookflow code) started ${opts.ceilingConcurrency} at a time`);
+      ceiling = await runCeiling({
+        runs: opts.ceilingRuns,
+        concurrency: opts.ceilingConcurrency,
+        temporal,
+        taskQueue: `${taskQueue}-shape`,
+        prefix: `${runId}-shape`,
+        env,
+        workDir,
+        temporalPid: pids.get('temporal'),
+        drainSeconds: opts.drainSeconds,
+      });
+      const c = ceiling;
+      log(
+        `ceiling: ${c.completed}/${c.runs} completed (${c.errors} start errors, ${c.closedOtherwise} closed otherwise), ${c.completedPerSecond} runs/s; ` +
+          `${costLine(c.cost)}${c.firstError ? `; first error: ${c.firstError}` : ''}`,
+      );
+    }
     let burst: BurstResult | null = null;
     if (opts.burstEvents > 0) {
       log(`burst: ${opts.burstEvents} distinct events at c=${opts.burstConcurrency}, each forwarded to a local destination`);
@@ -165,12 +188,13 @@ export async function runBench(opts: BenchOptions, command: string, log: (line: 
         taskQueue,
         drainSeconds: opts.drainSeconds,
         maxSeconds: opts.maxSeconds,
+        temporalPid: pids.get('temporal'),
       });
       const b = burst;
       log(
         `burst: ${b.acknowledged}/${b.events} acknowledged, ack p50 ${b.ack.p50} ms, p90 ${b.ack.p90} ms, p99 ${b.ack.p99} ms, max ${b.ack.max} ms, ` +
           `errors ${b.errors}; all processed ${b.lastAckToAllProcessedMs ?? '(not all)'} ms after the last ack; ` +
-          `${b.forwardedOnce} forwarded once, ${b.forwardedMoreThanOnce} more than once`,
+          `${b.forwardedOnce} forwarded once, ${b.forwardedMoreThanOnce} more than once; ${b.completedPerSecond} completed/s; ${costLine(b.cost)}`,
       );
     }
 
@@ -190,6 +214,7 @@ export async function runBench(opts: BenchOptions, command: string, log: (line: 
         storedBeforeLastPhase: opts.stored,
         relayIntervalMs: opts.relayIntervalMs ?? 'default',
         burst: opts.burstEvents > 0 ? `${opts.burstEvents} events at c=${opts.burstConcurrency}` : 'skipped',
+        ceiling: opts.ceilingRuns > 0 ? `${opts.ceilingRuns} bare-shape runs started ${opts.ceilingConcurrency} at a time` : 'skipped',
         bodyBytes: opts.bodyBytes,
         providers: BENCH_SOURCES.map((s) => s.provider),
         logLevel: opts.logLevel,
@@ -198,9 +223,10 @@ export async function runBench(opts: BenchOptions, command: string, log: (line: 
       },
       phases,
       burst,
+      ceiling,
       lifetimePeakRssMb,
       ratios: levels,
-      targets: checkTargets(phases, levels, lifetimePeakRssMb, burst),
+      targets: checkTargets(phases, levels, lifetimePeakRssMb, burst, ceiling),
       workDir,
     };
   } finally {
@@ -214,6 +240,11 @@ export async function runBench(opts: BenchOptions, command: string, log: (line: 
     await temporal.connection.close();
     await services.stop();
   }
+}
+
+function costLine(cost: ServerCost): string {
+  const h = cost.historyEventsPerRun;
+  return `Temporal CPU ${cost.temporalCpuMsPerEvent ?? '?'} ms per event, ${h ? `${h.mean} history events per run (${h.sampled} sampled)` : 'no history sampled'}`;
 }
 
 async function machine(temporalAddress: string, mongoUrl: string, loadAverageAtStart: number[]): Promise<BenchResults['machine']> {

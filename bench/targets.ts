@@ -1,5 +1,6 @@
 /** The issue's targets, checked against one run's phases. Every check says what it measured, pass or not. */
 import type { BurstResult } from './burst';
+import type { CeilingResult } from './ceiling';
 import type { PhaseResult, Ratio, TargetCheck } from './results';
 import { round } from './stats';
 
@@ -13,6 +14,10 @@ export const LIMITS = {
   receiverRssMb: 150,
   workerRssMb: 300,
   burstAckP99Ms: 300,
+  /** The burst's completed events/s against the bare shape's completed runs/s. */
+  completedVsCeiling: 0.8,
+  /** The Temporal server's CPU per burst event against its CPU per bare-shape run. */
+  temporalCpuVsShape: 1.2,
 } as const;
 
 export function closedReceiver(phases: readonly PhaseResult[]): PhaseResult[] {
@@ -37,6 +42,7 @@ export function checkTargets(
   levels: readonly Ratio[],
   lifetime: { receiver: number | null; worker: number | null },
   burst: BurstResult | null = null,
+  ceiling: CeilingResult | null = null,
 ): TargetCheck[] {
   const checks: TargetCheck[] = [];
   const perLevel = (pick: (r: Ratio) => number): string => levels.map((r) => `c=${r.concurrency}: ${pick(r)}`).join(', ');
@@ -96,5 +102,39 @@ export function checkTargets(
         }
       : { target: 'burst', measured: 'skipped', pass: false },
   );
+  checks.push(...ceilingChecks(burst, ceiling));
   return checks;
+}
+
+/** The burst held to the Temporal server's own pace and cost for the same workflow shape (the ceiling phase). */
+function ceilingChecks(burst: BurstResult | null, ceiling: CeilingResult | null): TargetCheck[] {
+  const pace = `completed events/s ÷ the dev server's ceiling for the same shape > ${LIMITS.completedVsCeiling}`;
+  const cost = `Temporal server CPU per processed event < ${LIMITS.temporalCpuVsShape} × the bare shape's`;
+  if (!burst || !ceiling) {
+    const measured = `${burst ? 'ceiling' : 'burst'} phase skipped`;
+    return [
+      { target: pace, measured, pass: false },
+      { target: cost, measured, pass: false },
+    ];
+  }
+  const paceRatio = ceiling.completedPerSecond > 0 ? round(burst.completedPerSecond / ceiling.completedPerSecond) : 0;
+  const ours = burst.cost.temporalCpuMsPerEvent;
+  const bare = ceiling.cost.temporalCpuMsPerEvent;
+  const costRatio = ours !== null && bare !== null && bare > 0 ? round(ours / bare) : null;
+  const history = (h: CeilingResult['cost']['historyEventsPerRun']): string => (h ? `${h.mean} history events per run` : 'history not sampled');
+  return [
+    {
+      target: pace,
+      measured: `burst ${burst.completedPerSecond}/s vs bare shape ${ceiling.completedPerSecond}/s (${paceRatio}); ${ceiling.completed}/${ceiling.runs} bare runs completed`,
+      pass: paceRatio > LIMITS.completedVsCeiling && ceiling.completed === ceiling.runs,
+    },
+    {
+      target: cost,
+      measured:
+        costRatio === null
+          ? 'the Temporal server process is not known to the bench (an external server): CPU not measured'
+          : `burst ${ours} ms per event (${history(burst.cost.historyEventsPerRun)}) vs bare shape ${bare} ms per run (${history(ceiling.cost.historyEventsPerRun)}) (${costRatio})`,
+      pass: costRatio !== null && costRatio < LIMITS.temporalCpuVsShape,
+    },
+  ];
 }

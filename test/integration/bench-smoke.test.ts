@@ -1,7 +1,8 @@
 /**
  * `npm run bench -- --smoke` against the suite's servers: proves the harness runs end to end
- * (children, both baselines, closed and open loop, the burst, results files), and that the burst's
- * events are each acknowledged and processed once. The benchmark itself never runs here.
+ * (children, both baselines, closed and open loop, the bare shape's ceiling, the burst, results files),
+ * that every bare-shape run completes, and that the burst's events are each acknowledged and processed
+ * once. The benchmark itself never runs here.
  */
 import { strict as assert } from 'node:assert';
 import { execFile } from 'node:child_process';
@@ -74,6 +75,18 @@ describe('npm run bench -- --smoke', function () {
     assert.equal(burst.forwardedOnce, burst.events, 'every event reached the destination exactly once');
     assert.equal(burst.forwardedMoreThanOnce, 0);
     assert.ok(burst.lastAckToAllProcessedMs !== null);
+  });
+
+  it('runs the bare workflow shape on Temporal alone: every run started and completed, histories sampled', () => {
+    const ceiling = results.ceiling;
+    assert.ok(ceiling, 'no ceiling phase');
+    assert.ok(ceiling.runs > 0);
+    assert.equal(ceiling.errors, 0, ceiling.firstError);
+    assert.equal(ceiling.started, ceiling.runs);
+    assert.equal(ceiling.completed, ceiling.runs, 'every bare-shape run completed');
+    assert.equal(ceiling.closedOtherwise, 0);
+    assert.ok((ceiling.cost.historyEventsPerRun?.sampled ?? 0) > 0, 'no bare-shape history sampled');
+    assert.ok((results.burst?.cost.historyEventsPerRun?.sampled ?? 0) > 0, 'no burst history sampled');
   });
 
   it('sends duplicates and reports peak memory of the receiver and the worker', () => {

@@ -1,0 +1,104 @@
+/**
+ * The ceiling phase: the Temporal server's own pace for a workflow of hookflow's shape with no
+ * hookflow code (shape-workflow.ts, run by its own worker process on its own task queue). As many
+ * runs as the burst has events are started `concurrency` at a time, like the burst's deliveries;
+ * their completions per second, and what they cost the server, are what hookflow's burst is held to.
+ */
+import { join } from 'node:path';
+import type { Client } from '@temporalio/client';
+import { jsonLine, startChild } from './children';
+import { closeTimes, completedRuns, waitForRuns } from './end-to-end';
+import { ServerCpu, serverCost, type ServerCost } from './server-cost';
+import { round } from './stats';
+import type { benchShapeWorkflow } from './shape-workflow';
+
+export interface CeilingPlan {
+  readonly runs: number;
+  /** Starts in flight at once. */
+  readonly concurrency: number;
+  readonly temporal: Client;
+  /** The shape's own task queue. */
+  readonly taskQueue: string;
+  /** Makes workflow IDs unique to one run. */
+  readonly prefix: string;
+  /** For the shape worker (TEMPORAL_ADDRESS, TEMPORAL_NAMESPACE). */
+  readonly env: NodeJS.ProcessEnv;
+  readonly workDir: string;
+  /** The Temporal server's process, when the bench knows it. */
+  readonly temporalPid: number | undefined;
+  readonly drainSeconds: number;
+}
+
+export interface CeilingResult {
+  readonly runs: number;
+  readonly concurrency: number;
+  /** Starts the server accepted. */
+  readonly started: number;
+  /** Starts refused or failed. */
+  readonly errors: number;
+  /** Runs closed as completed. */
+  readonly completed: number;
+  /** Runs closed otherwise (failed, timed out, terminated). */
+  readonly closedOtherwise: number;
+  /** Completed runs per second, from the first start to the last close (as the burst's completedPerSecond). */
+  readonly completedPerSecond: number;
+  readonly cost: ServerCost;
+  readonly firstError?: string;
+}
+
+export async function runCeiling(plan: CeilingPlan): Promise<CeilingResult> {
+  const worker = startChild({
+    name: 'shape worker',
+    script: join(__dirname, 'shape-worker-main.js'),
+    args: [plan.taskQueue],
+    env: plan.env,
+    logFile: join(plan.workDir, 'shape-worker.log'),
+  });
+  try {
+    await worker.waitFor((line) => (jsonLine(line)?.ready === true ? true : undefined), 300_000);
+    return await measure(plan);
+  } finally {
+    await worker.stop();
+  }
+}
+
+async function measure(plan: CeilingPlan): Promise<CeilingResult> {
+  const ids = Array.from({ length: plan.runs }, (_, n) => `${plan.prefix}-${n}`);
+  const started: string[] = [];
+  let errors = 0;
+  let firstError: string | undefined;
+  let next = 0;
+  const from = new Date();
+  const cpu = new ServerCpu(plan.temporalPid);
+  const starter = async (): Promise<void> => {
+    for (let id = ids[next++]; id !== undefined; id = ids[next++]) {
+      try {
+        await plan.temporal.workflow.start<typeof benchShapeWorkflow>('benchShapeWorkflow', { taskQueue: plan.taskQueue, workflowId: id });
+        started.push(id);
+      } catch (err) {
+        errors++;
+        firstError ??= err instanceof Error ? `${err.name}: ${err.message}` : String(err);
+      }
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(plan.concurrency, ids.length) }, starter));
+  const window = { taskQueue: plan.taskQueue, from };
+  await waitForRuns(plan.temporal, window, started.length, plan.drainSeconds * 1000);
+  const cpuMs = cpu.elapsedMs();
+  const closedAt = await closeTimes(plan.temporal, window);
+  const completed = await completedRuns(plan.temporal, window);
+  const lastClose = [...closedAt.values()].reduce((max, t) => Math.max(max, t), from.getTime());
+  const spanSeconds = (lastClose - from.getTime()) / 1000;
+  const closedIds = started.filter((id) => closedAt.has(id));
+  return {
+    runs: ids.length,
+    concurrency: plan.concurrency,
+    started: started.length,
+    errors,
+    completed,
+    closedOtherwise: closedAt.size - completed,
+    completedPerSecond: spanSeconds > 0 ? round(completed / spanSeconds) : 0,
+    cost: await serverCost(plan.temporal, cpuMs, completed, closedIds),
+    ...(firstError ? { firstError } : {}),
+  };
+}

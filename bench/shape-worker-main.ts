@@ -1,0 +1,38 @@
+/**
+ * The bare shape's worker: `node dist/bench/shape-worker-main.js <task queue>` (TEMPORAL_ADDRESS and
+ * TEMPORAL_NAMESPACE from the environment). Runs shape-workflow.ts with its no-op activities on its
+ * own task queue, with the SDK's default worker settings (as hookflow's worker), prints
+ * `{"ready":true}` once it polls, and stops on SIGTERM (the SDK's runtime handles it). Bundling
+ * happens here, before that line; its output goes to the bench's log file for this process.
+ */
+import { NativeConnection, Worker, bundleWorkflowCode } from '@temporalio/worker';
+import { shapeActivities } from './shape-activities';
+
+async function main(taskQueue: string): Promise<void> {
+  const workflowBundle = await bundleWorkflowCode({ workflowsPath: require.resolve('./shape-workflow') });
+  const connection = await NativeConnection.connect({ address: process.env.TEMPORAL_ADDRESS ?? '127.0.0.1:7233' });
+  try {
+    const worker = await Worker.create({
+      connection,
+      namespace: process.env.TEMPORAL_NAMESPACE ?? 'default',
+      taskQueue,
+      workflowBundle,
+      activities: shapeActivities,
+    });
+    const running = worker.run();
+    console.log(JSON.stringify({ ready: true, taskQueue }));
+    await running;
+  } finally {
+    await connection.close();
+  }
+}
+
+const [taskQueue] = process.argv.slice(2);
+if (!taskQueue) {
+  console.error('usage: node dist/bench/shape-worker-main.js <task queue>');
+  process.exit(2);
+}
+main(taskQueue).catch((err: unknown) => {
+  console.error('shape worker:', err);
+  process.exit(1);
+});
