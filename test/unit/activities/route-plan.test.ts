@@ -13,7 +13,7 @@ function route(match: RouteConfig['match'], names: string[], overrides: Partial<
 }
 
 describe('planRoutes(routes, handlers, event)', function () {
-  const event = { eventType: 'invoice.paid', body: {} };
+  const event = { source: 'stripe', eventType: 'invoice.paid', body: {}, headers: {} };
 
   it('collects the handlers of every matching route, in file order', function () {
     const plan = planRoutes([route({ type: 'invoice.*' }, ['billing']), route({ type: 'charge.*' }, ['nope']), route({}, ['audit'])], handlers, event);
