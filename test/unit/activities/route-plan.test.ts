@@ -54,3 +54,39 @@ describe('planRoutes(routes, handlers, event)', function () {
     for (const leak of ['whsec_', 'billing.internal', '/srv/handlers']) assert.equal(plan.includes(leak), false, leak);
   });
 });
+
+describe('planRoutes: ordering', function () {
+  const ordered = (ordering: RouteConfig['ordering']) => route({}, ['billing'], { ordering });
+  const customerKey = { key: { field: 'data.customer' }, onFailure: 'block', reorderWindowMs: 2000 } as const;
+
+  it('orders an event by the first matching ordered route that finds its key', function () {
+    const event = { source: 'shop', eventType: 'x', body: { data: { customer: 'cus_1' } }, headers: {} };
+    const plan = planRoutes([ordered({ ...customerKey, key: { field: 'data.missing' } }), ordered(customerKey)], handlers, event);
+    assert.equal(plan.ordering?.key, 'cus_1');
+    assert.equal(plan.ordering?.onFailure, 'block');
+    assert.match(plan.ordering?.sequencerId ?? '', /^order:shop:[0-9a-f]{32}$/);
+  });
+
+  it('gives one key one sequencer, and each source its own', function () {
+    const event = (source: string, customer: string) => ({ source, eventType: 'x', body: { data: { customer } }, headers: {} });
+    const id = (source: string, customer: string) => planRoutes([ordered(customerKey)], handlers, event(source, customer)).ordering?.sequencerId;
+    assert.equal(id('shop', 'cus_1'), id('shop', 'cus_1'));
+    assert.notEqual(id('shop', 'cus_1'), id('shop', 'cus_2'));
+    assert.notEqual(id('shop', 'cus_1'), id('other', 'cus_1'));
+  });
+
+  it('reads a header key and a numeric field key', function () {
+    const byHeader = planRoutes([ordered({ ...customerKey, key: { header: 'x-entity' } })], handlers, { source: 's', eventType: 'x', body: {}, headers: { 'x-entity': 'e-9' } });
+    assert.equal(byHeader.ordering?.key, 'e-9');
+    const byNumber = planRoutes([ordered(customerKey)], handlers, { source: 's', eventType: 'x', body: { data: { customer: 42 } }, headers: {} });
+    assert.equal(byNumber.ordering?.key, '42');
+  });
+
+  it('processes an event without a usable key unordered', function () {
+    for (const customer of [undefined, '', { id: 1 }, 'k'.repeat(257)]) {
+      const plan = planRoutes([ordered(customerKey)], handlers, { source: 's', eventType: 'x', body: { data: { customer } }, headers: {} });
+      assert.equal(plan.ordering, undefined, JSON.stringify(customer));
+      assert.equal(plan.handlers.length, 1);
+    }
+  });
+});
