@@ -73,7 +73,8 @@ export class KeyQueue {
   finish(ref: string): PositionNotice[] {
     if (this.active?.ref === ref) {
       this.active = null;
-      return [];
+      const head = this.waiting[0];
+      return head ? [{ ref: head.ref, turn: false, behind: null }] : [];
     }
     const index = this.waiting.findIndex((e) => e.ref === ref);
     if (index === -1) return [];

@@ -35,25 +35,38 @@ export async function sequenceOrderingKey(input: SequencerInput): Promise<void> 
   });
   setHandler(queueQuery, () => queue.state());
 
-  /** Sends the notices in order; a run that is gone (terminated, or ended before its turn) leaves the queue. */
+  /**
+   * Sends the notices, only the latest for each run (a grant supersedes a position); a run that is
+   * gone (terminated, or ended before its turn) leaves the queue.
+   */
   async function deliverNotices(): Promise<void> {
-    for (let notice = outbox.shift(); notice; notice = outbox.shift()) {
-      try {
-        await getExternalWorkflowHandle(notice.ref).signal(turnSignal, notice);
-      } catch (err) {
-        log.warn('an event run of this key is gone; it leaves the queue', { ref: notice.ref, error: String(err) });
-        if (queue.holds(notice.ref)) outbox.push(...queue.finish(notice.ref));
-      }
+    const latest = new Map<string, PositionNotice>();
+    for (const notice of outbox.splice(0)) {
+      latest.delete(notice.ref);
+      latest.set(notice.ref, notice);
     }
+    // Sent together: one workflow task for all of them.
+    await Promise.all(
+      [...latest.values()].map(async (notice) => {
+        try {
+          await getExternalWorkflowHandle(notice.ref).signal(turnSignal, notice);
+        } catch (err) {
+          log.warn('an event run of this key is gone; it leaves the queue', { ref: notice.ref, error: String(err) });
+          if (queue.holds(notice.ref)) outbox.push(...queue.finish(notice.ref));
+        }
+      }),
+    );
   }
 
   let granted = 0;
   for (;;) {
-    await deliverNotices();
     const step = queue.next(Date.now());
     if (step.kind === 'grant') {
       outbox.push(queue.grantHead());
       granted += 1;
+    }
+    if (outbox.length > 0) {
+      await deliverNotices();
       continue;
     }
     if (granted >= grantsPerRun || workflowInfo().continueAsNewSuggested) {

@@ -78,6 +78,14 @@ describe('KeyQueue: one ordering key\'s turns', function () {
     ]);
   });
 
+  it('tells the head it waits behind nobody once the holder finishes (its window may still be open)', function () {
+    const queue = new KeyQueue();
+    queue.enqueue(at('a', 10));
+    queue.grantHead();
+    queue.enqueue(at('b', 20));
+    assert.deepEqual(queue.finish('a'), [{ ref: 'b', turn: false, behind: null }]);
+  });
+
   it('lets a waiting event leave (discarded before its turn), telling its successor', function () {
     const queue = new KeyQueue();
     queue.enqueue(at('a', 10));
