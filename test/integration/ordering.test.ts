@@ -169,8 +169,10 @@ describe('ordering: the events of one key handled one after another, in receipt 
     const queue = await sequencer.query(queueQuery);
     assert.deepEqual(queue.waiting.map((e) => e.ref), refs.slice(1));
 
+    const first = hookflow().temporal.workflow.getHandle(refs[0]!);
+    await eventually(async () => assert.equal((await first.query(statusQuery)).status, 'failed'), 60_000, 250);
     handler.failMarked = false;
-    await hookflow().temporal.workflow.getHandle(refs[0]!).signal(redeliverSignal, {});
+    await first.signal(redeliverSignal, {});
     await eventually(async () => assert.equal(await countProcessed(hookflow(), 'dup'), 3), 120_000, 500);
     assert.deepEqual(handler.delivered.get('dup'), (await receiptOrderPerKey(hookflow())).get('dup'), 'each delivered once, in order');
     handler.failMarked = true;
