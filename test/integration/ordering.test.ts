@@ -1,10 +1,13 @@
 import assert from 'node:assert/strict';
+import { randomBytes } from 'node:crypto';
 import { NativeConnection, type Worker } from '@temporalio/worker';
 import { parseConfig } from '../../src/config/sources';
+import { readPath } from '../../src/providers/json-path';
 import { sequencerWorkflowId } from '../../src/event/ordering-key';
 import { createWorker } from '../../src/worker/worker';
 import { enqueueSignal, queueQuery, redeliverSignal, statusQuery } from '../../workflows/definitions';
 import { sequenceOrderingKey } from '../../workflows/sequence-ordering-key';
+import { cliEnv, jsonOf, runCli } from '../helpers/cli';
 import { type Behaviour, type DeliveredRequest, type Destination, useDestinations } from '../helpers/destination';
 import { eventually } from '../helpers/eventually';
 import { recordHistory } from '../helpers/histories';
@@ -19,6 +22,12 @@ const SOURCE_SECRET = standardSecret('ordering-source');
 const FORWARD_SECRET = standardSecret('ordering-forward');
 /** Each forward is answered this long after it arrives, so that forwards of different keys overlap. */
 const HANDLER_MS = 150;
+/**
+ * Sequencer workflow IDs depend on the source and the key only, and the suite's Temporal namespace
+ * outlives this run: keys unique to the run keep it off the sequencers of earlier runs.
+ */
+const RUN = randomBytes(4).toString('hex');
+const key = (name: string): string => `${name}-${RUN}`;
 
 interface Delivery {
   readonly key: string;
@@ -109,7 +118,7 @@ describe('ordering: the events of one key handled one after another, in receipt 
   const hookflow = useHookflow(() => orderedConfig(d().apply));
 
   it('delivers 5 keys x 40 events sent by 4 concurrent clients in per-key receipt order, keys in parallel', async function () {
-    const keys = ['many-a', 'many-b', 'many-c', 'many-d', 'many-e'];
+    const keys = [key('many-a'), key('many-b'), key('many-c'), key('many-d'), key('many-e')];
     await sendConcurrently(hookflow(), interleaved(keys, 40), 4);
     await eventually(async () => assert.equal(await countProcessed(hookflow(), 'many-'), 200), 500_000, 1000);
 
@@ -124,33 +133,46 @@ describe('ordering: the events of one key handled one after another, in receipt 
   });
 
   it('lets a parked event block only its own key, shows who waits behind it, and redeliver releases the rest in order', async function () {
-    const events = [...interleaved(['park-blocked', 'park-free'], 4)];
-    const sent = await sendConcurrently(hookflow(), events, 1, (e) => (e.key === 'park-blocked' && e.seq === 1 ? { fail: true } : {}));
+    const events = [...interleaved([key('park-blocked'), key('park-free')], 4)];
+    const sent = await sendConcurrently(hookflow(), events, 1, (e) => (e.key === key('park-blocked') && e.seq === 1 ? { fail: true } : {}));
     const ref = (key: string, seq: number) => sent[events.findIndex((e) => e.key === key && e.seq === seq)]!.workflowId;
     const temporal = hookflow().temporal;
 
-    await eventually(async () => assert.equal(await countProcessed(hookflow(), 'park-free'), 4), 120_000, 500);
-    const parked = temporal.workflow.getHandle(ref('park-blocked', 1));
+    await eventually(async () => assert.equal(await countProcessed(hookflow(), key('park-free')), 4), 120_000, 500);
+    const parked = temporal.workflow.getHandle(ref(key('park-blocked'), 1));
     await eventually(async () => assert.equal((await parked.query(statusQuery)).status, 'failed'), 60_000, 250);
     await eventually(async () => {
-      const third = await temporal.workflow.getHandle(ref('park-blocked', 2)).query(statusQuery);
+      const third = await temporal.workflow.getHandle(ref(key('park-blocked'), 2)).query(statusQuery);
       assert.equal(third.status, 'queued');
-      assert.deepEqual(third.ordering, { key: 'park-blocked', waitingBehind: ref('park-blocked', 1) });
+      assert.deepEqual(third.ordering, { key: key('park-blocked'), waitingBehind: ref(key('park-blocked'), 1) });
     }, 30_000, 250);
-    assert.deepEqual(handler.delivered.get('park-blocked'), [0], 'nothing after the parked event');
+    assert.deepEqual(handler.delivered.get(key('park-blocked')), [0], 'nothing after the parked event');
 
     handler.failMarked = false;
     await parked.signal(redeliverSignal, {});
-    await eventually(async () => assert.equal(await countProcessed(hookflow(), 'park-blocked'), 4), 120_000, 500);
-    assert.deepEqual(handler.delivered.get('park-blocked'), (await receiptOrderPerKey(hookflow())).get('park-blocked'));
+    await eventually(async () => assert.equal(await countProcessed(hookflow(), key('park-blocked')), 4), 120_000, 500);
+    assert.deepEqual(handler.delivered.get(key('park-blocked')), (await receiptOrderPerKey(hookflow())).get(key('park-blocked')));
     handler.failMarked = true;
   });
 
+  it('finds the events of one key: hookflow events list --key and the WebhookOrderingKey search attribute', async function () {
+    const expected = (await hookflow().store.collection.find({ orderingKey: key('park-free') }).toArray()).map((e) => e._id).sort();
+    assert.equal(expected.length, 4);
+    const listed = jsonOf(await runCli(['events', 'list', '--json', '--key', key('park-free')], cliEnv(hookflow())));
+    assert.ok(Array.isArray(listed));
+    assert.deepEqual(listed.map((e) => readPath(e, '_id')).sort(), expected);
+    await eventually(async () => {
+      const found: string[] = [];
+      for await (const run of hookflow().temporal.workflow.list({ query: `WebhookOrderingKey = '${key('park-free')}'` })) found.push(run.workflowId);
+      assert.deepEqual(found.sort(), expected);
+    }, 30_000, 500);
+  });
+
   it('answers duplicates of queued events 200 and keeps one place for each in the queue', async function () {
-    const payload = (seq: number) => JSON.stringify({ type: 'customer.updated', data: { customer: 'dup', seq, fail: seq === 0 } });
+    const payload = (seq: number) => JSON.stringify({ type: 'customer.updated', data: { customer: key('dup'), seq, fail: seq === 0 } });
     const deliveries = [0, 1, 2].map((seq) => signStandard(SOURCE_SECRET, payload(seq)));
     for (const delivery of deliveries) assert.equal((await post(`${hookflow().url}/webhooks/shop`, delivery.body, delivery.headers)).status, 202);
-    const sequencer = hookflow().temporal.workflow.getHandle(sequencerWorkflowId('shop', 'dup'));
+    const sequencer = hookflow().temporal.workflow.getHandle(sequencerWorkflowId('shop', key('dup')));
     const refs = deliveries.map((delivery) => `shop:${delivery.id}`);
     await eventually(async () => {
       const queue = await sequencer.query(queueQuery);
@@ -174,18 +196,18 @@ describe('ordering: the events of one key handled one after another, in receipt 
     handler.failMarked = false;
     await first.signal(redeliverSignal, {});
     await eventually(async () => assert.equal(await countProcessed(hookflow(), 'dup'), 3), 120_000, 500);
-    assert.deepEqual(handler.delivered.get('dup'), (await receiptOrderPerKey(hookflow())).get('dup'), 'each delivered once, in order');
+    assert.deepEqual(handler.delivered.get(key('dup')), (await receiptOrderPerKey(hookflow())).get(key('dup')), 'each delivered once, in order');
     handler.failMarked = true;
   });
 
   it('continues the sequencer as new after its grants per run, keeping the queue and the order', async function () {
     const temporal = hookflow().temporal;
-    const workflowId = sequencerWorkflowId('shop', 'can');
+    const workflowId = sequencerWorkflowId('shop', key('can'));
     const first = await temporal.workflow.start(sequenceOrderingKey, { workflowId, taskQueue: hookflow().env.TEMPORAL_TASK_QUEUE, args: [{ grantsPerRun: 3 }] });
-    const sent = await sendConcurrently(hookflow(), interleaved(['can'], 8), 2);
+    const sent = await sendConcurrently(hookflow(), interleaved([key('can')], 8), 2);
     await eventually(async () => assert.equal(await countProcessed(hookflow(), 'can'), 8), 240_000, 500);
 
-    assert.deepEqual(handler.delivered.get('can'), (await receiptOrderPerKey(hookflow())).get('can'));
+    assert.deepEqual(handler.delivered.get(key('can')), (await receiptOrderPerKey(hookflow())).get(key('can')));
     const firstRun = temporal.workflow.getHandle(workflowId, first.firstExecutionRunId);
     assert.equal((await firstRun.describe()).status.name, 'CONTINUED_AS_NEW');
     await recordHistory(firstRun, 'ordering-sequencer-continued');
@@ -221,7 +243,7 @@ describe('ordering: a worker stopped and started again mid-way', function () {
   it('still delivers every key in receipt order', async function () {
     // A worker stopped (gracefully, in this process) rather than killed: its workflows' state is
     // only in Temporal either way, and the next worker replays it.
-    const keys = ['restart-a', 'restart-b', 'restart-c'];
+    const keys = [key('restart-a'), key('restart-b'), key('restart-c')];
     let current = await startWorker();
     const sending = sendConcurrently(receiver(), interleaved(keys, 12), 3);
     for (const processed of [6, 18]) {
