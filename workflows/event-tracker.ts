@@ -3,6 +3,13 @@ import { ActivityFailure } from '@temporalio/common';
 import type { PositionNotice } from './key-queue';
 import type { EventProcessingStatus, HandlerState, HandlerStatus, PlannedHandler } from './types';
 
+/** An ordered event's place: its key, whom it waits behind, and whether it has had its turn. */
+interface Place {
+  readonly key: string;
+  waitingBehind: string | null;
+  turn: boolean;
+}
+
 interface Tracked {
   readonly plan: PlannedHandler;
   state: HandlerState;
@@ -23,7 +30,7 @@ export class EventTracker {
   private redelivery: Set<string> | undefined;
   private round: CancellationScope | undefined;
   private finished = false;
-  private ordering: { key: string; waitingBehind: string | null; turn: boolean } | undefined;
+  private ordering: Place | undefined;
   discardReason: string | undefined;
   discardRequested = false;
 
@@ -150,7 +157,7 @@ export class EventTracker {
     };
   }
 
-  private orderingStatus(ordering: { key: string; waitingBehind: string | null; turn: boolean }): EventProcessingStatus['ordering'] {
+  private orderingStatus(ordering: Place): EventProcessingStatus['ordering'] {
     return this.phase === 'queued' ? { key: ordering.key, waitingBehind: ordering.waitingBehind } : { key: ordering.key };
   }
 }

@@ -9,7 +9,10 @@ export interface SequencerInput {
   readonly grantsPerRun?: number;
 }
 
-/** About 10 history events per turn (two signals in, one or two out): a few thousand events per run. */
+/**
+ * About 20 history events per event (its enqueue and finished signals in, its position and turn
+ * signals out, their workflow tasks): some 5,000 per run, far below Temporal's 50,000 limit.
+ */
 export const DEFAULT_GRANTS_PER_RUN = 250;
 /** How long an idle sequencer stays open for the next event of its key before it completes. */
 export const IDLE_LINGER_MS = 60_000;

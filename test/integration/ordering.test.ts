@@ -80,14 +80,20 @@ async function receiptOrderPerKey(hookflow: TestHookflow): Promise<Map<string, n
 }
 
 /** Sends the events from `clients` concurrent senders, each taking the next event of the list. */
-async function sendConcurrently(hookflow: TestHookflow, events: readonly Delivery[], clients: number, extra: (d: Delivery) => object = () => ({})): Promise<SentEvent[]> {
+async function sendConcurrently(
+  hookflow: TestHookflow,
+  events: readonly Delivery[],
+  clients: number,
+  extra: (d: Delivery) => object = () => ({}),
+  type = 'customer.updated',
+): Promise<SentEvent[]> {
   const sent: SentEvent[] = [];
   let next = 0;
   await Promise.all(
     Array.from({ length: clients }, async () => {
       for (let i = next++; i < events.length; i = next++) {
         const d = events[i]!;
-        sent.push(await sendEvent(hookflow.url, 'shop', SOURCE_SECRET, { type: 'customer.updated', data: { customer: d.key, seq: d.seq, ...extra(d) } }));
+        sent.push(await sendEvent(hookflow.url, 'shop', SOURCE_SECRET, { type, data: { customer: d.key, seq: d.seq, ...extra(d) } }));
       }
     }),
   );
@@ -102,7 +108,10 @@ function interleaved(keys: readonly string[], perKey: number): Delivery[] {
 function orderedConfig(destination: Destination): ReturnType<typeof shopHookflow> {
   return shopHookflow(
     SOURCE_SECRET,
-    [{ match: { type: 'customer.*' }, handlers: ['apply'], ordering: { key: { field: 'data.customer' }, reorderWindow: '10s' } }],
+    [
+      { match: { type: 'customer.*' }, handlers: ['apply'], ordering: { key: { field: 'data.customer' }, reorderWindow: '10s' } },
+      { match: { type: 'account.*' }, handlers: ['apply'], ordering: { key: { field: 'data.customer' }, reorderWindow: '10s', onFailure: 'skip' } },
+    ],
     { apply: forwardingTo(destination, FORWARD_SECRET) },
   );
 }
@@ -153,6 +162,15 @@ describe('ordering: the events of one key handled one after another, in receipt 
     await eventually(async () => assert.equal(await countProcessed(hookflow(), key('park-blocked')), 4), 120_000, 500);
     assert.deepEqual(handler.delivered.get(key('park-blocked')), (await receiptOrderPerKey(hookflow())).get(key('park-blocked')));
     handler.failMarked = true;
+  });
+
+  it('with onFailure skip, lets the later events of a key go on while a failed one is parked', async function () {
+    const events = interleaved([key('skip')], 3);
+    const sent = await sendConcurrently(hookflow(), events, 1, (e) => (e.seq === 0 ? { fail: true } : {}), 'account.updated');
+    await eventually(async () => assert.equal(await countProcessed(hookflow(), key('skip')), 2), 120_000, 500);
+    const parked = await hookflow().temporal.workflow.getHandle(sent[0]!.workflowId).query(statusQuery);
+    assert.equal(parked.status, 'failed');
+    assert.deepEqual(handler.delivered.get(key('skip')), [1, 2]);
   });
 
   it('finds the events of one key: hookflow events list --key and the WebhookOrderingKey search attribute', async function () {
