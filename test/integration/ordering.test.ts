@@ -5,7 +5,7 @@ import { parseConfig } from '../../src/config/sources';
 import { readPath } from '../../src/providers/json-path';
 import { sequencerWorkflowId } from '../../src/event/ordering-key';
 import { createWorker } from '../../src/worker/worker';
-import { enqueueSignal, queueQuery, redeliverSignal, statusQuery } from '../../workflows/definitions';
+import { discardSignal, enqueueSignal, queueQuery, redeliverSignal, statusQuery } from '../../workflows/definitions';
 import { sequenceOrderingKey } from '../../workflows/sequence-ordering-key';
 import { cliEnv, jsonOf, runCli } from '../helpers/cli';
 import { type Behaviour, type DeliveredRequest, type Destination, useDestinations } from '../helpers/destination';
@@ -162,6 +162,21 @@ describe('ordering: the events of one key handled one after another, in receipt 
     await eventually(async () => assert.equal(await countProcessed(hookflow(), key('park-blocked')), 4), 120_000, 500);
     assert.deepEqual(handler.delivered.get(key('park-blocked')), (await receiptOrderPerKey(hookflow())).get(key('park-blocked')));
     handler.failMarked = true;
+  });
+
+  it('lets discard take a queued event out of the queue, and discard of the parked one release the rest', async function () {
+    const events = interleaved([key('discard')], 3);
+    const sent = await sendConcurrently(hookflow(), events, 1, (e) => (e.seq === 0 ? { fail: true } : {}));
+    const [parked, queued, last] = sent.map((s) => hookflow().temporal.workflow.getHandle(s.workflowId));
+    await eventually(async () => assert.equal((await parked!.query(statusQuery)).status, 'failed'), 60_000, 250);
+    await eventually(async () => assert.equal((await last!.query(statusQuery)).ordering?.waitingBehind, queued!.workflowId), 30_000, 250);
+
+    await queued!.signal(discardSignal, { reason: 'superseded' });
+    assert.deepEqual(await queued!.result(), { status: 'discarded' });
+    await eventually(async () => assert.equal((await last!.query(statusQuery)).ordering?.waitingBehind, parked!.workflowId), 30_000, 250);
+    await parked!.signal(discardSignal, {});
+    assert.deepEqual(await last!.result(), { status: 'processed' });
+    assert.deepEqual(handler.delivered.get(key('discard')), [2]);
   });
 
   it('with onFailure skip, lets the later events of a key go on while a failed one is parked', async function () {
