@@ -85,7 +85,8 @@ export function createActivities(store: EventStore, config: HookflowConfig) {
 
     /**
      * Puts the event in its key's queue: signals the key's sequencer, starting it if it is not
-     * running. The sequencer ignores a ref it already holds, so a retry takes no second place.
+     * running. A ref the sequencer already holds takes no second place (a retry, or a run reset
+     * to its start, is only told its place again).
      */
     async enqueueForTurn(sequencerId: string, event: QueuedEvent): Promise<void> {
       const { client, info } = Context.current();

@@ -24,7 +24,7 @@ export const statusQuery = defineQuery<EventProcessingStatus>('status');
 /** The sequencer tells an event's run whom it waits behind, or that it has the key's turn. */
 export const turnSignal = defineSignal<[PositionNotice]>('turn');
 
-/** An event's run takes its place in its key's queue; a second `enqueue` of the same ref is ignored. */
+/** An event's run takes its place in its key's queue; a second `enqueue` of the same ref takes no second place, and is told its place again. */
 export const enqueueSignal = defineSignal<[QueuedEvent]>('enqueue');
 
 /** An event's run gives up its place or its turn: it ended, or (onFailure: skip) it failed. */

@@ -56,10 +56,13 @@ export class KeyQueue {
   /**
    * Places the event by its receipt time (ties by ref), among the waiting ones: an event that
    * reaches the queue late still goes before those received after it that have not had their
-   * turn. An event already queued or holding the turn keeps its one place.
+   * turn. An event already queued or holding the turn keeps its one place, and is told it again
+   * (a run reset to its start enqueues again, and may have lost the turn signal).
    */
   enqueue(event: QueuedEvent): PositionNotice[] {
-    if (this.active?.ref === event.ref || this.waiting.some((e) => e.ref === event.ref)) return [];
+    if (this.active?.ref === event.ref) return [{ ref: event.ref, turn: true, behind: null }];
+    const queued = this.waiting.findIndex((e) => e.ref === event.ref);
+    if (queued !== -1) return [{ ref: event.ref, turn: false, behind: this.predecessorOf(queued) }];
     const at = this.waiting.findIndex((e) => receivedBefore(event, e));
     const index = at === -1 ? this.waiting.length : at;
     this.waiting.splice(index, 0, event);
