@@ -2,9 +2,12 @@ import { Context } from '@temporalio/activity';
 import { ApplicationFailure } from '@temporalio/common';
 import type { HandlerKind } from '../src/config/handlers';
 import type { HookflowConfig } from '../src/config/sources';
-import { parsedBody } from '../src/event/body';
+import { headerRecord, parsedBody } from '../src/event/body';
 import type { LiveEventStatus } from '../src/event/status';
 import type { AttemptRecord, EventDocument, EventStore } from '../src/store/events';
+import { enqueueSignal } from '../workflows/definitions';
+import type { QueuedEvent } from '../workflows/key-queue';
+import { sequenceOrderingKey } from '../workflows/sequence-ordering-key';
 import type { RoutePlan } from '../workflows/types';
 import type { WebhookHandler } from './handler-api';
 import { runAttempt } from './handler-attempt';
@@ -63,11 +66,37 @@ export function createActivities(store: EventStore, config: HookflowConfig) {
       if (!found) throw eventNotFound(ref);
     },
 
-    /** Which handlers the event goes to, by the routes of its source as this worker's config has them now. */
+    /**
+     * Which handlers the event goes to, by the routes of its source as this worker's config has
+     * them now, and its ordering key (recorded on the event, for listings by key).
+     */
     async planEventRoutes(ref: string): Promise<RoutePlan> {
       const event = await load(ref);
       const routes = config.sources.get(event.source)?.routes ?? [];
-      return planRoutes(routes, config.handlers, { eventType: event.eventType, body: parsedBody(event) });
+      const plan = planRoutes(routes, config.handlers, {
+        source: event.source,
+        eventType: event.eventType,
+        body: parsedBody(event),
+        headers: headerRecord(event),
+      });
+      if (plan.ordering) await store.setOrderingKey(ref, plan.ordering.key);
+      return plan;
+    },
+
+    /**
+     * Puts the event in its key's queue: signals the key's sequencer, starting it if it is not
+     * running. A ref the sequencer already holds takes no second place (a retry, or a run reset
+     * to its start, is only told its place again).
+     */
+    async enqueueForTurn(sequencerId: string, event: QueuedEvent): Promise<void> {
+      const { client, info } = Context.current();
+      await client.workflow.signalWithStart(sequenceOrderingKey, {
+        workflowId: sequencerId,
+        taskQueue: info.taskQueue,
+        args: [{}],
+        signal: enqueueSignal,
+        signalArgs: [event],
+      });
     },
 
     async forwardToHttpHandler(ref: string, name: string): Promise<void> {

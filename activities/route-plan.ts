@@ -1,23 +1,32 @@
 import type { HandlerConfig } from '../src/config/handlers';
 import type { RouteConfig } from '../src/config/routes';
-import type { PlannedHandler, RoutePlan } from '../workflows/types';
+import { orderingKeyOf, sequencerWorkflowId, type KeyedEvent } from '../src/event/ordering-key';
+import type { OrderingPlan, PlannedHandler, RoutePlan } from '../workflows/types';
 import { routeMatches, type RoutableEvent } from './match-route';
+
+/** What planning looks at: what routes match on, and what ordering keys are read from. */
+export interface PlannableEvent extends RoutableEvent, KeyedEvent {
+  readonly source: string;
+}
 
 /**
  * Every route that matches adds its handlers, in file order. A handler named by two matching routes
  * runs once, with the settings of the first. A failed event waits for an operator as long as the
- * most patient of its matching routes allows.
+ * most patient of its matching routes allows. The first matching route that orders its events and
+ * finds its key in the event orders the whole event.
  */
 export function planRoutes(
   routes: readonly RouteConfig[],
   handlers: ReadonlyMap<string, HandlerConfig>,
-  event: RoutableEvent,
+  event: PlannableEvent,
 ): RoutePlan {
   const planned = new Map<string, PlannedHandler>();
   let waitForOperatorMs = 0;
+  let ordering: OrderingPlan | undefined;
   for (const route of routes) {
     if (!routeMatches(route.match, event)) continue;
     waitForOperatorMs = Math.max(waitForOperatorMs, route.waitForOperatorMs);
+    ordering ??= orderingPlan(route, event);
     for (const name of route.handlers) {
       const handler = handlers.get(name);
       // Config validation refuses routes naming unknown handlers.
@@ -25,7 +34,16 @@ export function planRoutes(
       planned.set(name, plannedHandler(handler, route));
     }
   }
-  return { handlers: [...planned.values()], waitForOperatorMs };
+  const handlerList = [...planned.values()];
+  return { handlers: handlerList, waitForOperatorMs, ...(ordering && handlerList.length > 0 ? { ordering } : {}) };
+}
+
+function orderingPlan(route: RouteConfig, event: PlannableEvent): OrderingPlan | undefined {
+  if (!route.ordering) return undefined;
+  const key = orderingKeyOf(route.ordering.key, event);
+  if (key === undefined) return undefined;
+  const { onFailure, reorderWindowMs } = route.ordering;
+  return { key, sequencerId: sequencerWorkflowId(event.source, key), onFailure, reorderWindowMs };
 }
 
 function plannedHandler(handler: HandlerConfig, route: RouteConfig): PlannedHandler {

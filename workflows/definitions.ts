@@ -1,4 +1,5 @@
 import { defineQuery, defineSignal } from '@temporalio/workflow';
+import type { KeyQueueState, PositionNotice, QueuedEvent } from './key-queue';
 import type { EventProcessingStatus } from './types';
 
 /*
@@ -14,3 +15,20 @@ export const discardSignal = defineSignal<[{ reason?: string }]>('discard');
 
 /** Where the event stands, handler by handler. */
 export const statusQuery = defineQuery<EventProcessingStatus>('status');
+
+/*
+ * Per-key ordering (sequence-ordering-key.ts): the events' runs and their key's sequencer talk by
+ * these. `turn` is sent to an event's run; `enqueue` and `finished` to the sequencer.
+ */
+
+/** The sequencer tells an event's run whom it waits behind, or that it has the key's turn. */
+export const turnSignal = defineSignal<[PositionNotice]>('turn');
+
+/** An event's run takes its place in its key's queue; a second `enqueue` of the same ref takes no second place, and is told its place again. */
+export const enqueueSignal = defineSignal<[QueuedEvent]>('enqueue');
+
+/** An event's run gives up its place or its turn: it ended, or (onFailure: skip) it failed. */
+export const finishedSignal = defineSignal<[{ ref: string }]>('finished');
+
+/** The sequencer's queue: the event holding the turn and those waiting, in order. */
+export const queueQuery = defineQuery<KeyQueueState>('queue');

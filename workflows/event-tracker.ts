@@ -1,6 +1,14 @@
 import { CancellationScope, isCancellation, log } from '@temporalio/workflow';
 import { ActivityFailure } from '@temporalio/common';
+import type { PositionNotice } from './key-queue';
 import type { EventProcessingStatus, HandlerState, HandlerStatus, PlannedHandler } from './types';
+
+/** An ordered event's place: its key, whom it waits behind, and whether it has had its turn. */
+interface Place {
+  readonly key: string;
+  waitingBehind: string | null;
+  turn: boolean;
+}
 
 interface Tracked {
   readonly plan: PlannedHandler;
@@ -22,11 +30,29 @@ export class EventTracker {
   private redelivery: Set<string> | undefined;
   private round: CancellationScope | undefined;
   private finished = false;
+  private ordering: Place | undefined;
   discardReason: string | undefined;
   discardRequested = false;
 
   plan(handlers: readonly PlannedHandler[]): void {
     for (const plan of handlers) this.handlers.set(plan.name, { plan, state: 'pending', runs: 0 });
+  }
+
+  /** The event waits for its ordering key's turn. */
+  queue(key: string): void {
+    this.phase = 'queued';
+    this.ordering = { key, waitingBehind: null, turn: false };
+  }
+
+  /** What the key's sequencer says: whom the event waits behind, or that it has the turn (for good). */
+  position(notice: PositionNotice): void {
+    if (!this.ordering || this.ordering.turn) return;
+    this.ordering.turn = notice.turn;
+    this.ordering.waitingBehind = notice.behind;
+  }
+
+  hasTurn(): boolean {
+    return this.ordering?.turn === true;
   }
 
   /** Runs the handlers in parallel; each one's failure is recorded, never thrown. `discard` cancels the round. */
@@ -127,7 +153,12 @@ export class EventTracker {
       handlers,
       ...(this.waitingUntilMs === undefined ? {} : { waitingUntil: new Date(this.waitingUntilMs).toISOString() }),
       ...(this.discardReason === undefined ? {} : { discardReason: this.discardReason }),
+      ...(this.ordering === undefined ? {} : { ordering: this.orderingStatus(this.ordering) }),
     };
+  }
+
+  private orderingStatus(ordering: Place): EventProcessingStatus['ordering'] {
+    return this.phase === 'queued' ? { key: ordering.key, waitingBehind: ordering.waitingBehind } : { key: ordering.key };
   }
 }
 

@@ -1,1 +1,2 @@
 export { processWebhookEvent } from './process-webhook-event';
+export { sequenceOrderingKey } from './sequence-ordering-key';

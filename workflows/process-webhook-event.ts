@@ -1,11 +1,11 @@
-import { condition, proxyLocalActivities, setHandler, upsertSearchAttributes } from '@temporalio/workflow';
+import { condition, getExternalWorkflowHandle, log, proxyLocalActivities, setHandler, upsertSearchAttributes } from '@temporalio/workflow';
 import type { Activities } from '../activities';
 import { formatDuration } from '../src/config/duration';
-import { WebhookStatus } from '../src/temporal/search-attributes';
-import { discardSignal, redeliverSignal, statusQuery } from './definitions';
+import { WebhookOrderingKey, WebhookStatus } from '../src/temporal/search-attributes';
+import { discardSignal, finishedSignal, redeliverSignal, statusQuery, turnSignal } from './definitions';
 import { EventTracker } from './event-tracker';
 import { runHandlerActivity } from './handler-activity';
-import type { WebhookEventInput, WebhookEventResult } from './types';
+import type { OrderingPlan, WebhookEventInput, WebhookEventResult } from './types';
 
 /**
  * Routing and status updates are short MongoDB calls: as local activities they run inside the
@@ -14,7 +14,7 @@ import type { WebhookEventInput, WebhookEventResult } from './types';
  * bench/README.md). Handlers stay ordinary activities: they need their own retries, timeouts and
  * heartbeats, visible in the UI.
  */
-const { planEventRoutes, setEventStatus } = proxyLocalActivities<Activities>({
+const { planEventRoutes, setEventStatus, enqueueForTurn } = proxyLocalActivities<Activities>({
   startToCloseTimeout: '10 seconds',
   retry: { initialInterval: '1 second', maximumInterval: '30 seconds' },
   // A local activity retries inside the workflow task, holding one of the worker's workflow task
@@ -28,13 +28,16 @@ type Status = WebhookEventResult['status'] | 'processing';
 /**
  * One run per webhook event; its workflow ID is the event's `<source>:<eventId>`. Routes the event,
  * runs its handlers in parallel, and when one fails for good waits for an operator's `redeliver`
- * or `discard` (definitions.ts) before giving up as failed.
+ * or `discard` (definitions.ts) before giving up as failed. An event with an ordering key first
+ * waits for its key's turn (sequence-ordering-key.ts) and gives the turn back when it ends, or,
+ * with `onFailure: skip`, when it fails.
  */
 export async function processWebhookEvent(input: WebhookEventInput): Promise<WebhookEventResult> {
   const tracker = new EventTracker();
   setHandler(statusQuery, () => tracker.status());
   setHandler(redeliverSignal, (request) => tracker.requestRedelivery(request?.handler));
   setHandler(discardSignal, (request) => tracker.requestDiscard(request?.reason));
+  setHandler(turnSignal, (notice) => tracker.position(notice));
   // The start already sets WebhookStatus = "processing"; the attribute is upserted only when it
   // changes (each upsert is one more visibility write for the server).
   let shownStatus: Status = 'processing';
@@ -45,9 +48,31 @@ export async function processWebhookEvent(input: WebhookEventInput): Promise<Web
     shownStatus = status;
     await setEventStatus(input.ref, status, note);
   }
+  /** The key's sequencer, once the event has taken its place in the queue; undefined again once the place is given back. */
+  let heldSequencer: string | undefined;
+
+  async function waitForTurn(ordering: OrderingPlan): Promise<void> {
+    tracker.queue(ordering.key);
+    upsertSearchAttributes([{ key: WebhookOrderingKey, value: ordering.key }]);
+    heldSequencer = ordering.sequencerId;
+    await enqueueForTurn(ordering.sequencerId, { ref: input.ref, receivedAtMs: Date.parse(input.receivedAt), reorderWindowMs: ordering.reorderWindowMs });
+    await condition(() => tracker.hasTurn() || tracker.discardRequested);
+  }
+  /** Lets the next event of the key go. A sequencer that is gone (terminated) holds nobody back. */
+  async function releaseTurn(): Promise<void> {
+    if (heldSequencer === undefined) return;
+    const sequencerId = heldSequencer;
+    heldSequencer = undefined;
+    try {
+      await getExternalWorkflowHandle(sequencerId).signal(finishedSignal, { ref: input.ref });
+    } catch (err) {
+      log.warn('the ordering key sequencer is gone', { sequencerId, error: String(err) });
+    }
+  }
   async function finish(status: WebhookEventResult['status'], note?: string): Promise<WebhookEventResult> {
     tracker.finish(status);
     await setStatus(status, note);
+    await releaseTurn();
     return { status };
   }
   const discarded = (): Promise<WebhookEventResult> => finish('discarded', tracker.discardReason ?? 'discarded by an operator');
@@ -56,6 +81,7 @@ export async function processWebhookEvent(input: WebhookEventInput): Promise<Web
   if (plan.handlers.length === 0) return finish('ignored', 'no route matches this event');
   tracker.plan(plan.handlers);
   await setStatus('processing');
+  if (plan.ordering) await waitForTurn(plan.ordering);
 
   let handlers = plan.handlers;
   for (;;) {
@@ -66,6 +92,7 @@ export async function processWebhookEvent(input: WebhookEventInput): Promise<Web
 
     tracker.waitForOperator(Date.now() + plan.waitForOperatorMs);
     await setStatus('failed', tracker.failureSummary());
+    if (plan.ordering?.onFailure === 'skip') await releaseTurn();
     if (!(await condition(() => tracker.hasOperatorRequest(), plan.waitForOperatorMs))) {
       return finish('failed', `no redeliver or discard within ${formatDuration(plan.waitForOperatorMs)}`);
     }

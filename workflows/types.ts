@@ -35,11 +35,23 @@ export interface PlannedHandler {
   };
 }
 
+/** How an event with an ordering key waits its turn. */
+export interface OrderingPlan {
+  readonly key: string;
+  /** The workflow ID of the key's sequencer. */
+  readonly sequencerId: string;
+  /** `block`: the key's turn is released when the run ends; `skip`: also when the event fails. */
+  readonly onFailure: 'block' | 'skip';
+  readonly reorderWindowMs: number;
+}
+
 /** What the routes made of one event; an empty `handlers` means no route matched. */
 export interface RoutePlan {
   readonly handlers: readonly PlannedHandler[];
   /** How long a failed event waits for `redeliver` or `discard`. */
   readonly waitForOperatorMs: number;
+  /** Set when a matching route orders its events and the event has the route's key. */
+  readonly ordering?: OrderingPlan;
 }
 
 export type HandlerState = 'pending' | 'running' | 'succeeded' | 'failed' | 'cancelled';
@@ -55,9 +67,16 @@ export interface HandlerStatus {
 
 /** The answer of the `status` query. */
 export interface EventProcessingStatus {
-  readonly status: 'routing' | 'processing' | 'failed' | 'processed' | 'ignored' | 'discarded';
+  /** `queued`: waiting for its ordering key's turn. */
+  readonly status: 'routing' | 'queued' | 'processing' | 'failed' | 'processed' | 'ignored' | 'discarded';
   readonly handlers: readonly HandlerStatus[];
   /** ISO 8601; set while a failed event waits for an operator. */
   readonly waitingUntil?: string;
   readonly discardReason?: string;
+  /** For an event with an ordering key. */
+  readonly ordering?: {
+    readonly key: string;
+    /** While queued: the event it waits behind (null: none, only events received just before it may still join). */
+    readonly waitingBehind?: string | null;
+  };
 }

@@ -39,7 +39,7 @@ export function adminRouter(deps: AdminDeps): Router {
 
   router.get('/events', async (ctx) => {
     const q = (name: string): string | undefined => first(ctx.query[name]);
-    const query = parseEventFilter({ source: q('source'), status: q('status'), type: q('type'), since: q('since'), until: q('until') });
+    const query = parseEventFilter({ source: q('source'), status: q('status'), type: q('type'), since: q('since'), until: q('until'), key: q('key') });
     ctx.body = { events: await listEvents(ops, query, parseLimit(q('limit'), 50, MAX_LIST)) };
   });
   router.get('/events/:id', async (ctx) => {

@@ -29,6 +29,7 @@ export interface FilterOptions {
   readonly type?: string;
   readonly since?: string;
   readonly until?: string;
+  readonly key?: string;
 }
 
 export function addFilterOptions(command: Command): Command {
@@ -37,5 +38,6 @@ export function addFilterOptions(command: Command): Command {
     .option('--status <status>', `only events with this status (${EVENT_STATUSES.join(', ')}); expired ones are left out unless asked for`)
     .option('--type <type>', 'only events of this type; a trailing * matches a prefix (invoice.*)')
     .option('--since <time>', 'received at or after: ISO time, or a span back from now (15m, 2h, 7d)')
-    .option('--until <time>', 'received before: ISO time, or a span back from now');
+    .option('--until <time>', 'received before: ISO time, or a span back from now')
+    .option('--key <value>', 'only events ordered under this ordering key (routes\' ordering.key)');
 }

@@ -53,8 +53,8 @@ export function configCommand(): Command {
           : [
               '',
               ...table(
-                ['SOURCE', 'MATCH', 'HANDLERS', 'ATTEMPTS', 'TIMEOUT', 'WAIT FOR OPERATOR'],
-                routes.map((r) => [r.source, r.match, r.handlers.join(', '), String(r.maximumAttempts), r.timeout, r.waitForOperator]),
+                ['SOURCE', 'MATCH', 'HANDLERS', 'ATTEMPTS', 'TIMEOUT', 'WAIT FOR OPERATOR', 'ORDERING'],
+                routes.map((r) => [r.source, r.match, r.handlers.join(', '), String(r.maximumAttempts), r.timeout, r.waitForOperator, r.ordering ?? '-']),
               ),
             ]),
         ...(handlers.length === 0

@@ -1,6 +1,6 @@
 import { formatDuration } from '../config/duration';
 import type { HandlerConfig } from '../config/handlers';
-import type { RouteConfig } from '../config/routes';
+import type { OrderingSettings, RouteConfig } from '../config/routes';
 import type { HookflowConfig, SourceConfig } from '../config/sources';
 
 /*
@@ -25,6 +25,8 @@ export interface RouteSummary {
   readonly maximumAttempts: number;
   readonly timeout: string;
   readonly waitForOperator: string;
+  /** `field data.customer (block, 2s)`: where the ordering key is, onFailure and the reorder window; null when unordered. */
+  readonly ordering: string | null;
 }
 
 export interface HandlerSummary {
@@ -69,7 +71,13 @@ function route(r: RouteConfig): RouteSummary {
     maximumAttempts: r.retry.maximumAttempts,
     timeout: formatDuration(r.timeoutMs),
     waitForOperator: formatDuration(r.waitForOperatorMs),
+    ordering: r.ordering === undefined ? null : ordering(r.ordering),
   };
+}
+
+function ordering(o: OrderingSettings): string {
+  const key = 'field' in o.key ? `field ${o.key.field}` : `header ${o.key.header}`;
+  return `${key} (${o.onFailure}, ${formatDuration(o.reorderWindowMs)})`;
 }
 
 function handler(h: HandlerConfig): HandlerSummary {

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { isSafePath } from '../providers/json-path';
 import { DURATION_HINT, formatDuration, parseDuration } from './duration';
+import { HTTP_HEADER_NAME } from './handlers';
 
 /*
  * `sources.<name>.routes` and the top-level `defaults`: which handlers an event goes to, and how
@@ -52,9 +53,31 @@ const matchSchema = z
   .strict()
   .refine((m) => m.type === undefined || m.typePrefix === undefined, 'give type or typePrefix, not both');
 
+/** Two seconds: long enough for the runs of events received together to all reach their key's queue. */
+export const DEFAULT_REORDER_WINDOW_MS = 2000;
+
+const orderingSchema = z
+  .object({
+    /** Where the entity's identity is: a dotted path in the body, or a header. */
+    key: z.union(
+      [
+        z.object({ field: z.string().refine(isSafePath, 'a dotted path such as data.object.customer') }).strict(),
+        z.object({ header: z.string().regex(HTTP_HEADER_NAME, 'an HTTP header name such as x-entity-id').toLowerCase() }).strict(),
+      ],
+      { error: 'give { "field": "dotted.path" } or { "header": "name" }' },
+    ),
+    /** `block`: a failed event holds back the later ones of its key until an operator redelivers or discards it. */
+    onFailure: z.enum(['block', 'skip'], { error: 'block (later events of the key wait for the failed one) or skip (they go on)' }).default('block'),
+    /** How long an event waits, after it was received, for events received before it to join the queue. */
+    reorderWindow: duration.optional(),
+  })
+  .strict();
+
 export const routeSchema = z
   .object({
     match: matchSchema.default({}),
+    /** Events of this route with the same key are handled one after another, in the order received. */
+    ordering: orderingSchema.optional(),
     handlers: z
       .array(z.string().min(1))
       .min(1, 'name at least one handler')
@@ -81,8 +104,18 @@ export interface DeliverySettings {
   readonly waitForOperatorMs: number;
 }
 
+/** Where an ordering key is read. */
+export type OrderingKeySource = { readonly field: string } | { readonly header: string };
+
+export interface OrderingSettings {
+  readonly key: OrderingKeySource;
+  readonly onFailure: 'block' | 'skip';
+  readonly reorderWindowMs: number;
+}
+
 export interface RouteConfig extends DeliverySettings {
   readonly match: RouteMatch;
+  readonly ordering?: OrderingSettings;
   /** Handler names, each defined in the top-level `handlers`. */
   readonly handlers: readonly string[];
 }
@@ -135,4 +168,10 @@ export function deliveryProblems(s: DeliverySettings): string[] {
     problems.push(`retry.expiry (${formatDuration(retry.expiryMs)}) is shorter than one attempt's timeout (${formatDuration(s.timeoutMs)})`);
   }
   return problems;
+}
+
+type OrderingInput = z.infer<typeof orderingSchema>;
+
+export function orderingSettings(input: OrderingInput): OrderingSettings {
+  return { key: input.key, onFailure: input.onFailure, reorderWindowMs: input.reorderWindow ?? DEFAULT_REORDER_WINDOW_MS };
 }

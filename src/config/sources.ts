@@ -8,7 +8,7 @@ import { CREDENTIAL_HEADERS } from '../event/credential-headers';
 import { ConfigError } from './env';
 import { formatIssues } from './errors';
 import { handlerSchema, HTTP_HEADER_NAME, resolveHandler, type HandlerConfig } from './handlers';
-import { defaultsSchema, deliveryProblems, mergeDelivery, routeSchema, type RouteConfig } from './routes';
+import { defaultsSchema, deliveryProblems, mergeDelivery, orderingSettings, routeSchema, type RouteConfig } from './routes';
 import { resolveSecret, secretRef } from './secret-ref';
 
 /** Where the event ID comes from when the provider's own rule does not fit. */
@@ -161,7 +161,11 @@ export function parseConfig(
       const delivery = mergeDelivery(route, parsed.data.defaults);
       // A problem the route only inherits is reported once, at `defaults`.
       for (const problem of deliveryProblems(delivery)) if (!defaultsProblems.includes(problem)) problems.push(`  - ${at}: ${problem}`);
-      return { match: route.match, handlers: route.handlers, ...delivery };
+      const keyHeader = route.ordering && 'header' in route.ordering.key ? route.ordering.key.header : undefined;
+      if (keyHeader !== undefined && (raw.redactHeaders.includes(keyHeader) || CREDENTIAL_HEADERS.has(keyHeader))) {
+        problems.push(`  - ${at}.ordering.key.header: ${keyHeader} is stored redacted, so every event would have the same key; order by another header or a body field`);
+      }
+      return { match: route.match, handlers: route.handlers, ...delivery, ...(route.ordering ? { ordering: orderingSettings(route.ordering) } : {}) };
     });
     sources.set(name, {
       name,

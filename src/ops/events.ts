@@ -14,6 +14,8 @@ export interface RawEventFilter {
   readonly type?: string | undefined;
   readonly since?: string | undefined;
   readonly until?: string | undefined;
+  /** An ordering key (routes' `ordering`), exactly. */
+  readonly key?: string | undefined;
 }
 
 /** Validates operator-typed filters; a bad value is a bad_request naming the filter. */
@@ -27,6 +29,7 @@ export function parseEventFilter(raw: RawEventFilter, now = new Date()): EventQu
     ...(raw.type === undefined ? {} : { eventType: raw.type }),
     ...(raw.since === undefined ? {} : { since: parseTime('since', raw.since, now) }),
     ...(raw.until === undefined ? {} : { until: parseTime('until', raw.until, now) }),
+    ...(raw.key === undefined ? {} : { orderingKey: raw.key }),
   };
   return query;
 }

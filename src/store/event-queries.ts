@@ -11,6 +11,11 @@ export interface EventQuery {
   readonly eventType?: string;
   readonly since?: Date;
   readonly until?: Date;
+  /**
+   * Events ordered under this key. Not indexed: on FerretDB, as every query on a field other than
+   * `_id`, it reads the whole collection (acceptable for an operator's listing).
+   */
+  readonly orderingKey?: string;
 }
 
 /** What a listing shows of an event: never the body or the headers. */
@@ -30,6 +35,7 @@ const SUMMARY_FIELDS = {
 export function toMongoFilter(query: EventQuery): Filter<StoredEvent> {
   const filter: Filter<StoredEvent> = {};
   if (query.source !== undefined) filter.source = query.source;
+  if (query.orderingKey !== undefined) filter.orderingKey = query.orderingKey;
   filter.status = query.status ?? { $ne: 'expired' };
   if (query.eventType !== undefined) {
     filter.eventType = query.eventType.endsWith('*')

@@ -46,6 +46,8 @@ export interface EventDocument {
   status: LiveEventStatus;
   statusHistory: StatusChange[];
   runId: string | null;
+  /** The route's ordering key, set by the run when it plans the event (ordered routes only). */
+  orderingKey?: string;
   /**
    * The receiver's lease, as its pending start's `dueAt` (which is what the relay reads now).
    * Set once, at insert (see StartRelay for why nothing else writes it).
@@ -59,7 +61,7 @@ export interface EventDocument {
  * The body, headers and history are gone.
  */
 export interface ExpiredEventDocument
-  extends Pick<EventDocument, '_id' | 'source' | 'provider' | 'eventId' | 'eventType' | 'bodySha256' | 'receivedAt' | 'runId'> {
+  extends Pick<EventDocument, '_id' | 'source' | 'provider' | 'eventId' | 'eventType' | 'bodySha256' | 'receivedAt' | 'runId' | 'orderingKey'> {
   status: 'expired';
   expiredAt: Date;
 }
@@ -158,6 +160,11 @@ export class EventStore {
       { $set: { status, nextStartAt: null, ...(runId === undefined ? {} : { runId }) }, $push: { statusHistory: change } },
     );
     return res.matchedCount === 1;
+  }
+
+  /** Records the event's ordering key, for `events list --key`; written by the event's own run. */
+  async setOrderingKey(id: string, key: string): Promise<void> {
+    await this.collection.updateOne({ _id: id, status: { $ne: 'expired' } }, { $set: { orderingKey: key } });
   }
 
   /** Records one handler attempt of the event `id`. */

@@ -18,7 +18,10 @@ export const WebhookEventType = defineSearchAttributeKey('WebhookEventType', Sea
 /** Where processing stands: processing, processed, failed (waiting for an operator), ignored, discarded. */
 export const WebhookStatus = defineSearchAttributeKey('WebhookStatus', SearchAttributeType.KEYWORD);
 
-export const SEARCH_ATTRIBUTES = [WebhookSource, WebhookProvider, WebhookEventType, WebhookStatus] as const;
+/** The ordering key of an event whose route orders its events (`ordering` in routes): all events of one entity. */
+export const WebhookOrderingKey = defineSearchAttributeKey('WebhookOrderingKey', SearchAttributeType.KEYWORD);
+
+export const SEARCH_ATTRIBUTES = [WebhookSource, WebhookProvider, WebhookEventType, WebhookStatus, WebhookOrderingKey] as const;
 
 /** The CLI's spelling of each type, for `temporal server start-dev --search-attribute Name=Type`. */
 const CLI_TYPE_NAMES: Record<SearchAttributeType, string> = {

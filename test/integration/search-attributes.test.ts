@@ -83,7 +83,7 @@ describe('the service registers its search attributes in its namespace', functio
       }, async (hookflow) => {
         assert.equal(await hookflow.searchAttributesSettled(), 'refused');
         assert.deepEqual(gateway.refused, ['/temporal.api.operatorservice.v1.OperatorService/AddSearchAttributes']);
-        const command = `temporal operator search-attribute create --namespace ${namespace} --name WebhookSource --name WebhookProvider --name WebhookEventType --name WebhookStatus --type Keyword`;
+        const command = `temporal operator search-attribute create --namespace ${namespace} --name WebhookSource --name WebhookProvider --name WebhookEventType --name WebhookStatus --name WebhookOrderingKey --type Keyword`;
         const warnings = logs.records().filter((record) => String(record.msg).includes('search attributes'));
         assert.equal(warnings.length, 1, 'one warning');
         assert.ok(String(warnings[0]?.msg).includes(command), `the warning says what to run: ${String(warnings[0]?.msg)}`);

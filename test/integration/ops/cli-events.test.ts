@@ -161,7 +161,10 @@ describe('hookflow CLI: events list, events show, config check', function () {
             provider: 'standard-webhooks',
             secrets: [literal],
             eventId: { header: 'x-request-id' },
-            routes: [{ match: { type: 'order.*' }, handlers: ['erp'], retry: { maximumAttempts: 3 }, timeout: '20s' }],
+            routes: [
+              { match: { type: 'order.*' }, handlers: ['erp'], retry: { maximumAttempts: 3 }, timeout: '20s' },
+              { match: { type: 'customer.*' }, handlers: ['erp'], ordering: { key: { field: 'data.customer' } } },
+            ],
           },
         },
         handlers: {
@@ -171,10 +174,11 @@ describe('hookflow CLI: events list, events show, config check', function () {
       const env = { HOOKFLOW_CONFIG: path, GH_SECRET: 'env-secret-value-123' };
       const run = await runCli(['config', 'check'], env);
       assert.equal(run.code, 0, run.stderr);
-      assert.match(run.stdout, /valid, 2 source\(s\), 1 route\(s\), 1 handler\(s\)/);
+      assert.match(run.stdout, /valid, 2 source\(s\), 2 route\(s\), 1 handler\(s\)/);
       assert.match(run.stdout, /^github\s+github\s+2\s+/m);
       assert.match(run.stdout, /^shop\s+standard-webhooks\s+1\s+300s\s+\d+\s+header x-request-id\s+POST \/webhooks\/shop$/m);
-      assert.match(run.stdout, /^shop\s+type order\.\*\s+erp\s+3\s+20s\s+\S+$/m);
+      assert.match(run.stdout, /^shop\s+type order\.\*\s+erp\s+3\s+20s\s+\S+\s+-$/m);
+      assert.match(run.stdout, /^shop\s+type customer\.\*\s+erp\s+10\s+30s\s+\S+\s+field data\.customer \(block, 2s\)$/m);
       assert.match(run.stdout, /^erp\s+http\s+https:\/\/erp\.internal:8443\/hooks\s+authorization$/m);
       for (const secret of ['env-secret-value-123', literal, forwardSecret, 'header-secret', 'query-secret']) {
         assert.ok(!run.stdout.includes(secret), `${secret} is not printed`);

@@ -13,7 +13,7 @@ function route(match: RouteConfig['match'], names: string[], overrides: Partial<
 }
 
 describe('planRoutes(routes, handlers, event)', function () {
-  const event = { eventType: 'invoice.paid', body: {} };
+  const event = { source: 'stripe', eventType: 'invoice.paid', body: {}, headers: {} };
 
   it('collects the handlers of every matching route, in file order', function () {
     const plan = planRoutes([route({ type: 'invoice.*' }, ['billing']), route({ type: 'charge.*' }, ['nope']), route({}, ['audit'])], handlers, event);
@@ -52,5 +52,41 @@ describe('planRoutes(routes, handlers, event)', function () {
   it('never puts a secret, URL or module path into the plan', function () {
     const plan = JSON.stringify(planRoutes([route({}, ['billing', 'audit'])], handlers, event));
     for (const leak of ['whsec_', 'billing.internal', '/srv/handlers']) assert.equal(plan.includes(leak), false, leak);
+  });
+});
+
+describe('planRoutes: ordering', function () {
+  const ordered = (ordering: RouteConfig['ordering']) => route({}, ['billing'], { ordering });
+  const customerKey = { key: { field: 'data.customer' }, onFailure: 'block', reorderWindowMs: 2000 } as const;
+
+  it('orders an event by the first matching ordered route that finds its key', function () {
+    const event = { source: 'shop', eventType: 'x', body: { data: { customer: 'cus_1' } }, headers: {} };
+    const plan = planRoutes([ordered({ ...customerKey, key: { field: 'data.missing' } }), ordered(customerKey)], handlers, event);
+    assert.equal(plan.ordering?.key, 'cus_1');
+    assert.equal(plan.ordering?.onFailure, 'block');
+    assert.match(plan.ordering?.sequencerId ?? '', /^order:shop:[0-9a-f]{32}$/);
+  });
+
+  it('gives one key one sequencer, and each source its own', function () {
+    const event = (source: string, customer: string) => ({ source, eventType: 'x', body: { data: { customer } }, headers: {} });
+    const id = (source: string, customer: string) => planRoutes([ordered(customerKey)], handlers, event(source, customer)).ordering?.sequencerId;
+    assert.equal(id('shop', 'cus_1'), id('shop', 'cus_1'));
+    assert.notEqual(id('shop', 'cus_1'), id('shop', 'cus_2'));
+    assert.notEqual(id('shop', 'cus_1'), id('other', 'cus_1'));
+  });
+
+  it('reads a header key and a numeric field key', function () {
+    const byHeader = planRoutes([ordered({ ...customerKey, key: { header: 'x-entity' } })], handlers, { source: 's', eventType: 'x', body: {}, headers: { 'x-entity': 'e-9' } });
+    assert.equal(byHeader.ordering?.key, 'e-9');
+    const byNumber = planRoutes([ordered(customerKey)], handlers, { source: 's', eventType: 'x', body: { data: { customer: 42 } }, headers: {} });
+    assert.equal(byNumber.ordering?.key, '42');
+  });
+
+  it('processes an event without a usable key unordered', function () {
+    for (const customer of [undefined, '', { id: 1 }, 'k'.repeat(257)]) {
+      const plan = planRoutes([ordered(customerKey)], handlers, { source: 's', eventType: 'x', body: { data: { customer } }, headers: {} });
+      assert.equal(plan.ordering, undefined, JSON.stringify(customer));
+      assert.equal(plan.handlers.length, 1);
+    }
   });
 });

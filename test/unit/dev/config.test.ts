@@ -70,7 +70,7 @@ describe('server command lines', () => {
     for (const setting of ['matching.numTaskqueueReadPartitions=1', 'matching.numTaskqueueWritePartitions=1', 'system.enableActivityEagerExecution=true']) {
       assert.ok(args.includes(`--dynamic-config-value ${setting}`), `${setting} missing from: ${args}`);
     }
-    for (const name of ['WebhookSource', 'WebhookProvider', 'WebhookEventType', 'WebhookStatus']) {
+    for (const name of ['WebhookSource', 'WebhookProvider', 'WebhookEventType', 'WebhookStatus', 'WebhookOrderingKey']) {
       assert.ok(args.includes(`--search-attribute ${name}=Keyword`), `${name} missing from: ${args}`);
     }
     assert.ok(!args.includes('--namespace'), 'the default namespace always exists');
@@ -82,7 +82,7 @@ describe('server command lines', () => {
   });
 
   it('searchAttributeFlags() spells types the way the CLI expects', () => {
-    assert.deepEqual(searchAttributeFlags(), ['WebhookSource=Keyword', 'WebhookProvider=Keyword', 'WebhookEventType=Keyword', 'WebhookStatus=Keyword']);
+    assert.deepEqual(searchAttributeFlags(), ['WebhookSource=Keyword', 'WebhookProvider=Keyword', 'WebhookEventType=Keyword', 'WebhookStatus=Keyword', 'WebhookOrderingKey=Keyword']);
   });
 
   it('ferretdbArgs() uses SQLite in the data dir and turns the debug listener off', () => {

@@ -15,6 +15,12 @@ describe('parseEventFilter(raw)', function () {
     assert.deepEqual(parseEventFilter({}, NOW), {});
   });
 
+  it('filters by ordering key exactly, in MongoDB too', function () {
+    const query = parseEventFilter({ key: 'cus_42', source: 'stripe' }, NOW);
+    assert.deepEqual(query, { source: 'stripe', orderingKey: 'cus_42' });
+    assert.deepEqual(toMongoFilter(query), { source: 'stripe', orderingKey: 'cus_42', status: { $ne: 'expired' } });
+  });
+
   it('refuses an unknown status as a bad_request listing the valid ones', function () {
     assert.throws(
       () => parseEventFilter({ status: 'done' }),
