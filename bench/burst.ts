@@ -5,6 +5,7 @@
  * to process them all; and it checks every event was acknowledged and processed exactly once.
  */
 import { createServer, type Server } from 'node:http';
+import { setTimeout as sleep } from 'node:timers/promises';
 import type { AddressInfo } from 'node:net';
 import type { Client } from '@temporalio/client';
 import { runClosedLoop } from './closed-loop';
@@ -82,12 +83,15 @@ export class BurstDestination {
 export interface BurstResult {
   readonly events: number;
   readonly concurrency: number;
-  /** Answered 202. */
+  /** Answered 202, at the first try or when sent again after a 503. */
   readonly acknowledged: number;
-  /** Anything but a 202, and requests without an answer. */
+  /** Events refused with 503 at the first try (load shedding), sent again after their Retry-After as a provider would. */
+  readonly retriedAfter503: number;
+  /** Events never acknowledged: any answer but 202 or 503, requests without an answer, or still 503 after the retries. */
   readonly errors: number;
+  /** Answers of the first try, by HTTP status. */
   readonly statuses: Record<string, number>;
-  /** Time to each answer, ms. */
+  /** Time to each first answer, ms: what the provider saw. */
   readonly ack: LatencySummary;
   /** From the first request to the last answer, ms. */
   readonly sendMs: number;
@@ -136,20 +140,23 @@ export async function runBurst(plan: BurstPlan): Promise<BurstResult> {
   const from = new Date();
   const cpu = new ServerCpu(plan.temporalPid);
   const load = await runClosedLoop({ url: plan.receiverUrl, deliveries: list, connections: plan.concurrency, maxSeconds: plan.maxSeconds });
+  const accepted = new Map(load.accepted.map((a) => [a.workflowId, a.at]));
+  const retried = await retryRefused(plan, list, accepted, countStatus(load, (s) => s === 503));
   const window = { taskQueue: plan.taskQueue, from };
-  await waitForRuns(plan.temporal, window, load.accepted.length, plan.drainSeconds * 1000);
+  await waitForRuns(plan.temporal, window, accepted.size, plan.drainSeconds * 1000);
   const cpuMs = cpu.elapsedMs();
   const closedAt = await closeTimes(plan.temporal, window);
   const closedIds = list.map((d) => `${d.source}:${d.eventId}`).filter((id) => closedAt.has(id));
   const closes = closedIds.flatMap((id) => closedAt.get(id) ?? []);
-  const lastAck = load.accepted.reduce((max, a) => Math.max(max, a.at), 0);
+  const lastAck = [...accepted.values()].reduce((max, at) => Math.max(max, at), 0);
   const lastClose = closes.reduce((max, t) => Math.max(max, t), 0);
   const forwards = plan.destination.forwardsOf(list.map((d) => `${d.source}:${d.eventId}`));
   return {
     events: list.length,
     concurrency: plan.concurrency,
-    acknowledged: countStatus(load, (s) => s === 202),
-    errors: countStatus(load, (s) => s !== 202) + load.transportErrors,
+    acknowledged: accepted.size,
+    retriedAfter503: retried,
+    errors: list.length - accepted.size,
     statuses: load.statuses,
     ack: summarize(load.latencies),
     sendMs: round(load.durationMs, 0),
@@ -160,4 +167,25 @@ export async function runBurst(plan: BurstPlan): Promise<BurstResult> {
     forwardedOnce: forwards.filter((n) => n === 1).length,
     forwardedMoreThanOnce: forwards.filter((n) => n > 1).length,
   };
+}
+
+/** A provider told 503 with Retry-After sends again after it; a few rounds, as providers do. */
+const RETRY_ROUNDS = 5;
+const RETRY_AFTER_MS = 5000;
+
+/**
+ * Sends again, after the Retry-After the receiver gives (5 s), the events refused with 503 (load
+ * shedding), until each is acknowledged or the rounds run out; records each 202 in `accepted`.
+ * Returns how many events were refused at the first try.
+ */
+async function retryRefused(plan: BurstPlan, list: readonly Delivery[], accepted: Map<string, number>, refused: number): Promise<number> {
+  if (refused === 0) return 0;
+  for (let round = 0; round < RETRY_ROUNDS; round++) {
+    const waiting = list.filter((d) => !accepted.has(`${d.source}:${d.eventId}`));
+    if (waiting.length === 0) break;
+    await sleep(RETRY_AFTER_MS);
+    const again = await runClosedLoop({ url: plan.receiverUrl, deliveries: waiting, connections: plan.concurrency, maxSeconds: plan.maxSeconds });
+    for (const a of again.accepted) accepted.set(a.workflowId, a.at);
+  }
+  return refused;
 }
