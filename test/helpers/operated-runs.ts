@@ -35,32 +35,48 @@ export async function signalsOf(temporal: Client, workflowId: string, runId?: st
     });
 }
 
+export interface StoreEventOptions {
+  readonly source: string;
+  /** The receiver's lease: how long a relay leaves the event to its receiver's starter. */
+  readonly leaseMs: number;
+  readonly receivedAt?: Date;
+  readonly eventType?: string;
+  /** Also record its pending start, as a receiver does before it answers (default true). */
+  readonly pendingStart?: boolean;
+}
+
 /**
- * Stores an event and its pending start as a receiver that died before starting its workflow would
- * leave them, leased for `leaseMs` so the relay leaves it alone meanwhile.
+ * Stores an event as a receiver does (and by default its pending start), without starting its
+ * workflow: what a receiver that died after answering leaves behind.
  */
-export async function storeUnstartedEvent(hookflow: TestHookflow, source: string, leaseMs: number): Promise<EventDocument> {
+export async function storeEvent(hookflow: TestHookflow, opts: StoreEventOptions): Promise<EventDocument> {
+  const eventType = opts.eventType ?? 'stored.only';
   const eventId = `evt_${randomUUID()}`;
-  const body = Buffer.from(JSON.stringify({ type: 'stored.only' }));
-  const now = new Date();
+  const body = Buffer.from(JSON.stringify({ type: eventType, eventId }));
+  const receivedAt = opts.receivedAt ?? new Date();
   const outcome = await hookflow.store.insert(
     {
-      source,
+      source: opts.source,
       provider: 'standard-webhooks',
       eventId,
-      eventType: 'stored.only',
+      eventType,
       body: new Binary(body),
       bodySha256: createHash('sha256').update(body).digest('hex'),
       contentType: 'application/json',
       headers: [],
-      receivedAt: now,
+      receivedAt,
     },
-    now,
-    leaseMs,
+    receivedAt,
+    opts.leaseMs,
   );
   assert.equal(outcome.kind, 'inserted', 'a fresh event ID');
-  await hookflow.pendingStarts.ensure(outcome.event, new Date(now.getTime() + leaseMs));
+  if (opts.pendingStart ?? true) await hookflow.pendingStarts.ensure(outcome.event, new Date(receivedAt.getTime() + opts.leaseMs));
   return outcome.event;
+}
+
+/** An event stored with its pending start, received now, leased for `leaseMs`. */
+export function storeUnstartedEvent(hookflow: TestHookflow, source: string, leaseMs: number): Promise<EventDocument> {
+  return storeEvent(hookflow, { source, leaseMs });
 }
 
 export interface AcceptedEvent {

@@ -1,13 +1,13 @@
 import assert from 'node:assert/strict';
-import { createHash, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import { Writable } from 'node:stream';
 import { Client, Connection } from '@temporalio/client';
-import { Binary } from 'mongodb';
 import pino from 'pino';
 import { StartRelay } from '../../src/temporal/relay';
 import { startEventWorkflow } from '../../src/temporal/start-event';
 import { eventually } from '../helpers/eventually';
 import { startTestHookflow, type TestHookflow } from '../helpers/hookflow';
+import { storeEvent } from '../helpers/operated-runs';
 import { freePort } from '../helpers/ports';
 import { standardSecret } from '../helpers/signed-event';
 
@@ -28,31 +28,9 @@ describe('StartRelay', function () {
     await hookflow?.stop();
   });
 
-  /**
-   * Stores an event and its pending start as a receiver would, leased for `leaseMs` from
-   * `receivedAt`; returns its `_id`.
-   */
-  async function storeEvent(label: string, receivedAt: Date, leaseMs: number): Promise<string> {
-    const eventId = `evt_${label}_${randomUUID()}`;
-    const body = Buffer.from(JSON.stringify({ label }));
-    const outcome = await hookflow.store.insert(
-      {
-        source: 'demo',
-        provider: 'standard-webhooks',
-        eventId,
-        eventType: 'relay.test',
-        body: new Binary(body),
-        bodySha256: createHash('sha256').update(body).digest('hex'),
-        contentType: 'application/json',
-        headers: [],
-        receivedAt,
-      },
-      receivedAt,
-      leaseMs,
-    );
-    assert.equal(outcome.kind, 'inserted');
-    await hookflow.pendingStarts.ensure(outcome.event, new Date(receivedAt.getTime() + leaseMs));
-    return outcome.event._id;
+  /** Stores an event and its pending start as a receiver would, leased for `leaseMs` from `receivedAt`; returns its `_id`. */
+  async function store(receivedAt: Date, leaseMs: number): Promise<string> {
+    return (await storeEvent(hookflow, { source: 'demo', eventType: 'relay.test', receivedAt, leaseMs }))._id;
   }
 
   function relay(opts: { temporal?: Client; logger?: pino.Logger; heldByStarter?: (id: string) => boolean } = {}): StartRelay {
@@ -92,7 +70,7 @@ describe('StartRelay', function () {
   }
 
   it('leaves an event held by its own starter to that starter', async function () {
-    const id = await storeEvent('held', new Date(Date.now() - 60_000), 0);
+    const id = await store(new Date(Date.now() - 60_000), 0);
     const { lines, logger } = capturedWarnings();
     // Temporal unreachable: any start the relay tries is logged as a failure.
     const connection = Connection.lazy({ address: `127.0.0.1:${await freePort()}` });
@@ -114,7 +92,7 @@ describe('StartRelay', function () {
     const base = Date.now() - 60_000;
     const ids: string[] = [];
     // Stored as a receiver that died before starting would leave them: lease already expired.
-    for (let n = 0; n < 20; n++) ids.push(await storeEvent(`backlog${n}`, new Date(base + n * 10), 0));
+    for (let n = 0; n < 20; n++) ids.push(await store(new Date(base + n * 10), 0));
 
     const [a, b] = await Promise.all([relay().drain(), relay().drain()]);
 
@@ -127,7 +105,7 @@ describe('StartRelay', function () {
   });
 
   it('leaves an event whose lease has not expired to its owner', async function () {
-    const id = await storeEvent('leased', new Date(), 60_000);
+    const id = await store(new Date(), 60_000);
     await relay().drain();
     assert.equal(await hasRun(id), false, 'no run started for a leased event');
     assert.equal((await hookflow.store.get(id))?.status, 'received');
@@ -136,7 +114,7 @@ describe('StartRelay', function () {
   });
 
   it('drops the leftover pending start of an event whose run has reported, without starting it', async function () {
-    const id = await storeEvent('reported', new Date(Date.now() - 60_000), 0);
+    const id = await store(new Date(Date.now() - 60_000), 0);
     // As if its run had started, run and reported, and only the pending start's removal was lost.
     assert.equal(await hookflow.store.setStatus(id, 'processed', new Date()), true);
     assert.equal(await relay().drain(), 0);
@@ -145,7 +123,7 @@ describe('StartRelay', function () {
   });
 
   it('never writes an event whose run already exists (the worker is its only writer)', async function () {
-    const id = await storeEvent('started', new Date(Date.now() - 60_000), 0);
+    const id = await store(new Date(Date.now() - 60_000), 0);
     const stored = await hookflow.store.get(id);
     assert.ok(stored);
     // Its run sits on a task queue no worker polls: started, but its worker has not reported yet.
@@ -161,7 +139,7 @@ describe('StartRelay', function () {
   });
 
   it('backs off in memory while Temporal is unreachable, leaving the event untouched', async function () {
-    const id = await storeEvent('unreachable', new Date(Date.now() - 60_000), 0);
+    const id = await store(new Date(Date.now() - 60_000), 0);
     const stored = await hookflow.store.get(id);
     const { lines, logger } = capturedWarnings();
     const connection = Connection.lazy({ address: `127.0.0.1:${await freePort()}` });

@@ -1,13 +1,12 @@
 import assert from 'node:assert/strict';
-import { createHash, randomUUID } from 'node:crypto';
 import type { Client, WorkflowClientInterceptor } from '@temporalio/client';
-import { Binary } from 'mongodb';
 import pino from 'pino';
 import type { StartableEvent } from '../../src/store/events';
 import { createTemporalClient } from '../../src/temporal/client';
 import { EventStarter } from '../../src/temporal/starter';
 import { eventually } from '../helpers/eventually';
 import { startTestHookflow, type TestHookflow } from '../helpers/hookflow';
+import { storeEvent } from '../helpers/operated-runs';
 import { countRuns } from '../helpers/runs';
 import { testServices } from '../setup/root-hooks';
 
@@ -45,27 +44,9 @@ describe('EventStarter', function () {
     await hookflow?.stop();
   });
 
-  /** Stores an event as the receiver does, received at `receivedAt`. */
-  async function storeEvent(n: number, receivedAt: Date): Promise<StartableEvent> {
-    const eventId = `evt_${n}_${randomUUID()}`;
-    const body = Buffer.from(JSON.stringify({ n }));
-    const outcome = await hookflow.store.insert(
-      {
-        source: 'demo',
-        provider: 'standard-webhooks',
-        eventId,
-        eventType: 'starter.test',
-        body: new Binary(body),
-        bodySha256: createHash('sha256').update(body).digest('hex'),
-        contentType: 'application/json',
-        headers: [],
-        receivedAt,
-      },
-      receivedAt,
-      30_000,
-    );
-    assert.equal(outcome.kind, 'inserted');
-    return outcome.event;
+  /** Stores an event as the receiver does, received at `receivedAt`; the test submits it to its starter. */
+  function store(receivedAt: Date): Promise<StartableEvent> {
+    return storeEvent(hookflow, { source: 'demo', eventType: 'starter.test', receivedAt, leaseMs: 30_000, pendingStart: false });
   }
 
   it('starts submitted events in arrival order, at most `concurrency` at a time, once each, and empties pending_starts', async function () {
@@ -84,7 +65,7 @@ describe('EventStarter', function () {
     });
     const base = Date.now() - 60_000;
     const events: StartableEvent[] = [];
-    for (let n = 0; n < 12; n++) events.push(await storeEvent(n, new Date(base + n)));
+    for (let n = 0; n < 12; n++) events.push(await store(new Date(base + n)));
     try {
       // Submitted as the receiver does after each insert, in arrival order.
       for (const event of events) await starter.submit(event, new Date());

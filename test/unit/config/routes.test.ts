@@ -2,15 +2,13 @@ import assert from 'node:assert/strict';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { repoRoot } from '../../../src/config/paths';
-import { loadConfigFile, parseConfig } from '../../../src/config/sources';
+import { loadConfigFile } from '../../../src/config/sources';
 import { standardSecret } from '../../helpers/signed-event';
+import { parse } from './parse-config';
 
 const SW = standardSecret('routes-unit-test');
 const FORWARD = standardSecret('routes-unit-forward');
 
-function parse(json: unknown, env: NodeJS.ProcessEnv = {}) {
-  return parseConfig(json, { env, defaultMaxBodyBytes: 1000, baseDir: tmpdir(), label: 'test.json' });
-}
 
 /** A config with one source whose routes and handlers a test fills in. */
 function withRoutes(routes: unknown[], handlers: Record<string, unknown> = { billing: { kind: 'http', url: 'http://billing.internal/hooks', secret: FORWARD } }, extra: object = {}) {

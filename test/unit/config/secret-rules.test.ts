@@ -1,25 +1,10 @@
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
-import { tmpdir } from 'node:os';
-import { ConfigError } from '../../../src/config/env';
-import { parseConfig, type HookflowConfig } from '../../../src/config/sources';
 import { providers } from '../../../src/providers';
 import { standardSecret } from '../../helpers/signed-event';
+import { parse, problems } from './parse-config';
 
-function parse(json: unknown, env: NodeJS.ProcessEnv = {}): HookflowConfig {
-  return parseConfig(json, { env, defaultMaxBodyBytes: 1000, baseDir: tmpdir(), label: 'test.json' });
-}
 
-/** The ConfigError's message; fails when the config is accepted. */
-function problems(json: unknown, env: NodeJS.ProcessEnv = {}): string {
-  try {
-    parse(json, env);
-  } catch (err) {
-    assert.ok(err instanceof ConfigError, `expected a ConfigError, got ${String(err)}`);
-    return err.message;
-  }
-  assert.fail('config was accepted');
-}
 
 /** A secret in the provider's own format whose HMAC key is exactly `bytes` long. */
 function secretOfKeyLength(provider: string, bytes: number): string {

@@ -2,28 +2,15 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ConfigError } from '../../../src/config/env';
-import { loadConfigFile, parseConfig } from '../../../src/config/sources';
+import { loadConfigFile } from '../../../src/config/sources';
 import { standardSecret } from '../../helpers/signed-event';
+import { parse, problems } from './parse-config';
 
 const SW_SECRET = standardSecret('unit-test-key');
 const GITHUB_SECRET = 'unit-test-github-secret';
 const STRIPE_SECRET = `whsec_${'x'.repeat(32)}`;
 
-function parse(json: unknown, env: NodeJS.ProcessEnv = {}) {
-  return parseConfig(json, { env, defaultMaxBodyBytes: 1000, baseDir: tmpdir(), label: 'test.json' });
-}
 
-/** The ConfigError's message, which must name the place of every problem. */
-function problems(json: unknown, env: NodeJS.ProcessEnv = {}): string {
-  try {
-    parse(json, env);
-  } catch (err) {
-    assert.ok(err instanceof ConfigError, `expected a ConfigError, got ${String(err)}`);
-    return err.message;
-  }
-  assert.fail('config was accepted');
-}
 
 describe('parseConfig(json)', function () {
   it('resolves a source with defaults from its provider and the environment', function () {
