@@ -12,12 +12,9 @@ import {
 import type { Activities } from '../activities';
 import { enqueueSignal, finishedSignal, queueQuery, turnSignal } from './definitions';
 import { KeyQueue, type KeyQueueState, type PositionNotice } from './key-queue';
+import { LOCAL_ACTIVITY_OPTIONS } from './process-webhook-event';
 
-const { isRunOpen } = proxyLocalActivities<Activities>({
-  startToCloseTimeout: '10 seconds',
-  retry: { initialInterval: '1 second', maximumInterval: '30 seconds' },
-  localRetryThreshold: '1 second',
-});
+const { isRunOpen } = proxyLocalActivities<Activities>(LOCAL_ACTIVITY_OPTIONS);
 
 export interface SequencerInput {
   /** The queue carried over by continue-as-new; a new sequencer starts empty. */
@@ -30,7 +27,8 @@ export interface SequencerInput {
 
 /**
  * About 22 history events per event (its enqueue and finished signals in, its position and turn
- * signals out, their workflow tasks): some 5,000 per run, far below Temporal's 50,000 limit.
+ * signals out, the timer on its turn, their workflow tasks): some 5,500 per run, far below
+ * Temporal's 50,000 limit.
  */
 export const DEFAULT_GRANTS_PER_RUN = 250;
 /** How long an idle sequencer stays open for the next event of its key before it completes. */
@@ -38,16 +36,18 @@ export const IDLE_LINGER_MS = 60_000;
 /**
  * A run terminated while it holds the turn never signals `finished`: once the turn has been held
  * this long, the sequencer asks Temporal whether the holder's run is still open, then again after
- * twice as long each time, up to HOLDER_CHECK_MAX_MS (a parked event holds it for days).
+ * twice as long each time, up to HOLDER_CHECK_MAX_MS (a parked event holds the turn for days).
  */
 export const HOLDER_FIRST_CHECK_MS = 60_000;
+/** The longest wait between two checks of the holder's run. */
 export const HOLDER_CHECK_MAX_MS = 10 * 60_000;
 
 /**
  * The sequencer of one ordering key (workflow ID `order:<source>:<key hash>`): started by the first
  * event run's `enqueue` (signal-with-start), it gives the key's turn to one event at a time, in
  * the order the events were received (key-queue.ts), and tells each waiting run whom it waits
- * behind. It completes once idle for IDLE_LINGER_MS; the next `enqueue` starts a new one.
+ * behind. A holder whose run closed without a `finished` signal (terminated) loses the turn at
+ * the next check. It completes once idle for IDLE_LINGER_MS; the next `enqueue` starts a new one.
  */
 export async function sequenceOrderingKey(input: SequencerInput): Promise<void> {
   const queue = new KeyQueue(input.state);
