@@ -84,7 +84,7 @@ describe('ordering: the events of one key handled one after another, in receipt 
     assert.deepEqual(handler.delivered.get(runKey('discard')), [2]);
   });
 
-  it('hands the turn on when the run holding it is terminated: the sequencer finds the run closed', async function () {
+  it('hands the turn on when an operator terminates the run holding it: the sequencer finds the run closed', async function () {
     const temporal = hookflow().temporal;
     // This key's sequencer first checks its holder after 1 s instead of a minute.
     const sequencerId = sequencerWorkflowId('shop', runKey('terminated'));
@@ -94,7 +94,8 @@ describe('ordering: the events of one key handled one after another, in receipt 
     await eventually(async () => assert.equal((await holder.query(statusQuery)).status, 'failed'), 60_000, 250);
     assert.equal((await temporal.workflow.getHandle(sequencerId).query(queueQuery)).active?.ref, holder.workflowId, 'the parked event holds the turn');
 
-    await holder.terminate('an operator ends the parked event instead of discarding it');
+    const terminated = await runCli(['terminate', holder.workflowId, '--reason', 'ended instead of discarded'], cliEnv(hookflow()));
+    assert.equal(terminated.code, 0, terminated.stderr);
     await eventually(async () => assert.equal(await countProcessed(hookflow(), runKey('terminated')), 2), 120_000, 500);
     assert.deepEqual(handler.delivered.get(runKey('terminated')), [1, 2]);
   });
