@@ -96,19 +96,24 @@ export async function sequenceOrderingKey(input: SequencerInput): Promise<void> 
     const watched = { ref, scope, due: false, delayMs };
     watch = watched;
     scope.run(() => sleep(delayMs)).then(
-      () => (watched.due = true),
+      () => {
+        watched.due = true;
+      },
       () => undefined, // cancelled: the turn changed hands
     );
   }
   /** Keeps a watch on the turn's holder; when it is due, a holder whose run has closed leaves the queue. */
   async function watchTurn(): Promise<void> {
-    const holder = queue.state().active?.ref;
+    const holder = queue.holder();
     if (watch !== undefined && watch.ref !== holder) {
       watch.scope.cancel();
       watch = undefined;
     }
     if (holder === undefined) return;
-    if (watch === undefined) return watchHolder(holder, holderCheckMs);
+    if (watch === undefined) {
+      watchHolder(holder, holderCheckMs);
+      return;
+    }
     if (!watch.due) return;
     const { delayMs } = watch;
     watch = undefined;
