@@ -1,4 +1,5 @@
 import { Context } from '@temporalio/activity';
+import { WorkflowNotFoundError } from '@temporalio/client';
 import { ApplicationFailure } from '@temporalio/common';
 import type { HandlerKind } from '../src/config/handlers';
 import type { HookflowConfig } from '../src/config/sources';
@@ -97,6 +98,20 @@ export function createActivities(store: EventStore, config: HookflowConfig) {
         signal: enqueueSignal,
         signalArgs: [event],
       });
+    },
+
+    /**
+     * Whether the latest run of `workflowId` is still open: the sequencer asks it of the event
+     * holding its key's turn, which an operator may have terminated (no `finished` signal then).
+     */
+    async isRunOpen(workflowId: string): Promise<boolean> {
+      try {
+        const { status } = await Context.current().client.workflow.getHandle(workflowId).describe();
+        return status.name === 'RUNNING';
+      } catch (err) {
+        if (err instanceof WorkflowNotFoundError) return false;
+        throw err;
+      }
     },
 
     async forwardToHttpHandler(ref: string, name: string): Promise<void> {

@@ -13,10 +13,13 @@ import { round, summarize, type LatencySummary } from './stats';
 export interface RunWindow {
   readonly taskQueue: string;
   readonly from: Date;
+  /** Only runs of this workflow type (other workflows share the task queue: ordering's sequencers). */
+  readonly workflowType?: string;
 }
 
 function query(w: RunWindow, extra: string): string {
-  return `TaskQueue = "${w.taskQueue}" AND StartTime >= "${w.from.toISOString()}" AND ${extra}`;
+  const type = w.workflowType === undefined ? '' : ` AND WorkflowType = "${w.workflowType}"`;
+  return `TaskQueue = "${w.taskQueue}" AND StartTime >= "${w.from.toISOString()}"${type} AND ${extra}`;
 }
 
 const CLOSED = 'ExecutionStatus != "Running"';

@@ -7,7 +7,7 @@ import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { renderChart } from './chart';
 import { parseOptions } from './options';
-import { ceilingTable, phaseTable, renderMarkdown } from './report';
+import { ceilingTable, orderingTable, phaseTable, renderMarkdown } from './report';
 import { runBench } from './run';
 
 async function main(argv: readonly string[]): Promise<void> {
@@ -23,6 +23,8 @@ async function main(argv: readonly string[]): Promise<void> {
   console.log(phaseTable(results.phases));
   console.log('');
   console.log(ceilingTable(results.burst, results.ceiling));
+  console.log('');
+  console.log(orderingTable(results.ordering));
   console.log('');
   for (const t of results.targets) console.log(`${t.pass ? 'pass' : 'FAIL'}  ${t.target}: ${t.measured}`);
   console.log(`\nresults in ${opts.outDir} (results.json, results.md, chart.svg)`);

@@ -3,8 +3,14 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { repoRoot } from '../src/config/paths';
 
+/** The parts of a run `--phases` can select; all by default. */
+export const BENCH_PHASES = ['levels', 'open', 'stored', 'ceiling', 'burst', 'ordering'] as const;
+export type BenchPhase = (typeof BENCH_PHASES)[number];
+
 export interface BenchOptions {
   readonly smoke: boolean;
+  /** Which parts run: the closed-loop levels, the open loop, the pre-filled store, the ceiling, the burst, ordering's cost. */
+  readonly phases: ReadonlySet<BenchPhase>;
   /** Closed-loop levels: concurrent connections (the floor uses as many concurrent loops). */
   readonly concurrencies: readonly number[];
   /** Deliveries per closed-loop level (duplicates included). */
@@ -28,6 +34,10 @@ export interface BenchOptions {
   readonly ceilingRuns: number;
   /** Starts in flight at once in the ceiling phase; the burst's concurrency unless given. */
   readonly ceilingConcurrency: number;
+  /** Events of each mode of the ordering phase (off, many keys, one hot key); 0 skips it. */
+  readonly orderingEvents: number;
+  /** Connections the ordering phase sends over. */
+  readonly orderingConcurrency: number;
   /** The receiver's RELAY_INTERVAL_MS; undefined keeps its default. */
   readonly relayIntervalMs: number | undefined;
   /** How long to wait after a level for the worker to finish its events. */
@@ -43,7 +53,7 @@ export interface BenchOptions {
 }
 
 /** What the presets leave to the command line, or to other options (the ceiling follows the burst). */
-type Preset = Omit<BenchOptions, 'outDir' | 'cpuProfDir' | 'keepDb' | 'ceilingRuns' | 'ceilingConcurrency'>;
+type Preset = Omit<BenchOptions, 'outDir' | 'cpuProfDir' | 'keepDb' | 'ceilingRuns' | 'ceilingConcurrency' | 'phases'>;
 
 const full: Preset = {
   smoke: false,
@@ -58,6 +68,8 @@ const full: Preset = {
   stored: 2000,
   burstEvents: 1000,
   burstConcurrency: 200,
+  orderingEvents: 400,
+  orderingConcurrency: 16,
   relayIntervalMs: undefined,
   drainSeconds: 90,
   logLevel: 'info',
@@ -74,20 +86,28 @@ const smoke: Preset = {
   stored: 30,
   burstEvents: 60,
   burstConcurrency: 20,
+  orderingEvents: 20,
+  orderingConcurrency: 8,
   drainSeconds: 60,
 };
 
 export const USAGE = `usage: node dist/bench/main.js [--smoke] [--out DIR] [--concurrency 1,4,16] [--count N]
   [--max-seconds S] [--open-loop 0.5,0.8] [--open-seconds S] [--duplicates 0.1] [--body-bytes N]
   [--warmup N] [--stored N] [--burst N] [--burst-concurrency C] [--ceiling N] [--ceiling-concurrency C]
-  [--relay-interval-ms MS] [--drain-seconds S] [--log-level info] [--cpu-prof DIR] [--keep-db]`;
+  [--ordering N] [--ordering-concurrency C] [--phases ${BENCH_PHASES.join(',')}] [--relay-interval-ms MS] [--drain-seconds S] [--log-level info] [--cpu-prof DIR] [--keep-db]`;
 
 export function parseOptions(argv: readonly string[]): BenchOptions {
   const args = [...argv];
   const isSmoke = args.includes('--smoke');
   // A smoke run must never overwrite the committed results.
   const outDir = isSmoke ? join(tmpdir(), 'hookflow-bench-smoke') : resolve(repoRoot(), 'bench/results');
-  let opts: Preset & Pick<BenchOptions, 'outDir' | 'cpuProfDir' | 'keepDb'> = { ...(isSmoke ? smoke : full), outDir, cpuProfDir: undefined, keepDb: args.includes('--keep-db') };
+  let opts: Preset & Pick<BenchOptions, 'outDir' | 'cpuProfDir' | 'keepDb' | 'phases'> = {
+    ...(isSmoke ? smoke : full),
+    outDir,
+    cpuProfDir: undefined,
+    keepDb: args.includes('--keep-db'),
+    phases: new Set(BENCH_PHASES),
+  };
   let ceilingRuns: number | undefined;
   let ceilingConcurrency: number | undefined;
   for (let i = 0; i < args.length; i++) {
@@ -110,6 +130,9 @@ export function parseOptions(argv: readonly string[]): BenchOptions {
       case '--burst-concurrency': opts = { ...opts, burstConcurrency: number(flag, value) }; break;
       case '--ceiling': ceilingRuns = Number(value) > 0 ? number(flag, value) : 0; break;
       case '--ceiling-concurrency': ceilingConcurrency = number(flag, value); break;
+      case '--ordering': opts = { ...opts, orderingEvents: Number(value) > 0 ? number(flag, value) : 0 }; break;
+      case '--ordering-concurrency': opts = { ...opts, orderingConcurrency: number(flag, value) }; break;
+      case '--phases': opts = { ...opts, phases: phases(value) }; break;
       case '--relay-interval-ms': opts = { ...opts, relayIntervalMs: number(flag, value) }; break;
       case '--drain-seconds': opts = { ...opts, drainSeconds: number(flag, value) }; break;
       case '--log-level': opts = { ...opts, logLevel: value }; break;
@@ -128,6 +151,14 @@ function number(flag: string | undefined, value: string): number {
 
 function numbers(flag: string | undefined, value: string): number[] {
   return value.split(',').map((v) => number(flag, v.trim()));
+}
+
+function phases(value: string): Set<BenchPhase> {
+  const names = value.split(',').map((v) => v.trim());
+  const known: readonly string[] = BENCH_PHASES;
+  const unknown = names.filter((name) => !known.includes(name));
+  if (unknown.length > 0) throw new TypeError(`bench: --phases takes some of ${BENCH_PHASES.join(', ')} (got "${unknown.join(', ')}")`);
+  return new Set(BENCH_PHASES.filter((phase) => names.includes(phase)));
 }
 
 function share(flag: string | undefined, value: string): number {

@@ -1,4 +1,5 @@
 /** results.md: the tables a reader compares, from results.json's data. */
+import { shareOfUnordered } from './ordering';
 import type { BenchResults, PhaseResult } from './results';
 import type { ServerCost } from './server-cost';
 
@@ -112,6 +113,25 @@ export function ceilingTable(b: BenchResults['burst'], c: BenchResults['ceiling'
   ].join('\n');
 }
 
+/** Ordering off, over many keys, of one key: the same events, the same handler. */
+export function orderingTable(o: BenchResults['ordering']): string {
+  if (!o) return 'Skipped (`--ordering 0`).';
+  const rows = o.rows.map((r) => {
+    const share = shareOfUnordered(o, r);
+    const keys = r.keys === 'off' ? 'off' : r.keys === 1 ? 'on, one hot key' : `on, ${r.keys} keys`;
+    return `| ${keys} | ${r.events} | ${r.completed} | ${r.completedPerSecond} | ${share ?? '–'} | ${n(r.e2e.p50)} | ${n(r.e2e.p99)} |`;
+  });
+  return [
+    '| ordering | events | completed | completed/s | × off | e2e p50 | e2e p99 (ms) |',
+    '|---|--:|--:|--:|--:|--:|--:|',
+    ...rows,
+    '',
+    `The same distinct Standard Webhooks events, sent over ${o.concurrency} connections to one source whose routes forward them, through an HTTP handler, to a local destination answering 204: ` +
+      'unordered, ordered by a key (the default 2 s reorder window) spread over many keys, and all of one key. ' +
+      'completed/s: from the first request to the last close of an event\'s run (the keys\' sequencer workflows are not counted).',
+  ].join('\n');
+}
+
 export function renderMarkdown(r: BenchResults): string {
   const m = r.machine;
   const ratioRows = r.ratios.map((x) => `| c=${x.concurrency} | ${x.throughput} | ${x.p99} |`);
@@ -145,6 +165,10 @@ export function renderMarkdown(r: BenchResults): string {
     '## The Temporal server\'s ceiling for the same shape',
     '',
     ceilingTable(r.burst, r.ceiling),
+    '',
+    '## What ordering costs',
+    '',
+    orderingTable(r.ordering),
     '',
     '## Receiver against the floor (a)',
     '',

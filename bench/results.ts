@@ -2,6 +2,7 @@
 import type { BurstResult } from './burst';
 import type { CeilingResult } from './ceiling';
 import type { BacklogPoint, Completion } from './end-to-end';
+import type { OrderingResult } from './ordering';
 import type { LatencySummary } from './stats';
 import type { StoreSize } from './store-size';
 
@@ -88,6 +89,8 @@ export interface BenchResults {
   readonly burst: BurstResult | null;
   /** The Temporal server's own pace for hookflow's workflow shape; null when skipped (`--ceiling 0`). */
   readonly ceiling: CeilingResult | null;
+  /** What per-key ordering costs: the same events unordered, over many keys, of one key; null when skipped (`--ordering 0`). */
+  readonly ordering: OrderingResult | null;
   /** Lifetime peaks (VmHWM), start-up included (the worker bundles its workflows at start). */
   readonly lifetimePeakRssMb: { readonly receiver: number | null; readonly worker: number | null };
   readonly ratios: readonly Ratio[];

@@ -18,7 +18,8 @@ import { BurstDestination, burstConfig, runBurst, type BurstResult } from './bur
 import { runCeiling, type CeilingResult } from './ceiling';
 import { isRecord, jsonLine, startChild, type BenchChild } from './children';
 import { BENCH_SOURCES, benchConfig } from './deliveries';
-import type { BenchOptions } from './options';
+import type { BenchOptions, BenchPhase } from './options';
+import { orderingConfig, runOrdering, shareOfUnordered, type OrderingResult } from './ordering';
 import { bareKoaPhase, floorPhase, receiverClosedPhase, receiverOpenPhase, warmUp, type BenchContext } from './phases';
 import type { ServerCost } from './server-cost';
 import { emptyStore } from './store-size';
@@ -44,10 +45,12 @@ export async function runBench(opts: BenchOptions, command: string, log: (line: 
   const mongoDb = `hookflow_bench_${runId}`;
   const taskQueue = `hookflow-bench-${runId}`;
   const configFile = join(workDir, 'sources.json');
-  // The burst's handler forwards here: started first, since the config names its URL.
+  // The burst's and the ordering phase's handlers forward here: started first, since the config names its URL.
   const destination = await BurstDestination.start();
   const burstPart = burstConfig(destination.url);
-  writeFileSync(configFile, JSON.stringify({ sources: { ...benchConfig().sources, ...burstPart.sources }, handlers: burstPart.handlers }, null, 2));
+  const orderingPart = orderingConfig(destination.url);
+  const sources = { ...benchConfig().sources, ...burstPart.sources, ...orderingPart.sources };
+  writeFileSync(configFile, JSON.stringify({ sources, handlers: { ...burstPart.handlers, ...orderingPart.handlers } }, null, 2));
   const mongo = createMongo(services.mongoUrl, mongoDb);
   const store = new EventStore(mongo.db);
   const temporal = createTemporalClient({ address: services.temporalAddress }, services.temporalNamespace);
@@ -142,19 +145,20 @@ export async function runBench(opts: BenchOptions, command: string, log: (line: 
       }
       if (p.endToEnd && p.endToEnd.statusLost > 0) log(`  ${p.endToEnd.statusLost} events finished in Temporal but not in MongoDB (lost status update)`);
     };
-    for (const c of opts.concurrencies) {
+    const runs = (phase: BenchPhase): boolean => opts.phases.has(phase);
+    for (const c of runs('levels') ? opts.concurrencies : []) {
       report(await bareKoaPhase(ctx, c));
       report(await floorPhase(ctx, c));
       report(await receiverClosedPhase(ctx, c));
     }
     const maxRate = maxReceiverRate(phases);
-    for (const fraction of opts.openLoopFractions) if (maxRate > 0) report(await receiverOpenPhase(ctx, maxRate, fraction));
-    if (opts.stored > 0) {
+    for (const fraction of runs('open') ? opts.openLoopFractions : []) if (maxRate > 0) report(await receiverOpenPhase(ctx, maxRate, fraction));
+    if (runs('stored') && opts.stored > 0) {
       log(`storing ${opts.stored} events first, then the receiver at c=${STORED_PHASE_CONCURRENCY} again`);
       report(await receiverClosedPhase(ctx, STORED_PHASE_CONCURRENCY, opts.stored));
     }
     let ceiling: CeilingResult | null = null;
-    if (opts.ceilingRuns > 0) {
+    if (runs('ceiling') && opts.ceilingRuns > 0) {
       log(`ceiling: ${opts.ceilingRuns} runs of the bare shape (local activity, activity, local activity; no hookflow code) started ${opts.ceilingConcurrency} at a time`);
       ceiling = await runCeiling({
         runs: opts.ceilingRuns,
@@ -174,7 +178,7 @@ export async function runBench(opts: BenchOptions, command: string, log: (line: 
       );
     }
     let burst: BurstResult | null = null;
-    if (opts.burstEvents > 0) {
+    if (runs('burst') && opts.burstEvents > 0) {
       log(`burst: ${opts.burstEvents} distinct events at c=${opts.burstConcurrency}, each forwarded to a local destination`);
       await emptyStore(store);
       burst = await runBurst({
@@ -198,6 +202,30 @@ export async function runBench(opts: BenchOptions, command: string, log: (line: 
       );
     }
 
+    let ordering: OrderingResult | null = null;
+    if (runs('ordering') && opts.orderingEvents > 0) {
+      log(`ordering: ${opts.orderingEvents} events at c=${opts.orderingConcurrency}, unordered, then over many keys, then of one key`);
+      ordering = await runOrdering({
+        events: opts.orderingEvents,
+        concurrency: opts.orderingConcurrency,
+        bodyBytes: opts.bodyBytes,
+        prefix: `${runId}-ordering`,
+        receiverUrl,
+        temporal,
+        taskQueue,
+        drainSeconds: opts.drainSeconds,
+        maxSeconds: opts.maxSeconds,
+        beforeEach: () => emptyStore(store),
+      });
+      for (const row of ordering.rows) {
+        const share = shareOfUnordered(ordering, row);
+        log(
+          `ordering ${row.keys === 'off' ? 'off' : `${row.keys} key(s)`}: ${row.completed}/${row.events} completed, ${row.completedPerSecond}/s` +
+            `${share === null ? '' : ` (${share} × off)`}, e2e p50 ${row.e2e.p50} ms, p99 ${row.e2e.p99} ms`,
+        );
+      }
+    }
+
     const lifetimePeakRssMb = { receiver: memoryMb(receiver.pid, 'VmHWM') ?? null, worker: memoryMb(worker.pid, 'VmHWM') ?? null };
     const levels = ratios(phases);
     return {
@@ -214,6 +242,8 @@ export async function runBench(opts: BenchOptions, command: string, log: (line: 
         storedBeforeLastPhase: opts.stored,
         relayIntervalMs: opts.relayIntervalMs ?? 'default',
         burst: opts.burstEvents > 0 ? `${opts.burstEvents} events at c=${opts.burstConcurrency}` : 'skipped',
+        phases: [...opts.phases],
+        ordering: opts.orderingEvents > 0 ? `${opts.orderingEvents} events per mode at c=${opts.orderingConcurrency}` : 'skipped',
         ceiling: opts.ceilingRuns > 0 ? `${opts.ceilingRuns} bare-shape runs started ${opts.ceilingConcurrency} at a time` : 'skipped',
         bodyBytes: opts.bodyBytes,
         providers: BENCH_SOURCES.map((s) => s.provider),
@@ -224,6 +254,7 @@ export async function runBench(opts: BenchOptions, command: string, log: (line: 
       phases,
       burst,
       ceiling,
+      ordering,
       lifetimePeakRssMb,
       ratios: levels,
       targets: checkTargets(phases, levels, lifetimePeakRssMb, burst, ceiling),

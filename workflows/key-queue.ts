@@ -102,6 +102,11 @@ export class KeyQueue {
     return { ref: head.ref, turn: true, behind: null };
   }
 
+  /** The event holding the turn, if any. */
+  holder(): string | undefined {
+    return this.active?.ref;
+  }
+
   holds(ref: string): boolean {
     return this.active?.ref === ref || this.waiting.some((e) => e.ref === ref);
   }

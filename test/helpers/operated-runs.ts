@@ -41,6 +41,8 @@ export interface StoreEventOptions {
   readonly leaseMs: number;
   readonly receivedAt?: Date;
   readonly eventType?: string;
+  /** The body, as JSON (default `{ type, eventId }`). */
+  readonly payload?: object;
   /** Also record its pending start, as a receiver does before it answers (default true). */
   readonly pendingStart?: boolean;
 }
@@ -52,7 +54,7 @@ export interface StoreEventOptions {
 export async function storeEvent(hookflow: TestHookflow, opts: StoreEventOptions): Promise<EventDocument> {
   const eventType = opts.eventType ?? 'stored.only';
   const eventId = `evt_${randomUUID()}`;
-  const body = Buffer.from(JSON.stringify({ type: eventType, eventId }));
+  const body = Buffer.from(JSON.stringify(opts.payload ?? { type: eventType, eventId }));
   const receivedAt = opts.receivedAt ?? new Date();
   const outcome = await hookflow.store.insert(
     {

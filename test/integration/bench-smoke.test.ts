@@ -1,6 +1,6 @@
 /**
  * `npm run bench -- --smoke` against the suite's servers: proves the harness runs end to end
- * (children, both baselines, closed and open loop, the bare shape's ceiling, the burst, results files),
+ * (children, both baselines, closed and open loop, the bare shape's ceiling, the burst, ordering's cost, results files),
  * that every bare-shape run completes, and that the burst's events are each acknowledged and processed
  * once. The benchmark itself never runs here.
  */
@@ -87,6 +87,20 @@ describe('npm run bench -- --smoke', function () {
     assert.equal(ceiling.closedOtherwise, 0);
     assert.ok((ceiling.cost.historyEventsPerRun?.sampled ?? 0) > 0, 'no bare-shape history sampled');
     assert.ok((results.burst?.cost.historyEventsPerRun?.sampled ?? 0) > 0, 'no burst history sampled');
+  });
+
+  it('measures what ordering costs: the same events unordered, over many keys and of one key, every run completed', () => {
+    const ordering = results.ordering;
+    assert.ok(ordering, 'no ordering phase');
+    assert.deepEqual(
+      ordering.rows.map((r) => (r.keys === 'off' || r.keys === 1 ? r.keys : 'many')),
+      ['off', 'many', 1],
+    );
+    for (const row of ordering.rows) {
+      assert.ok(row.events > 0, `${row.keys}: no event accepted`);
+      assert.equal(row.completed, row.events, `${row.keys}: not every event's run completed`);
+      assert.ok(row.completedPerSecond > 0);
+    }
   });
 
   it('sends duplicates and reports peak memory of the receiver and the worker', () => {

@@ -34,8 +34,10 @@ describe('KeyQueue: one ordering key\'s turns', function () {
     queue.enqueue(at('a', 10));
     queue.enqueue(at('b', 20));
     assert.deepEqual(queue.grantHead(), { ref: 'a', turn: true, behind: null });
+    assert.equal(queue.holder(), 'a');
     assert.deepEqual(queue.next(100), { kind: 'busy' });
     queue.finish('a');
+    assert.equal(queue.holder(), undefined);
     assert.equal(queue.next(100).kind, 'grant');
   });
 
