@@ -14,11 +14,16 @@ export class DocumentWriteError extends Error {
   }
 }
 
-export const DUPLICATE_KEY = 11000;
+const DUPLICATE_KEY = 11000;
 
-/** Whether `err` is a duplicate key, from a one-document write or from one document of a group. */
+/**
+ * Whether `err` is a duplicate key, from a one-document write or from one document of a group. A
+ * multi-document error that reaches a caller (see insertEach) is the whole command's failure, such
+ * as its write concern, whatever code its first document's error carries: never a duplicate.
+ */
 export function isDuplicateKey(err: unknown): boolean {
-  return (err instanceof MongoServerError || err instanceof DocumentWriteError) && err.code === DUPLICATE_KEY;
+  const single = err instanceof DocumentWriteError || (err instanceof MongoServerError && !(err instanceof MongoBulkWriteError));
+  return single && err.code === DUPLICATE_KEY;
 }
 
 interface Waiting<T> {
@@ -91,9 +96,12 @@ export async function insertEach<T extends Document>(collection: Collection<T>, 
     await collection.insertMany(docs, { ordered: false });
     return docs.map(() => ({ ok: true }));
   } catch (err) {
-    if (!(err instanceof MongoBulkWriteError) || err.result.getWriteConcernError() !== undefined) throw err;
+    if (!(err instanceof MongoBulkWriteError)) throw err;
+    // The driver wraps a failure of the command itself (a broken connection, a server refusing it)
+    // in the bulk error: thrown as itself, it is judged as the same failure of insertOne would be.
+    if (err.errorResponse instanceof Error) throw err.errorResponse;
     const writeErrors = Array.isArray(err.writeErrors) ? err.writeErrors : [err.writeErrors];
-    if (writeErrors.length === 0) throw err;
+    if (err.result.getWriteConcernError() !== undefined || writeErrors.length === 0) throw err;
     const refused = new Map(writeErrors.map((e) => [e.index, new DocumentWriteError(e.code, e.errmsg ?? `write error ${e.code}`)]));
     return docs.map((_, i) => {
       const error = refused.get(i);

@@ -218,6 +218,12 @@ class HeldProxy {
     for (const write of this.waiting.splice(0)) write();
   }
 
+  /** Breaks every connection open now, dropping what waits on them; new connections are taken as before. */
+  cut(): void {
+    this.waiting.splice(0);
+    for (const socket of this.sockets) socket.destroy();
+  }
+
   async close(): Promise<void> {
     for (const socket of this.sockets) socket.destroy();
     await new Promise<void>((resolve) => this.server.close(() => resolve()));
@@ -294,5 +300,20 @@ describe('a stalled store', function () {
     // Once the store answers in time again, deliveries are taken again.
     await eventually(async () => assert.equal((await post(`${hookflow.url}/webhooks/plain`, next.body, next.headers)).status, 202));
     assert.equal(await hookflow.store.collection.countDocuments({ eventId: next.id }), 1);
+  });
+
+  it('answers 503 store_unavailable with Retry-After, not 500, when the connection breaks under an insert, and stores the delivery sent again', async function () {
+    const d = delivery(12);
+    mongo.hold();
+    const answer = post(`${hookflow.url}/webhooks/plain`, d.body, d.headers);
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    mongo.cut();
+    mongo.release();
+    const refused = await answer;
+    assert.equal(refused.status, 503, JSON.stringify(refused.body));
+    assert.equal(refused.body.error, 'store_unavailable');
+    assert.match(String(refused.headers.get('retry-after')), /^\d+$/);
+    await eventually(async () => assert.equal((await post(`${hookflow.url}/webhooks/plain`, d.body, d.headers)).status, 202));
+    assert.equal(await hookflow.store.collection.countDocuments({ eventId: d.id }), 1);
   });
 });
