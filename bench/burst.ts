@@ -11,7 +11,7 @@ import type { Client } from '@temporalio/client';
 import { runClosedLoop } from './closed-loop';
 import type { Delivery } from './deliveries';
 import { closeTimes, waitForRuns } from './end-to-end';
-import { countStatus } from './load-result';
+import { countStatus, type LoadResult } from './load-result';
 import { ServerCpu, serverCost, type ServerCost } from './server-cost';
 import { signers } from './signers';
 import { round, summarize, type LatencySummary } from './stats';
@@ -83,11 +83,18 @@ export class BurstDestination {
 export interface BurstResult {
   readonly events: number;
   readonly concurrency: number;
-  /** Answered 202, at the first try or when sent again after a 503. */
+  /** Events acknowledged, at the first try or when sent again: answered 202, or 200 duplicate. */
   readonly acknowledged: number;
+  /** Of those, acknowledged by a 202. */
+  readonly acknowledgedAccepted: number;
+  /**
+   * Of those, acknowledged by a `200 duplicate` when sent again: the event was stored by an earlier
+   * try whose answer the sender never had (or had as a 503, the store's answer coming too late).
+   */
+  readonly acknowledgedDuplicate: number;
   /** Events refused with 503 at the first try (load shedding), sent again after their Retry-After as a provider would. */
   readonly retriedAfter503: number;
-  /** Events never acknowledged: any answer but 202 or 503, requests without an answer, or still 503 after the retries. */
+  /** Events never acknowledged: no 202 or 200 duplicate at any try. */
   readonly errors: number;
   /** Answers of the first try, by HTTP status. */
   readonly statuses: Record<string, number>;
@@ -140,23 +147,26 @@ export async function runBurst(plan: BurstPlan): Promise<BurstResult> {
   const from = new Date();
   const cpu = new ServerCpu(plan.temporalPid);
   const load = await runClosedLoop({ url: plan.receiverUrl, deliveries: list, connections: plan.concurrency, maxSeconds: plan.maxSeconds });
-  const accepted = new Map(load.accepted.map((a) => [a.workflowId, a.at]));
-  const retried = await retryRefused(plan, list, accepted, countStatus(load, (s) => s === 503));
+  const acked = new Acknowledged();
+  acked.add(load);
+  await sendAgainUnacknowledged(plan, list, acked);
   const window = { taskQueue: plan.taskQueue, from };
-  await waitForRuns(plan.temporal, window, accepted.size, plan.drainSeconds * 1000);
+  await waitForRuns(plan.temporal, window, acked.size, plan.drainSeconds * 1000);
   const cpuMs = cpu.elapsedMs();
   const closedAt = await closeTimes(plan.temporal, window);
   const closedIds = list.map((d) => `${d.source}:${d.eventId}`).filter((id) => closedAt.has(id));
   const closes = closedIds.flatMap((id) => closedAt.get(id) ?? []);
-  const lastAck = [...accepted.values()].reduce((max, at) => Math.max(max, at), 0);
+  const lastAck = acked.lastAt();
   const lastClose = closes.reduce((max, t) => Math.max(max, t), 0);
   const forwards = plan.destination.forwardsOf(list.map((d) => `${d.source}:${d.eventId}`));
   return {
     events: list.length,
     concurrency: plan.concurrency,
-    acknowledged: accepted.size,
-    retriedAfter503: retried,
-    errors: list.length - accepted.size,
+    acknowledged: acked.size,
+    acknowledgedAccepted: acked.count('accepted'),
+    acknowledgedDuplicate: acked.count('duplicate'),
+    retriedAfter503: countStatus(load, (s) => s === 503),
+    errors: list.length - acked.size,
     statuses: load.statuses,
     ack: summarize(load.latencies),
     sendMs: round(load.durationMs, 0),
@@ -169,23 +179,49 @@ export async function runBurst(plan: BurstPlan): Promise<BurstResult> {
   };
 }
 
-/** A provider told 503 with Retry-After sends again after it; a few rounds, as providers do. */
+/** Each event's first acknowledgement: by which answer, and when the sender had it. */
+class Acknowledged {
+  private readonly byEvent = new Map<string, { readonly kind: 'accepted' | 'duplicate'; readonly at: number }>();
+
+  /** Records the acknowledgements of one round of sends (an event already acknowledged keeps its first). */
+  add(load: LoadResult): void {
+    for (const a of load.accepted) if (!this.byEvent.has(a.workflowId)) this.byEvent.set(a.workflowId, { kind: 'accepted', at: a.at });
+    for (const d of load.duplicates) if (!this.byEvent.has(d.workflowId)) this.byEvent.set(d.workflowId, { kind: 'duplicate', at: d.at });
+  }
+
+  has(workflowId: string): boolean {
+    return this.byEvent.has(workflowId);
+  }
+
+  get size(): number {
+    return this.byEvent.size;
+  }
+
+  count(kind: 'accepted' | 'duplicate'): number {
+    return [...this.byEvent.values()].filter((a) => a.kind === kind).length;
+  }
+
+  /** When the sender had the last acknowledgement (ms since the epoch). */
+  lastAt(): number {
+    return [...this.byEvent.values()].reduce((max, a) => Math.max(max, a.at), 0);
+  }
+}
+
+/** A provider sends again what it has no acknowledgement for (after a 503's Retry-After, a 5xx or a timeout): a few rounds, as providers do. */
 const RETRY_ROUNDS = 5;
 const RETRY_AFTER_MS = 5000;
 
 /**
- * Sends again, after the Retry-After the receiver gives (5 s), the events refused with 503 (load
- * shedding), until each is acknowledged or the rounds run out; records each 202 in `accepted`.
- * Returns how many events were refused at the first try.
+ * Sends again, after the Retry-After the receiver gives to a 503 (5 s), the events not yet
+ * acknowledged, until each is or the rounds run out. An event stored by a try whose answer was
+ * lost is acknowledged now by a `200 duplicate`, so what the senders count as acknowledged is what
+ * hookflow stored (and must process).
  */
-async function retryRefused(plan: BurstPlan, list: readonly Delivery[], accepted: Map<string, number>, refused: number): Promise<number> {
-  if (refused === 0) return 0;
+async function sendAgainUnacknowledged(plan: BurstPlan, list: readonly Delivery[], acked: Acknowledged): Promise<void> {
   for (let round = 0; round < RETRY_ROUNDS; round++) {
-    const waiting = list.filter((d) => !accepted.has(`${d.source}:${d.eventId}`));
-    if (waiting.length === 0) break;
+    const waiting = list.filter((d) => !acked.has(`${d.source}:${d.eventId}`));
+    if (waiting.length === 0) return;
     await sleep(RETRY_AFTER_MS);
-    const again = await runClosedLoop({ url: plan.receiverUrl, deliveries: waiting, connections: plan.concurrency, maxSeconds: plan.maxSeconds });
-    for (const a of again.accepted) accepted.set(a.workflowId, a.at);
+    acked.add(await runClosedLoop({ url: plan.receiverUrl, deliveries: waiting, connections: plan.concurrency, maxSeconds: plan.maxSeconds }));
   }
-  return refused;
 }

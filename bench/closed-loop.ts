@@ -4,7 +4,7 @@
  */
 import autocannon from 'autocannon';
 import type { Delivery } from './deliveries';
-import { acceptedFrom, type Accepted, type LoadResult } from './load-result';
+import { recordAcknowledgement, type LoadResult } from './load-result';
 
 export interface ClosedLoopOptions {
   readonly url: string;
@@ -19,7 +19,7 @@ export async function runClosedLoop(opts: ClosedLoopOptions): Promise<LoadResult
   let next = 0;
   const latencies: number[] = [];
   const statuses: Record<string, number> = {};
-  const accepted: Accepted[] = [];
+  const acks: Pick<LoadResult, 'accepted' | 'duplicates'> = { accepted: [], duplicates: [] };
   let transportErrors = 0;
   let settle: (err: unknown) => void = () => undefined;
   const done = new Promise<void>((resolve, reject) => {
@@ -38,10 +38,7 @@ export async function runClosedLoop(opts: ClosedLoopOptions): Promise<LoadResult
           const d = deliveries[next++ % deliveries.length];
           return d ? { ...req, method: 'POST', path: d.path, headers: { ...d.headers }, body: d.body } : req;
         },
-        onResponse: (status, body) => {
-          const a = acceptedFrom(status, body, Date.now());
-          if (a) accepted.push(a);
-        },
+        onResponse: (status, body) => recordAcknowledgement(acks, status, body, Date.now()),
       },
     ],
   };
@@ -60,5 +57,5 @@ export async function runClosedLoop(opts: ClosedLoopOptions): Promise<LoadResult
     clearTimeout(limit);
   }
   const durationMs = Number(process.hrtime.bigint() - started) / 1e6;
-  return { sent: latencies.length + transportErrors, durationMs, latencies, statuses, transportErrors, skipped: 0, accepted };
+  return { sent: latencies.length + transportErrors, durationMs, latencies, statuses, transportErrors, skipped: 0, ...acks };
 }

@@ -35,7 +35,7 @@ async function main(jobFile: string, resultFile: string): Promise<void> {
         const receivedAt = new Date();
         let outcome: string;
         try {
-          const inserted = await store.insert({ ...event, receivedAt }, receivedAt, job.startTimeoutMs + 5000);
+          const inserted = await store.insert({ ...event, receivedAt }, receivedAt);
           outcome = inserted.kind;
           if (inserted.kind === 'inserted') await startEventWorkflow(temporal, job.taskQueue, inserted.event, job.startTimeoutMs);
         } catch (err) {

@@ -14,6 +14,8 @@ export interface LoadResult {
   readonly skipped: number;
   /** Every 202 answer: which run it promised, and when the sender had it. */
   readonly accepted: Accepted[];
+  /** Every `200 duplicate` answer: the event was stored before (by a delivery whose answer the sender may never have had). */
+  readonly duplicates: Accepted[];
 }
 
 export interface Accepted {
@@ -26,14 +28,30 @@ export function countStatus(result: LoadResult, predicate: (status: number) => b
   return Object.entries(result.statuses).reduce((acc, [status, n]) => acc + (predicate(Number(status)) ? n : 0), 0);
 }
 
-/** The receiver's 202 body, `{"status":"accepted","eventId":…,"workflowId":…}`; undefined for anything else. */
-export function acceptedFrom(status: number, body: string, at: number): Accepted | undefined {
-  if (status !== 202) return undefined;
+/** What an answer acknowledged: a new event (202) or one stored before (`200 duplicate`). */
+export interface Acknowledgement extends Accepted {
+  readonly kind: 'accepted' | 'duplicate';
+}
+
+/**
+ * The receiver's 202 body, `{"status":"accepted","eventId":…,"workflowId":…}`, or its 200
+ * `{"status":"duplicate",…}`; undefined for anything else.
+ */
+export function acknowledgementFrom(status: number, body: string, at: number): Acknowledgement | undefined {
+  const kind = status === 202 ? 'accepted' : status === 200 ? 'duplicate' : undefined;
+  if (kind === undefined) return undefined;
   try {
     const value: unknown = JSON.parse(body);
     if (typeof value !== 'object' || value === null || !('workflowId' in value) || typeof value.workflowId !== 'string') return undefined;
-    return { workflowId: value.workflowId, at };
+    if (!('status' in value) || value.status !== kind) return undefined;
+    return { kind, workflowId: value.workflowId, at };
   } catch {
     return undefined;
   }
+}
+
+/** Files an answer's acknowledgement under `accepted` or `duplicates`. */
+export function recordAcknowledgement(result: Pick<LoadResult, 'accepted' | 'duplicates'>, status: number, body: string, at: number): void {
+  const ack = acknowledgementFrom(status, body, at);
+  if (ack) (ack.kind === 'accepted' ? result.accepted : result.duplicates).push({ workflowId: ack.workflowId, at: ack.at });
 }

@@ -6,7 +6,7 @@
 import { Agent, request } from 'node:http';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Delivery } from './deliveries';
-import { acceptedFrom, type Accepted, type LoadResult } from './load-result';
+import { recordAcknowledgement, type LoadResult } from './load-result';
 
 export interface OpenLoopOptions {
   readonly url: string;
@@ -26,7 +26,7 @@ export async function runOpenLoop(opts: OpenLoopOptions): Promise<LoadResult> {
   const agent = new Agent({ keepAlive: true, maxSockets: opts.maxInFlight });
   const latencies: number[] = [];
   const statuses: Record<string, number> = {};
-  const accepted: Accepted[] = [];
+  const acks: Pick<LoadResult, 'accepted' | 'duplicates'> = { accepted: [], duplicates: [] };
   let transportErrors = 0;
   let skipped = 0;
   let sent = 0;
@@ -46,8 +46,7 @@ export async function runOpenLoop(opts: OpenLoopOptions): Promise<LoadResult> {
       lastAnswer = performance.now();
       if (status === undefined) transportErrors++;
       else {
-        const a = acceptedFrom(status, body, Date.now());
-        if (a) accepted.push(a);
+        recordAcknowledgement(acks, status, body, Date.now());
         latencies.push(lastAnswer - dueAt);
         statuses[String(status)] = (statuses[String(status)] ?? 0) + 1;
       }
@@ -90,5 +89,5 @@ export async function runOpenLoop(opts: OpenLoopOptions): Promise<LoadResult> {
   transportErrors += inFlight;
   agent.destroy();
   const durationMs = Math.max(lastAnswer, sendsEnded) - t0;
-  return { sent, durationMs, latencies, statuses, transportErrors, skipped, accepted };
+  return { sent, durationMs, latencies, statuses, transportErrors, skipped, ...acks };
 }

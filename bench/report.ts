@@ -80,12 +80,13 @@ function lostLine(r: BenchResults): string {
 export function burstTable(b: BenchResults['burst']): string {
   if (!b) return 'Skipped (`--burst 0`).';
   return [
-    '| events | c | 202 | 503 then 202 | errors | ack p50 | p90 | p99 | max ms | processed | last ack → all processed, ms | forwarded once | more than once |',
-    '|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|',
-    `| ${b.events} | ${b.concurrency} | ${b.acknowledged} | ${b.retriedAfter503} | ${b.errors} | ${b.ack.p50} | ${b.ack.p90} | ${b.ack.p99} | ${b.ack.max} | ${b.processed} | ${b.lastAckToAllProcessedMs ?? 'not all'} | ${b.forwardedOnce} | ${b.forwardedMoreThanOnce} |`,
+    '| events | c | acknowledged | 202 | 200 duplicate | 503 at first | errors | ack p50 | p90 | p99 | max ms | processed | last ack → all processed, ms | forwarded once | more than once |',
+    '|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|',
+    `| ${b.events} | ${b.concurrency} | ${b.acknowledged} | ${b.acknowledgedAccepted} | ${b.acknowledgedDuplicate} | ${b.retriedAfter503} | ${b.errors} | ${b.ack.p50} | ${b.ack.p90} | ${b.ack.p99} | ${b.ack.max} | ${b.processed} | ${b.lastAckToAllProcessedMs ?? 'not all'} | ${b.forwardedOnce} | ${b.forwardedMoreThanOnce} |`,
     '',
     'Distinct signed Standard Webhooks events, all sent at once over `c` connections; each one routed to an HTTP handler forwarding it to a local destination that answers 204. ' +
-      '"503 then 202": refused by load shedding at the first try and sent again after its Retry-After, as a provider would; ' +
+      '"acknowledged": events answered 202, or 200 duplicate when sent again (an earlier try stored it but its answer was lost or came too late); ' +
+      '"503 at first": refused by load shedding at the first try and sent again after its Retry-After, as a provider would (so is any event without an acknowledgement); ' +
       '"processed": runs closed in Temporal; "forwarded once": events the destination received exactly once.',
   ].join('\n');
 }

@@ -196,7 +196,7 @@ export async function runBench(opts: BenchOptions, command: string, log: (line: 
       });
       const b = burst;
       log(
-        `burst: ${b.acknowledged}/${b.events} acknowledged, ack p50 ${b.ack.p50} ms, p90 ${b.ack.p90} ms, p99 ${b.ack.p99} ms, max ${b.ack.max} ms, ` +
+        `burst: ${b.acknowledged}/${b.events} acknowledged (${b.acknowledgedAccepted} 202, ${b.acknowledgedDuplicate} 200 duplicate), ack p50 ${b.ack.p50} ms, p90 ${b.ack.p90} ms, p99 ${b.ack.p99} ms, max ${b.ack.max} ms, ` +
           `errors ${b.errors}, ${b.retriedAfter503} refused with 503 then sent again; all processed ${b.lastAckToAllProcessedMs ?? '(not all)'} ms after the last ack; ` +
           `${b.forwardedOnce} forwarded once, ${b.forwardedMoreThanOnce} more than once; ${b.completedPerSecond} completed/s; ${costLine(b.cost)}`,
       );

@@ -39,7 +39,6 @@ export async function fillStore(store: EventStore, deliveries: readonly Delivery
       { status: 'processed', at },
     ],
     runId: null,
-    nextStartAt: null,
   }));
   for (let i = 0; i < docs.length; i += 500) await store.collection.insertMany(docs.slice(i, i + 500));
 }

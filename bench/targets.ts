@@ -96,7 +96,7 @@ export function checkTargets(
           target: `burst of ${burst.events} distinct events at c=${burst.concurrency}: ack p99 < ${LIMITS.burstAckP99Ms} ms, 0 errors, each processed once`,
           measured:
             `p50 ${burst.ack.p50}, p90 ${burst.ack.p90}, p99 ${burst.ack.p99}, max ${burst.ack.max} ms; ${burst.errors} errors; ` +
-            `${burst.retriedAfter503} refused with 503 at first (sent again after Retry-After); ` +
+            `${burst.acknowledged} acknowledged (${burst.acknowledgedAccepted} 202, ${burst.acknowledgedDuplicate} 200 duplicate), ${burst.retriedAfter503} refused with 503 at first (sent again after Retry-After); ` +
             `${burst.processed} processed, ${burst.forwardedOnce} forwarded once, ${burst.forwardedMoreThanOnce} more than once; ` +
             `all processed ${burst.lastAckToAllProcessedMs ?? '?'} ms after the last ack`,
           pass: burst.ack.p99 < LIMITS.burstAckP99Ms && burst.errors === 0 && burst.retriedAfter503 === 0 && burst.forwardedOnce === burst.events && burst.processed === burst.events,

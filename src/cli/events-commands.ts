@@ -57,7 +57,7 @@ export function eventsCommand(): Command {
 
 const SHOWN_FIELDS = new Set([
   '_id', 'source', 'provider', 'eventId', 'eventType', 'status', 'statusHistory', 'receivedAt',
-  'contentType', 'bodySha256', 'workflowId', 'runId', 'nextStartAt', 'expiredAt',
+  'contentType', 'bodySha256', 'workflowId', 'runId', 'expiredAt',
 ]);
 
 const label = (name: string): string => name.padEnd(12);

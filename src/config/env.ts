@@ -47,8 +47,9 @@ const schema = z.object({
    */
   MAX_PENDING_STARTS: z.coerce.number().int().positive().default(10_000),
   /**
-   * An event insert slower than this (or still running after it) answers the deliveries that follow
-   * 503 store_slow for a second, so providers retry instead of timing out.
+   * When the median store write of the last second (writes still running counted at their age so
+   * far, at least three writes) takes longer than this, deliveries are answered 503 store_slow, so
+   * providers retry instead of timing out. One slow write alone never sheds.
    */
   STORE_SLOW_MS: z.coerce.number().int().positive().default(1000),
   /** Finished events older than this are deleted; 0 keeps them for ever. */

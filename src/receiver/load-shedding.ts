@@ -3,26 +3,42 @@ import { ReceiverRefusal } from './refusals';
 export interface LoadSheddingOptions {
   /** Past this many events stored but not started, deliveries are refused (503 backlog_full). */
   readonly maxPendingStarts: number;
-  /** An insert slower than this (or still running after it) makes the store slow (503 store_slow). */
+  /** When the store's typical write of late takes longer than this, it is slow (503 store_slow). */
   readonly storeSlowMs: number;
   /** Events stored but not started yet (EventStarter.backlog). */
   readonly backlog: () => number;
   readonly now?: () => number;
 }
 
-/** How long one slow insert keeps the store counted as slow, when nothing newer says otherwise. */
-const SLOW_HOLD_MS = 1000;
+/** The writes that say how the store is doing now: those that ended this long ago at most, and those under way. */
+const RECENT_MS = 1000;
+/** Fewer recent writes than this say nothing: one slow write alone is an outlier, not a slow store. */
+const MIN_RECENT_WRITES = 3;
+/** Ended writes remembered at most (the newest), whatever the rate. */
+const MAX_REMEMBERED = 256;
+
+interface EndedWrite {
+  readonly endedAt: number;
+  readonly ms: number;
+}
 
 /**
  * Decides, from the headers' time on, whether a delivery can be taken now: refusing early, with a
  * 503 and Retry-After, lets the provider retry later instead of timing out on an answer that comes
  * too late (and whose event it would then send again anyway).
+ *
+ * The store is slow when its median write of the last second, counting those still under way at
+ * their age so far, took longer than `storeSlowMs`. A median ignores the odd slow write (FerretDB
+ * on SQLite has a long tail under concurrency) but sees a store that is slow for most writes, or
+ * one that stopped answering: then the writes waiting on it age past the deadline. Once the store
+ * recovers, the slow writes leave the last second and deliveries are taken again.
  */
 export class LoadShedding {
   private readonly now: () => number;
-  /** Start times of the inserts under way. */
+  /** Start times of the writes under way. */
   private readonly writing = new Map<symbol, number>();
-  private lastSlowAt = Number.NEGATIVE_INFINITY;
+  /** Ended writes, oldest first. */
+  private ended: EndedWrite[] = [];
 
   constructor(private readonly opts: LoadSheddingOptions) {
     this.now = opts.now ?? Date.now;
@@ -38,25 +54,30 @@ export class LoadShedding {
 
   /** Runs one store write, timing it. */
   async timed<T>(write: () => Promise<T>): Promise<T> {
-    const key = Symbol('insert');
+    const key = Symbol('write');
     const startedAt = this.now();
     this.writing.set(key, startedAt);
     try {
       return await write();
     } finally {
       this.writing.delete(key);
-      if (this.now() - startedAt > this.opts.storeSlowMs) this.lastSlowAt = this.now();
+      const endedAt = this.now();
+      this.ended.push({ endedAt, ms: endedAt - startedAt });
+      if (this.ended.length > MAX_REMEMBERED) this.ended.shift();
     }
   }
 
-  /**
-   * A write still running past the deadline, or one that ended past it within the last second. The
-   * latter lapses by itself, so once the store recovers a delivery gets through and shows it.
-   */
   private storeIsSlow(): boolean {
     const now = this.now();
-    if (now - this.lastSlowAt < SLOW_HOLD_MS) return true;
-    for (const startedAt of this.writing.values()) if (now - startedAt > this.opts.storeSlowMs) return true;
-    return false;
+    this.ended = this.ended.filter((w) => now - w.endedAt <= RECENT_MS);
+    const recent = [...this.ended.map((w) => w.ms), ...[...this.writing.values()].map((startedAt) => now - startedAt)];
+    if (recent.length < MIN_RECENT_WRITES) return false;
+    return median(recent) > this.opts.storeSlowMs;
   }
+}
+
+function median(values: readonly number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = Math.floor(sorted.length / 2);
+  return sorted.length % 2 === 1 ? (sorted[mid] ?? 0) : ((sorted[mid - 1] ?? 0) + (sorted[mid] ?? 0)) / 2;
 }

@@ -156,7 +156,6 @@ function handleDelivery(deps: ReceiverDeps): (ctx: Context, reservation: BodyRes
         receivedAt,
       },
       receivedAt,
-      deps.starter.leaseMs,
     ));
 
     if (outcome.kind === 'conflict') {

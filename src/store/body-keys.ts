@@ -1,4 +1,5 @@
-import { MongoServerError, type Collection, type Db } from 'mongodb';
+import type { Collection, Db } from 'mongodb';
+import { isDuplicateKey } from './group-commit';
 import { createMissingCollection } from './indexes';
 
 /**
@@ -23,7 +24,6 @@ export interface BodyKeyDocument {
 }
 
 const COLLECTION = 'body_keys';
-const DUPLICATE_KEY = 11000;
 /** Each round loses only to a concurrent release; more than a few in a row would be a bug. */
 const MAX_CLAIM_ROUNDS = 5;
 
@@ -53,7 +53,7 @@ export class BodyKeyStore {
         await this.collection.insertOne(key);
         return key;
       } catch (err) {
-        if (!(err instanceof MongoServerError) || err.code !== DUPLICATE_KEY) throw err;
+        if (!isDuplicateKey(err)) throw err;
       }
       const holder = await this.collection.findOne({ _id: key._id });
       if (holder) return holder;

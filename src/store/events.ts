@@ -1,8 +1,9 @@
-import { Binary, MongoServerError, type Collection, type Db } from 'mongodb';
+import { Binary, type Collection, type Db } from 'mongodb';
 import { eventKey } from '../event/key';
 import type { EventStatus, LiveEventStatus } from '../event/status';
 import { BodyKeyStore } from './body-keys';
-import { createMissingIndexes } from './indexes';
+import { GroupCommit, insertEach, isDuplicateKey } from './group-commit';
+import { createMissingIndexes, dropRenamedIndexes } from './indexes';
 
 export interface StatusChange {
   readonly status: EventStatus;
@@ -48,11 +49,6 @@ export interface EventDocument {
   runId: string | null;
   /** The route's ordering key, set by the run when it plans the event (ordered routes only). */
   orderingKey?: string;
-  /**
-   * The receiver's lease, as its pending start's `dueAt` (which is what the relay reads now).
-   * Set once, at insert (see StartRelay for why nothing else writes it).
-   */
-  nextStartAt: Date | null;
 }
 
 /**
@@ -82,12 +78,21 @@ export interface AttemptDocument extends AttemptRecord {
 /** What a workflow start needs of the stored event: not its body or headers, which stay in MongoDB. */
 export type StartableEvent = Pick<EventDocument, '_id' | 'source' | 'provider' | 'eventId' | 'eventType' | 'receivedAt'>;
 
-export type NewEvent = Omit<EventDocument, '_id' | 'status' | 'statusHistory' | 'runId' | 'nextStartAt'>;
+export type NewEvent = Omit<EventDocument, '_id' | 'status' | 'statusHistory' | 'runId'>;
 
 export type InsertOutcome =
   | { readonly kind: 'inserted'; readonly event: EventDocument }
   | { readonly kind: 'duplicate'; readonly event: StoredEvent }
   | { readonly kind: 'conflict'; readonly event: StoredEvent };
+
+/** Events per insert command at most (the driver splits a command past the server's message size). */
+const MAX_INSERT_GROUP = 100;
+
+/** Indexes by their old names: dropped at set-up, where their new names are created. */
+const RENAMED_INDEXES = [
+  // Named for the relay's scan of received events, which `pending_starts` replaced: now `by_status_time`.
+  'relay',
+];
 
 /**
  * All reads and writes of the `events` collection.
@@ -105,19 +110,23 @@ export class EventStore {
   readonly attempts: Collection<AttemptDocument>;
   /** Bodies received from sources deduplicated by body (see SourceConfig.dedupByBody). */
   readonly bodyKeys: BodyKeyStore;
+  private readonly inserts: GroupCommit<EventDocument>;
 
   constructor(db: Db) {
     this.collection = db.collection<StoredEvent>('events');
+    this.inserts = new GroupCommit((docs) => insertEach(this.collection, docs), MAX_INSERT_GROUP);
     this.attempts = db.collection<AttemptDocument>('attempts');
     this.bodyKeys = new BodyKeyStore(db);
   }
 
   async ensureIndexes(): Promise<void> {
+    // Renamed indexes: the old name must go first, as an index on the same keys cannot be made twice.
+    await dropRenamedIndexes(this.collection, RENAMED_INDEXES);
     await createMissingIndexes(this.collection, [
       // Dedup for ever, even after Temporal's retention has forgotten the workflow ID.
       { key: { source: 1, eventId: 1 }, name: 'source_eventId_unique', unique: true },
-      // Listings by status in time order (named for the relay's old scan, which pending_starts replaced).
-      { key: { status: 1, receivedAt: 1 }, name: 'relay' },
+      // Events of some status in time order: listings and bulk operations by status, retention's sweep.
+      { key: { status: 1, receivedAt: 1 }, name: 'by_status_time' },
       { key: { source: 1, status: 1, receivedAt: -1 }, name: 'by_source_status_time' },
       { key: { receivedAt: -1 }, name: 'by_time' },
     ]);
@@ -126,23 +135,23 @@ export class EventStore {
   }
 
   /**
-   * Stores a new event, leased to the caller for `leaseMs` so the relay leaves it alone while the
-   * caller starts its workflow. A second delivery of the same event is reported, not stored.
+   * Stores a new event; a second delivery of the same event is reported, not stored. Concurrent
+   * calls share one insert command (see GroupCommit); each resolves once that command is
+   * acknowledged, with its own event's outcome.
    */
-  async insert(event: NewEvent, now: Date, leaseMs: number): Promise<InsertOutcome> {
+  async insert(event: NewEvent, now: Date): Promise<InsertOutcome> {
     const doc: EventDocument = {
       ...event,
       _id: eventKey(event.source, event.eventId),
       status: 'received',
       statusHistory: [{ status: 'received', at: now }],
       runId: null,
-      nextStartAt: new Date(now.getTime() + leaseMs),
     };
     try {
-      await this.collection.insertOne(doc);
+      await this.inserts.write(doc);
       return { kind: 'inserted', event: doc };
     } catch (err) {
-      if (!(err instanceof MongoServerError) || err.code !== 11000) throw err;
+      if (!isDuplicateKey(err)) throw err;
       const existing = await this.collection.findOne({ _id: doc._id });
       if (!existing) throw err; // removed between the two calls: let the sender retry
       return { kind: existing.bodySha256 === doc.bodySha256 ? 'duplicate' : 'conflict', event: existing };
@@ -157,7 +166,7 @@ export class EventStore {
     const change: StatusChange = note === undefined ? { status, at: now } : { status, at: now, note };
     const res = await this.collection.updateOne(
       { _id: id, status: { $ne: 'expired' } },
-      { $set: { status, nextStartAt: null, ...(runId === undefined ? {} : { runId }) }, $push: { statusHistory: change } },
+      { $set: { status, ...(runId === undefined ? {} : { runId }) }, $push: { statusHistory: change } },
     );
     return res.matchedCount === 1;
   }

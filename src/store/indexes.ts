@@ -20,10 +20,23 @@ export async function createMissingIndexes<T extends Document>(
   }
 }
 
-async function missingIndexes<T extends Document>(
-  collection: Collection<T>,
-  indexes: readonly (IndexDescription & { name: string })[],
-): Promise<(IndexDescription & { name: string })[]> {
+/**
+ * Drops the indexes named `names` where they exist: an index renamed in code is dropped under its
+ * old name on databases set up before, so the new name can be created on the same keys. Another
+ * process starting at the same time may drop it first, which is as good.
+ */
+export async function dropRenamedIndexes<T extends Document>(collection: Collection<T>, names: readonly string[]): Promise<void> {
+  const present = await existingIndexNames(collection);
+  for (const name of names.filter((n) => present.has(n))) {
+    try {
+      await collection.dropIndex(name);
+    } catch (err) {
+      if ((await existingIndexNames(collection)).has(name)) throw err;
+    }
+  }
+}
+
+async function existingIndexNames<T extends Document>(collection: Collection<T>): Promise<Set<string>> {
   const existing = new Set<string>();
   try {
     for (const index of await collection.listIndexes().toArray()) existing.add(String(index.name));
@@ -31,6 +44,14 @@ async function missingIndexes<T extends Document>(
     // A collection that does not exist yet has no indexes.
     if ((err as { codeName?: string }).codeName !== 'NamespaceNotFound') throw err;
   }
+  return existing;
+}
+
+async function missingIndexes<T extends Document>(
+  collection: Collection<T>,
+  indexes: readonly (IndexDescription & { name: string })[],
+): Promise<(IndexDescription & { name: string })[]> {
+  const existing = await existingIndexNames(collection);
   return indexes.filter((index) => !existing.has(index.name));
 }
 

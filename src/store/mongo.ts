@@ -1,4 +1,5 @@
 import { MongoClient, MongoServerError, type Db } from 'mongodb';
+import { DocumentWriteError } from './group-commit';
 
 export interface Mongo {
   readonly client: MongoClient;
@@ -45,10 +46,11 @@ const POOL_ERRORS: ReadonlySet<string> = new Set([
 export function isUnavailable(err: unknown): boolean {
   if (!(err instanceof Error)) return false;
   if (/^Mongo(ServerSelection|Network|NetworkTimeout|NotConnected|Topology.*|OperationTimeout)Error$/.test(err.name) || POOL_ERRORS.has(err.name)) return true;
-  if (!(err instanceof MongoServerError)) return false;
+  // One document of a group's insert is judged like a whole command's error, without the labels it lacks.
+  if (!(err instanceof MongoServerError) && !(err instanceof DocumentWriteError)) return false;
   return (
     (typeof err.code === 'number' && TRANSIENT_SERVER_CODES.has(err.code)) ||
-    err.hasErrorLabel('RetryableWriteError') ||
+    (err instanceof MongoServerError && err.hasErrorLabel('RetryableWriteError')) ||
     // FerretDB over SQLite gives up on a write it could not lock in time with a plain InternalError.
     /\(SQLITE_BUSY\)/.test(err.message)
   );

@@ -1,5 +1,6 @@
-import { MongoServerError, type Collection, type Db, type FindCursor } from 'mongodb';
+import type { Collection, Db, FindCursor } from 'mongodb';
 import type { StartableEvent } from './events';
+import { GroupCommit, insertEach, isDuplicateKey } from './group-commit';
 import { createMissingIndexes } from './indexes';
 
 /**
@@ -15,15 +16,26 @@ export interface PendingStartDocument extends StartableEvent {
 
 const START_FIELDS = { source: 1, provider: 1, eventId: 1, eventType: 1, receivedAt: 1 } as const;
 
+/** Writes per command at most, for the recording and the removal of pending starts alike. */
+const MAX_GROUP = 100;
+
 /**
  * The `pending_starts` collection: small (what is not started yet), so counting it, or finding its
  * oldest, stays cheap on FerretDB, which reads a collection whole for anything but an `_id` lookup.
  */
 export class PendingStartStore {
   readonly collection: Collection<PendingStartDocument>;
+  /** Concurrent recordings share one insert, and removals one delete (see GroupCommit). */
+  private readonly inserts: GroupCommit<PendingStartDocument>;
+  private readonly removals: GroupCommit<string>;
 
   constructor(db: Db) {
     this.collection = db.collection<PendingStartDocument>('pending_starts');
+    this.inserts = new GroupCommit((docs) => insertEach(this.collection, docs), MAX_GROUP);
+    this.removals = new GroupCommit(async (ids) => {
+      await this.collection.deleteMany({ _id: { $in: [...ids] } });
+      return ids.map(() => ({ ok: true }));
+    }, MAX_GROUP);
   }
 
   async ensureIndexes(): Promise<void> {
@@ -32,28 +44,24 @@ export class PendingStartStore {
   }
 
   /**
-   * Records that `event` is still to start, unless that is recorded already (an upsert by `_id`, so
-   * redeliveries racing each other leave one). Returns whether this call recorded it.
+   * Records that `event` is still to start, unless that is recorded already (an insert by `_id`:
+   * redeliveries racing each other leave one, and a recorded start is never changed). Returns
+   * whether this call recorded it.
    */
   async ensure(event: StartableEvent, dueAt: Date): Promise<boolean> {
     const { _id, source, provider, eventId, eventType, receivedAt } = event;
     try {
-      const res = await this.collection.updateOne(
-        { _id },
-        { $setOnInsert: { source, provider, eventId, eventType, receivedAt, dueAt } },
-        { upsert: true },
-      );
-      return res.upsertedCount === 1;
+      await this.inserts.write({ _id, source, provider, eventId, eventType, receivedAt, dueAt });
+      return true;
     } catch (err) {
-      // Two upserts of one `_id` at once: the other one recorded it.
-      if (err instanceof MongoServerError && err.code === 11000) return false;
+      if (isDuplicateKey(err)) return false;
       throw err;
     }
   }
 
-  /** The start is done (its run exists): forget it. */
+  /** The start is done (its run exists): forget it, in one delete with the others done meanwhile. */
   async remove(id: string): Promise<void> {
-    await this.collection.deleteOne({ _id: id });
+    await this.removals.write(id);
   }
 
   /** Those a relay may start (their receiver's starter had its chance), oldest first. */

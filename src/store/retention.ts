@@ -10,7 +10,6 @@ const DROPPED_FIELDS: Readonly<Record<Exclude<keyof EventDocument, keyof Expired
   headers: '',
   statusHistory: '',
   contentType: '',
-  nextStartAt: '',
 };
 
 /**

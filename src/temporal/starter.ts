@@ -26,8 +26,10 @@ const MAX_BACKOFF_MS = 10_000;
  * Starts the workflows of the events this receiver stored, after their answer: oldest first, a
  * bounded number at a time, pausing all starts (not retrying each) while Temporal fails. A start is
  * idempotent through the workflow ID (see startEventWorkflow), so a relay or a redelivery racing
- * this starter still makes one run. Once the run exists its pending start is deleted; this class
- * never writes the event itself (the workflow is its only writer once started).
+ * this starter still makes one run. Once the run exists its pending start is deleted, with those of
+ * the starts done meanwhile in one delete (a process dying before that leaves leftovers the relay
+ * finds already started); this class never writes the event itself (the workflow is its only
+ * writer once started).
  */
 export class EventStarter {
   private readonly queue: StartableEvent[] = [];
@@ -43,11 +45,6 @@ export class EventStarter {
   private counted = 0;
 
   constructor(private readonly opts: StarterOptions) {}
-
-  /** How long a relay leaves an event stored now to this starter. */
-  get leaseMs(): number {
-    return this.opts.leaseMs;
-  }
 
   /** Counts the stored backlog now and then from here on (start-up: what others left behind counts too). */
   start(): void {

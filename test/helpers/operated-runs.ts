@@ -69,7 +69,6 @@ export async function storeEvent(hookflow: TestHookflow, opts: StoreEventOptions
       receivedAt,
     },
     receivedAt,
-    opts.leaseMs,
   );
   assert.equal(outcome.kind, 'inserted', 'a fresh event ID');
   if (opts.pendingStart ?? true) await hookflow.pendingStarts.ensure(outcome.event, new Date(receivedAt.getTime() + opts.leaseMs));

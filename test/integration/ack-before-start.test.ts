@@ -129,7 +129,6 @@ describe('acknowledgement before the workflow start', function () {
         receivedAt,
       },
       receivedAt,
-      0,
     );
     assert.equal(stored.kind, 'inserted');
     const again = await send(hookflow, d);
@@ -219,6 +218,12 @@ class HeldProxy {
     for (const write of this.waiting.splice(0)) write();
   }
 
+  /** Breaks every connection open now, dropping what waits on them; new connections are taken as before. */
+  cut(): void {
+    this.waiting.splice(0);
+    for (const socket of this.sockets) socket.destroy();
+  }
+
   async close(): Promise<void> {
     for (const socket of this.sockets) socket.destroy();
     await new Promise<void>((resolve) => this.server.close(() => resolve()));
@@ -276,11 +281,10 @@ describe('a stalled store', function () {
     assert.equal((await send(hookflow, d)).status, 202);
   });
 
-  it('answers 503 store_slow with Retry-After, before the body, while an insert has taken longer than STORE_SLOW_MS', async function () {
-    const slow = delivery(8);
+  it('answers 503 store_slow with Retry-After, before the body, while the inserts waiting on the store have taken longer than STORE_SLOW_MS', async function () {
     mongo.hold();
-    // Its insert waits on the stalled store.
-    const first = post(`${hookflow.url}/webhooks/plain`, slow.body, slow.headers);
+    // Their inserts wait on the stalled store: most of the store's recent writes are now slow.
+    const waiting = [delivery(8), delivery(10), delivery(11)].map((d) => post(`${hookflow.url}/webhooks/plain`, d.body, d.headers));
     await new Promise((resolve) => setTimeout(resolve, 500));
     const next = delivery(9);
     const answer = await rawRequest(`${hookflow.url}/webhooks/plain`, {
@@ -292,9 +296,24 @@ describe('a stalled store', function () {
     assert.equal(answer.body.error, 'store_slow');
     assert.match(String(answer.headers['retry-after']), /^\d+$/);
     assert.equal(answer.bodyEndedBeforeAnswer, false);
-    assert.equal((await first).status, 202, 'the slow delivery itself is acknowledged');
+    assert.deepEqual((await Promise.all(waiting)).map((w) => w.status), [202, 202, 202], 'the slow deliveries themselves are acknowledged');
     // Once the store answers in time again, deliveries are taken again.
     await eventually(async () => assert.equal((await post(`${hookflow.url}/webhooks/plain`, next.body, next.headers)).status, 202));
     assert.equal(await hookflow.store.collection.countDocuments({ eventId: next.id }), 1);
+  });
+
+  it('answers 503 store_unavailable with Retry-After, not 500, when the connection breaks under an insert, and stores the delivery sent again', async function () {
+    const d = delivery(12);
+    mongo.hold();
+    const answer = post(`${hookflow.url}/webhooks/plain`, d.body, d.headers);
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    mongo.cut();
+    mongo.release();
+    const refused = await answer;
+    assert.equal(refused.status, 503, JSON.stringify(refused.body));
+    assert.equal(refused.body.error, 'store_unavailable');
+    assert.match(String(refused.headers.get('retry-after')), /^\d+$/);
+    await eventually(async () => assert.equal((await post(`${hookflow.url}/webhooks/plain`, d.body, d.headers)).status, 202));
+    assert.equal(await hookflow.store.collection.countDocuments({ eventId: d.id }), 1);
   });
 });

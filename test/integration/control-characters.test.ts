@@ -81,7 +81,6 @@ describe('control characters in what senders send', function () {
         status: 'ignored',
         statusHistory: [{ status: 'ignored', at: new Date(), note: 'why\u001b[1m' }],
         runId: null,
-        nextStartAt: null,
       });
     });
 

@@ -111,7 +111,6 @@ describe('processing: a failed event parked for days (time-skipping test server)
         receivedAt: now,
       },
       now,
-      0,
     );
     assert.equal(outcome.kind, 'inserted', 'a fresh event ID');
     return outcome.event;

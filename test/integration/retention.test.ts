@@ -41,7 +41,6 @@ describe('sweepFinishedEvents(store, cutoff)', function () {
         receivedAt,
       },
       receivedAt,
-      0,
     );
     if (status !== 'received') await store.setStatus(`s:${eventId}`, status, receivedAt);
     await store.recordAttempt(`s:${eventId}`, { handler: 'h', attempt: 1, startedAt: receivedAt, durationMs: 1, outcome: 'succeeded' });

@@ -36,7 +36,6 @@ const event: EventDocument = {
   status: 'processing',
   statusHistory: [],
   runId: null,
-  nextStartAt: null,
 };
 
 describe('forwardHeaders(handler, event, body, now)', function () {

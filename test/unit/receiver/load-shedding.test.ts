@@ -30,29 +30,71 @@ describe('LoadShedding', () => {
     assert.throws(() => shed.check(), refusedFor('backlog_full'));
   });
 
-  it('refuses store_slow while a write has run longer than the deadline, not before', async () => {
+  /** Ends one write that took `ms` on the test's clock. */
+  async function writeTaking(shed: LoadShedding, clock: { now: number }, ms: number): Promise<void> {
+    await shed.timed(async () => {
+      clock.now += ms;
+    });
+  }
+
+  /** Ends `n` concurrent writes that each took `ms` on the test's clock. */
+  async function writesTaking(shed: LoadShedding, clock: { now: number }, n: number, ms: number): Promise<void> {
+    const writes = Array.from({ length: n }, () => pendingWrite());
+    const timed = writes.map((w) => shed.timed(() => w.promise));
+    clock.now += ms;
+    for (const w of writes) w.finish();
+    await Promise.all(timed);
+  }
+
+  it('takes deliveries after one write slower than the deadline among fast ones', async () => {
     const { shed, clock } = shedding(10, 1000);
-    const write = pendingWrite();
-    const timed = shed.timed(() => write.promise);
+    await writeTaking(shed, clock, 10);
+    await writeTaking(shed, clock, 4400);
+    await writeTaking(shed, clock, 10);
+    await writeTaking(shed, clock, 10);
+    shed.check();
+  });
+
+  it('takes deliveries after one slow write alone, and while one write hangs past the deadline', async () => {
+    const { shed, clock } = shedding(10, 1000);
+    await writeTaking(shed, clock, 5000);
+    shed.check();
+    const hung = pendingWrite();
+    const timed = shed.timed(() => hung.promise);
+    clock.now += 3000;
+    shed.check();
+    hung.finish();
+    await timed;
+  });
+
+  it('refuses store_slow while most recent writes are slower than the deadline, and takes deliveries once they are a second old', async () => {
+    const { shed, clock } = shedding(10, 1000);
+    await writeTaking(shed, clock, 10);
+    await writesTaking(shed, clock, 3, 1200);
+    assert.throws(() => shed.check(), refusedFor('store_slow'));
+    clock.now += 999;
+    assert.throws(() => shed.check(), refusedFor('store_slow'));
+    clock.now += 1001;
+    shed.check();
+  });
+
+  it('refuses store_slow while the writes under way have waited past the deadline (the store stopped answering)', async () => {
+    const { shed, clock } = shedding(10, 1000);
+    const hung = [pendingWrite(), pendingWrite(), pendingWrite()];
+    const timed = hung.map((w) => shed.timed(() => w.promise));
     clock.now = 1000;
     shed.check();
     clock.now = 1001;
     assert.throws(() => shed.check(), refusedFor('store_slow'));
-    write.finish();
-    await timed;
+    for (const w of hung) w.finish();
+    await Promise.all(timed);
   });
 
-  it('keeps refusing store_slow for a second after a slow write ended, then takes deliveries again', async () => {
+  it('takes deliveries again once fast writes are most of the last second', async () => {
     const { shed, clock } = shedding(10, 1000);
-    const write = pendingWrite();
-    const timed = shed.timed(() => write.promise);
-    clock.now = 1500;
-    write.finish();
-    await timed;
+    await writesTaking(shed, clock, 3, 1500);
     assert.throws(() => shed.check(), refusedFor('store_slow'));
-    clock.now = 2499;
-    assert.throws(() => shed.check(), refusedFor('store_slow'));
-    clock.now = 2500;
+    for (let i = 0; i < 4; i++) await writeTaking(shed, clock, 5);
     shed.check();
   });
 

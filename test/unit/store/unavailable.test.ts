@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { MongoNetworkError, MongoServerClosedError, MongoServerError } from 'mongodb';
 import { PoolClearedError, PoolClearedOnNetworkError, PoolClosedError, WaitQueueTimeoutError } from 'mongodb/lib/cmap/errors';
+import { DocumentWriteError } from '../../../src/store/group-commit';
 import { isUnavailable } from '../../../src/store/mongo';
 
 function serverError(code: number, message = 'failed', errorLabels: string[] = []): MongoServerError {
@@ -35,6 +36,12 @@ describe('isUnavailable(err)', () => {
   it("is true for FerretDB's SQLite lock timeout (InternalError, SQLITE_BUSY)", () => {
     const busy = '[msg_insert.go:168 handler.(*Handler).MsgInsert] [collection.go:135 sqlite.(*collection).InsertAll.func1] database is locked (5) (SQLITE_BUSY)';
     assert.equal(isUnavailable(serverError(1, busy)), true);
+  });
+
+  it("is judged alike for one document's error in a group insert: SQLITE_BUSY or a step-down yes, a duplicate key no", () => {
+    assert.equal(isUnavailable(new DocumentWriteError(1, 'database is locked (5) (SQLITE_BUSY)')), true);
+    assert.equal(isUnavailable(new DocumentWriteError(10107, 'not primary')), true);
+    assert.equal(isUnavailable(new DocumentWriteError(11000, 'E11000 duplicate key')), false);
   });
 
   it('is false for a bad request or a duplicate key', () => {
