@@ -2,38 +2,19 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fairnessConfig, measureFairness } from '../../bench/fairness';
 import { startServices, type RunningServices } from '../../dev/embedded/services';
-import { startEventWorkflow } from '../../src/temporal/start-event';
-import { eventually } from '../helpers/eventually';
 import { startTestHookflow, type TestHookflow } from '../helpers/hookflow';
-import { storeEvent } from '../helpers/operated-runs';
 import { freePorts } from '../helpers/ports';
-import { standardSecret } from '../helpers/signed-event';
 import { testServices } from '../setup/root-hooks';
 
 const BACKLOG = 1000;
-const SECRET = standardSecret('fairness-test-secret');
-const handlers = require.resolve('../fixtures/handlers/fairness-handlers');
-/** Source A's destination takes ten events a second: a backlog of 1,000 lasts over a minute and a half. */
-const CONFIG = {
-  sources: {
-    a: { provider: 'standard-webhooks', secrets: [SECRET], routes: [{ handlers: ['slow'] }] },
-    b: { provider: 'standard-webhooks', secrets: [SECRET], routes: [{ handlers: ['fast'] }] },
-  },
-  handlers: {
-    slow: { kind: 'module', module: handlers, export: 'oneAtATime' },
-    fast: { kind: 'module', module: handlers, export: 'quick' },
-  },
-};
-
-/** Runs `task` over `items`, `width` at a time. */
-async function inParallel<T>(items: readonly T[], width: number, task: (item: T) => Promise<void>): Promise<void> {
-  let next = 0;
-  const lane = async (): Promise<void> => {
-    while (next < items.length) await task(items[next++]!);
-  };
-  await Promise.all(Array.from({ length: width }, lane));
-}
+/**
+ * Generous for a loaded 2-core machine (B takes a few seconds; under a load average of 20, MongoDB
+ * retries stretched it past 30 s once). Without fairness B waits behind most of A: over two
+ * minutes at A's five events a second.
+ */
+const BOUND_MS = 60_000;
 
 /**
  * Issue 14, point 4: a burst on one source does not starve the others. Runs its own Temporal dev
@@ -59,30 +40,24 @@ describe('fairness between sources', function () {
     rmSync(dataDir, { recursive: true, force: true });
   });
 
-  it('processes one event of source B within 30 s while 1,000 events of source A wait', async function () {
+  it('processes one event of source B within 60 s while most of 1,000 events of source A still wait', async function () {
     const temporalAddress = temporal!.temporalAddress;
-    receiver = await startTestHookflow({ config: CONFIG, worker: false, temporalAddress });
-    const { store, temporal: client, env } = receiver;
-    const start = async (source: string): Promise<string> => {
-      const event = await storeEvent(receiver!, { source, leaseMs: 60_000, pendingStart: false });
-      await startEventWorkflow(client, env.TEMPORAL_TASK_QUEUE, event, 10_000);
-      return event._id;
-    };
-
-    // A's whole burst is queued in Temporal before any worker takes a task.
-    await inParallel(Array.from({ length: BACKLOG }), 16, async () => void (await start('a')));
-    worker = await startTestHookflow({
-      config: CONFIG,
-      receiver: false,
-      temporalAddress,
-      env: { MONGO_DB: env.MONGO_DB, TEMPORAL_TASK_QUEUE: env.TEMPORAL_TASK_QUEUE },
-    });
-    await eventually(async () => assert.ok((await store.collection.countDocuments({ source: 'a', status: 'processed' })) > 0), 60_000, 250);
-
-    const b = await start('b');
-    await eventually(async () => assert.equal((await store.get(b))?.status, 'processed'), 30_000, 250);
-
-    const aDone = await store.collection.countDocuments({ source: 'a', status: 'processed' });
-    assert.ok(aDone < BACKLOG / 2, `B finished while most of A still waits (${aDone} of ${BACKLOG} done)`);
+    const running = await startTestHookflow({ config: fairnessConfig(), worker: false, temporalAddress });
+    receiver = running;
+    const result = await measureFairness(
+      {
+        receiverUrl: running.url,
+        store: running.store,
+        pendingStarts: running.pendingStarts,
+        startWorker: async () => {
+          const { MONGO_DB, TEMPORAL_TASK_QUEUE } = running.env;
+          worker = await startTestHookflow({ config: fairnessConfig(), receiver: false, temporalAddress, env: { MONGO_DB, TEMPORAL_TASK_QUEUE } });
+        },
+      },
+      BACKLOG,
+      BOUND_MS,
+    );
+    assert.notEqual(result.latencyMs, undefined, `B processed within ${BOUND_MS} ms (B: ${result.timeline})`);
+    assert.ok(result.backlogProcessed < BACKLOG / 2, `most of A still waits (${result.backlogProcessed} of ${BACKLOG} done)`);
   });
 });
