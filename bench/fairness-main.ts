@@ -14,6 +14,7 @@ import { loadEnv } from '../src/config/env';
 import { parseConfig } from '../src/config/sources';
 import { startHookflow, type RunningHookflow } from '../src/service';
 import { createMongo } from '../src/store/mongo';
+import { installTemporalRuntime } from '../src/worker/temporal-runtime';
 import { bundleWorkflows } from '../src/worker/worker';
 import { fairnessConfig, measureFairness } from './fairness';
 
@@ -33,11 +34,14 @@ async function main(argv: readonly string[]): Promise<void> {
     PORT: '0',
     MONGO_DB: `hookflow_bench_fairness_${randomBytes(4).toString('hex')}`,
     TEMPORAL_TASK_QUEUE: 'hookflow-bench-fairness',
-    LOG_LEVEL: 'warn',
+    LOG_LEVEL: 'error',
     STORE_SLOW_MS: '60000',
   });
   const config = parseConfig(fairnessConfig(), { defaultMaxBodyBytes: env.MAX_BODY_BYTES, baseDir: process.cwd(), label: 'fairness config' });
-  const common = { env, config, logger: pino({ level: env.LOG_LEVEL }), temporalAddress: services.temporalAddress, mongoUrl: services.mongoUrl };
+  const logger = pino({ level: env.LOG_LEVEL });
+  // The worker's SDK logs (slow workflow tasks on a loaded machine) go through pino at LOG_LEVEL.
+  installTemporalRuntime(env, logger);
+  const common = { env, config, logger, temporalAddress: services.temporalAddress, mongoUrl: services.mongoUrl };
   const running: RunningHookflow[] = [];
   try {
     const receiver = await startHookflow({ ...common, receiver: true, worker: false });

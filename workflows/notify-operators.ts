@@ -36,8 +36,8 @@ const { deliverAlerts } = proxyActivities<AlertActivities>({
 });
 
 /**
- * One per notifier (workflow ID `alerts:<task queue>:<notifier>`): gathers the alerts raised within a batching window
- * after the first into one digest (counts, not one entry per event), sends it as one message through
+ * One per notifier (workflow ID `alerts:<task queue>:<notifier>`): gathers the alerts raised within
+ * a batching window after the first into one digest (counts, not one entry per event), sends it as one message through
  * an activity with retries, and starts over. Completes once idle for IDLE_LINGER_MS; the next alert
  * starts it again.
  */
@@ -56,7 +56,7 @@ export async function notifyOperators(input: NotifierInput): Promise<void> {
     await sleep(input.batchWindowMs);
     const digest = pending;
     pending = null;
-    if (digest === null) continue;
+    if (digest === null) continue; // never: only this loop empties it, but TypeScript cannot tell
     // The same ID on every retry of this message, so the receiver can tell a retry from a new one.
     const messageId = `${notifierWorkflowId(input.taskQueue, input.notifier)}:${runId}:${sent}`;
     sent++;

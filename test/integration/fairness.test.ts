@@ -57,7 +57,8 @@ describe('fairness between sources', function () {
       BACKLOG,
       BOUND_MS,
     );
-    assert.notEqual(result.latencyMs, undefined, `B processed within ${BOUND_MS} ms (B: ${result.timeline})`);
+    const { latencyMs, timeline } = result;
+    assert.ok(latencyMs !== undefined && latencyMs <= BOUND_MS, `B processed within ${BOUND_MS} ms of its receipt (B: ${timeline})`);
     assert.ok(result.backlogProcessed < BACKLOG / 2, `most of A still waits (${result.backlogProcessed} of ${BACKLOG} done)`);
   });
 });
