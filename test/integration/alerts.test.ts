@@ -41,13 +41,14 @@ async function sendEvents(url: string, count: number): Promise<void> {
 
 describe('alerts: parked events', function () {
   this.timeout(180_000);
-  const notifiers = useDestinations(NOTIFIER_SECRET, { webhook: answer(200), slack: answer(200), flaky: failTimes(2, 503) });
+  const notifiers = useDestinations(NOTIFIER_SECRET, { webhook: answer(200), slack: answer(200), flaky: failTimes(2, 503), gone: answer(404) });
   const hookflow = useHookflow(() => ({
     config: configWith({
       notifiers: {
         ops: { kind: 'webhook', url: notifiers().webhook.url, secret: NOTIFIER_SECRET },
         chat: { kind: 'slack', url: notifiers().slack.url },
         flaky: { kind: 'webhook', url: notifiers().flaky.url, secret: NOTIFIER_SECRET },
+        gone: { kind: 'webhook', url: notifiers().gone.url, secret: NOTIFIER_SECRET },
       },
       batchWindow: '5s',
     }),
@@ -100,6 +101,14 @@ describe('alerts: parked events', function () {
     assert.equal(second.headers['webhook-id'], first.headers['webhook-id']);
     assert.equal(third.headers['webhook-id'], first.headers['webhook-id']);
     assert.equal(third.verified, true);
+  });
+
+  it('does not retry a message the notifier refuses for good (a 404)', async function () {
+    // Every batch reached the webhook notifier (before): the refused one, sent at the same moments, was tried once each.
+    const batches = notifiers().webhook.requests.length;
+    await eventually(() => assert.equal(notifiers().gone.requests.length, batches));
+    const ids = notifiers().gone.requests.map((r) => r.headers['webhook-id']);
+    assert.equal(new Set(ids).size, ids.length, 'no message twice');
   });
 
   it('never puts payload bytes or secrets in a message', function () {
