@@ -69,7 +69,7 @@ export async function forwardOverHttp(handler: HttpHandlerConfig, event: EventDo
 }
 
 /** fetch reports "fetch failed" with the reason (ECONNREFUSED, ...) in `cause`. */
-function networkReason(err: unknown): string {
+export function networkReason(err: unknown): string {
   const cause = err instanceof Error && err.cause instanceof Error ? err.cause : err;
   if (cause instanceof Error && 'code' in cause && typeof cause.code === 'string') return cause.code;
   return cause instanceof Error ? cause.message : String(cause);

@@ -1,6 +1,7 @@
 import type { Client } from '@temporalio/client';
 import type { WorkflowBundle } from '@temporalio/worker';
 import type { MongoClient } from 'mongodb';
+import { BacklogWatch } from './alerts/backlog-watch';
 import { checkBodyLimits } from './config/body-limits';
 import type { Env } from './config/env';
 import type { HookflowConfig } from './config/sources';
@@ -14,7 +15,7 @@ import type { WorkerRunner } from './worker/runner';
 import type { Logger } from './logger';
 import { createMetrics, type HookflowMetrics } from './metrics/metrics';
 import { startLatencyInterceptor } from './metrics/start-latency';
-import { createOpsContext } from './ops/context';
+import { createOpsContext, temporalUiBaseUrl } from './ops/context';
 import { createReceiverApp } from './receiver/app';
 import { BodyBudget } from './receiver/body-budget';
 import { LoadShedding } from './receiver/load-shedding';
@@ -118,6 +119,8 @@ export async function startHookflow(opts: HookflowOptions): Promise<RunningHookf
           config: opts.config,
           workflowBundle: opts.workflowBundle,
           handlerMetrics: metrics.handlers,
+          pendingStarts,
+          temporalUiUrl: temporalUiBaseUrl(env),
         }),
     });
   }
@@ -231,6 +234,8 @@ export async function startHookflow(opts: HookflowOptions): Promise<RunningHookf
   const sweeper =
     env.RETENTION_DAYS > 0 ? new RetentionSweeper(store, env.RETENTION_DAYS * 86_400_000, 3_600_000, logger) : undefined;
   sweeper?.start();
+  const backlogWatch = opts.worker && opts.config.alerts.backlog ? new BacklogWatch({ temporal, taskQueue: env.TEMPORAL_TASK_QUEUE, logger }) : undefined;
+  backlogWatch?.start();
 
   return {
     url: receiverServer?.url,
@@ -249,7 +254,7 @@ export async function startHookflow(opts: HookflowOptions): Promise<RunningHookf
       // starter's queue stays in pending_starts for a relay), drain the worker, and close the
       // connections last.
       await receiverServer?.close(DRAIN_MS);
-      await Promise.all([starter?.stop(), relay?.stop(), sweeper?.stop(), storeSetup.stop(), searchAttributes.stop()]);
+      await Promise.all([starter?.stop(), relay?.stop(), sweeper?.stop(), storeSetup.stop(), searchAttributes.stop(), backlogWatch?.stop()]);
       await worker?.stop();
       await monitoringServer?.close(DRAIN_MS);
       await readiness.settle();

@@ -95,6 +95,11 @@ export class EventTracker {
       .join('; ');
   }
 
+  /** The handlers that did not succeed (failed, or cancelled): what a redelivery runs again. */
+  unsucceeded(): string[] {
+    return [...this.handlers.values()].filter((h) => h.state !== 'succeeded').map((h) => h.plan.name);
+  }
+
   waitForOperator(untilMs: number): void {
     this.phase = 'failed';
     this.waitingUntilMs = untilMs;
@@ -110,7 +115,7 @@ export class EventTracker {
       log.warn('redeliver ignored: the event is not waiting for an operator', { phase: this.phase });
       return;
     }
-    const retryable = [...this.handlers.values()].filter((h) => h.state !== 'succeeded').map((h) => h.plan.name);
+    const retryable = this.unsucceeded();
     if (handler !== undefined && !retryable.includes(handler)) {
       log.warn('redeliver ignored: no failed handler of that name', { handler, failed: retryable });
       return;

@@ -1,2 +1,4 @@
 export { processWebhookEvent } from './process-webhook-event';
 export { sequenceOrderingKey } from './sequence-ordering-key';
+export { notifyOperators } from './notify-operators';
+export { watchBacklog } from './watch-backlog';

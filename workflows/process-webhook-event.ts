@@ -1,10 +1,11 @@
-import { condition, getExternalWorkflowHandle, log, proxyLocalActivities, setHandler, upsertSearchAttributes, type LocalActivityOptions } from '@temporalio/workflow';
+import { condition, getExternalWorkflowHandle, log, patched, proxyLocalActivities, setHandler, upsertSearchAttributes, type LocalActivityOptions } from '@temporalio/workflow';
 import type { Activities } from '../activities';
 import { formatDuration } from '../src/config/duration';
 import { WebhookOrderingKey, WebhookStatus } from '../src/temporal/search-attributes';
 import { discardSignal, finishedSignal, redeliverSignal, statusQuery, turnSignal } from './definitions';
 import { EventTracker } from './event-tracker';
 import { runHandlerActivity } from './handler-activity';
+import { raiseAlert } from './raise-alert';
 import type { OrderingPlan, WebhookEventInput, WebhookEventResult } from './types';
 
 /**
@@ -93,6 +94,8 @@ export async function processWebhookEvent(input: WebhookEventInput): Promise<Web
 
     tracker.waitForOperator(Date.now() + plan.waitForOperatorMs);
     await setStatus('failed', tracker.failureSummary());
+    // Runs parked before alerts existed replay without the alert.
+    if (patched('alert-on-park')) await raiseAlert({ kind: 'event_parked', ref: input.ref, source: input.source, handlers: tracker.unsucceeded() });
     if (plan.ordering?.onFailure === 'skip') await releaseTurn();
     if (!(await condition(() => tracker.hasOperatorRequest(), plan.waitForOperatorMs))) {
       return finish('failed', `no redeliver or discard within ${formatDuration(plan.waitForOperatorMs)}`);

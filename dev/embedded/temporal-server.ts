@@ -42,6 +42,10 @@ export function temporalDevServerArgs(config: TemporalDevServerConfig): string[]
     // saving the server an activity task dispatch per handler.
     '--dynamic-config-value',
     'system.enableActivityEagerExecution=true',
+    // Task queue fairness: tasks are handed out by their fairness key (the event's source, see
+    // start-event.ts) in turn, not first-in first-out, so one source's backlog never starves the others.
+    '--dynamic-config-value',
+    'matching.enableFairness=true',
   ];
   if (config.namespace !== 'default') args.push('--namespace', config.namespace);
   for (const flag of searchAttributeFlags()) args.push('--search-attribute', flag);

@@ -30,8 +30,8 @@ export function configCommand(): Command {
       const loaded = loadConfigFile(path, { defaultMaxBodyBytes: env.MAX_BODY_BYTES });
       // The receiver refuses to start with these: a check that passes them would say valid for nothing.
       checkBodyLimits(loaded, env.MAX_BUFFERED_BODY_BYTES);
-      const { sources, handlers } = summarizeConfig(loaded);
-      if (options.json) return printJson({ valid: true, path, sources, handlers });
+      const { sources, handlers, notifiers } = summarizeConfig(loaded);
+      if (options.json) return printJson({ valid: true, path, sources, handlers, notifiers });
       const routes = sources.flatMap((s) => s.routes.map((r) => ({ source: s.name, ...r })));
       printLines([
         `${path}: valid, ${sources.length} source(s), ${routes.length} route(s), ${handlers.length} handler(s)`,
@@ -66,6 +66,9 @@ export function configCommand(): Command {
                 handlers.map((h) => [h.name, h.kind, h.target, h.headerNames.join(', ') || '-']),
               ),
             ]),
+        ...(notifiers.length === 0
+          ? []
+          : ['', ...table(['NOTIFIER', 'KIND', 'TARGET', 'BATCH WINDOW'], notifiers.map((n) => [n.name, n.kind, n.target, n.batchWindow]))]),
       ]);
     });
   return config;

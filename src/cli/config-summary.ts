@@ -1,3 +1,4 @@
+import type { NotifierConfig } from '../config/alerts';
 import { formatDuration } from '../config/duration';
 import type { HandlerConfig } from '../config/handlers';
 import type { OrderingSettings, RouteConfig } from '../config/routes';
@@ -36,13 +37,27 @@ export interface HandlerSummary {
   readonly headerNames: readonly string[];
 }
 
+export interface NotifierSummary {
+  readonly name: string;
+  readonly kind: string;
+  /** A webhook's URL without credentials or query; a Slack URL is a credential and never shown. */
+  readonly target: string;
+  readonly batchWindow: string;
+}
+
 export interface ConfigSummary {
   readonly sources: readonly SourceSummary[];
   readonly handlers: readonly HandlerSummary[];
+  readonly notifiers: readonly NotifierSummary[];
 }
 
 export function summarizeConfig(config: HookflowConfig): ConfigSummary {
-  return { sources: [...config.sources.values()].map(source), handlers: [...config.handlers.values()].map(handler) };
+  const batchWindow = formatDuration(config.alerts.batchWindowMs);
+  return {
+    sources: [...config.sources.values()].map(source),
+    handlers: [...config.handlers.values()].map(handler),
+    notifiers: [...config.alerts.notifiers.values()].map((n) => notifier(n, batchWindow)),
+  };
 }
 
 function source(s: SourceConfig): SourceSummary {
@@ -82,6 +97,15 @@ function ordering(o: OrderingSettings): string {
 
 function handler(h: HandlerConfig): HandlerSummary {
   if (h.kind === 'module') return { name: h.name, kind: h.kind, target: `${h.modulePath}#${h.exportName}`, headerNames: [] };
-  const url = new URL(h.url);
-  return { name: h.name, kind: h.kind, target: `${url.origin}${url.pathname}`, headerNames: Object.keys(h.headers) };
+  return { name: h.name, kind: h.kind, target: withoutCredentials(h.url), headerNames: Object.keys(h.headers) };
+}
+
+function notifier(n: NotifierConfig, batchWindow: string): NotifierSummary {
+  const target = n.kind === 'slack' ? 'Slack incoming webhook (URL not shown)' : withoutCredentials(n.url);
+  return { name: n.name, kind: n.kind, target, batchWindow };
+}
+
+function withoutCredentials(text: string): string {
+  const url = new URL(text);
+  return `${url.origin}${url.pathname}`;
 }

@@ -142,7 +142,7 @@ export function resolveHandler(name: string, raw: z.infer<typeof handlerSchema>,
 }
 
 /** Our own signing secret: `whsec_` and base64, as Standard Webhooks senders show theirs. */
-function isSigningSecret(secret: string): boolean {
+export function isSigningSecret(secret: string): boolean {
   if (!secret.startsWith('whsec_')) return false;
   try {
     secretKey(secret);

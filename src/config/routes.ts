@@ -8,7 +8,7 @@ import { HTTP_HEADER_NAME } from './handlers';
  * hard each delivery is tried. Durations are strings with a unit (see duration.ts).
  */
 
-const duration = z.string().transform((text, ctx) => {
+export const duration = z.string().transform((text, ctx) => {
   const ms = parseDuration(text);
   if (ms === undefined) ctx.addIssue({ code: 'custom', message: DURATION_HINT });
   return ms ?? 0;

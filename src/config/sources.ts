@@ -5,6 +5,7 @@ import { getProvider, providers } from '../providers';
 import { isSafePath } from '../providers/json-path';
 import type { Provider } from '../providers/types';
 import { CREDENTIAL_HEADERS } from '../event/credential-headers';
+import { alertsSchema, resolveAlerts, type AlertsConfig } from './alerts';
 import { ConfigError } from './env';
 import { formatIssues } from './errors';
 import { handlerSchema, HTTP_HEADER_NAME, resolveHandler, type HandlerConfig } from './handlers';
@@ -58,6 +59,8 @@ const fileSchema = z
     handlers: namedRecord(handlerSchema).default({}),
     /** Delivery settings for every route that does not set its own. */
     defaults: defaultsSchema.default({}),
+    /** Who is told when events park, breakers trip or the backlog grows (src/alerts). */
+    alerts: alertsSchema.optional(),
   })
   .strict();
 
@@ -89,6 +92,7 @@ export interface HookflowConfig {
   readonly sources: ReadonlyMap<string, SourceConfig>;
   /** By name; routes refer to these. */
   readonly handlers: ReadonlyMap<string, HandlerConfig>;
+  readonly alerts: AlertsConfig;
 }
 
 export interface LoadOptions {
@@ -182,8 +186,9 @@ export function parseConfig(
     });
   }
   for (const problem of defaultsProblems) problems.push(`  - defaults: ${problem}`);
+  const alerts = resolveAlerts(parsed.data.alerts, handlerCtx);
   if (problems.length > 0) throw new ConfigError(`Invalid config ${opts.label}:\n${problems.join('\n')}`);
-  return { sources, handlers };
+  return { sources, handlers, alerts };
 }
 
 /** A source's own `eventId` rule decides: a body field is signed, a header is not (as far as we know). */

@@ -25,7 +25,7 @@ export interface OpsContext {
   readonly actor: Actor;
 }
 
-const DEFAULT_TEMPORAL_UI_URL = 'http://127.0.0.1:8233';
+export const DEFAULT_TEMPORAL_UI_URL = 'http://127.0.0.1:8233';
 
 export interface OpsParts {
   readonly store: EventStore;
@@ -42,8 +42,13 @@ export function createOpsContext(env: Env, parts: OpsParts): OpsContext {
     ...parts,
     namespace: env.TEMPORAL_NAMESPACE,
     taskQueue: env.TEMPORAL_TASK_QUEUE,
-    temporalUiUrl: (env.TEMPORAL_UI_URL ?? DEFAULT_TEMPORAL_UI_URL).replace(/\/+$/, ''),
+    temporalUiUrl: temporalUiBaseUrl(env),
   };
+}
+
+/** Base URL of the Temporal Web UI (TEMPORAL_UI_URL, else the dev server's), without a trailing slash. */
+export function temporalUiBaseUrl(env: Env): string {
+  return (env.TEMPORAL_UI_URL ?? DEFAULT_TEMPORAL_UI_URL).replace(/\/+$/, '');
 }
 
 /** The run's page in the Temporal Web UI. */

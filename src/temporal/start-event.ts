@@ -51,6 +51,10 @@ export async function startEventWorkflow(
           { key: WebhookStatus, value: 'processing' },
         ],
         staticSummary: [event.source, event.eventType ?? '(no type)', event.eventId].join(' ').slice(0, 200),
+        // Fairness between sources: a server with task queue fairness on (docs/operations.md) hands
+        // out the tasks of each source in turn, so a burst on one never queues the others behind it.
+        // The run's activities inherit the key.
+        priority: { fairnessKey: event.source },
       }),
     );
     return { runId: handle.firstExecutionRunId, alreadyStarted: false };

@@ -1,10 +1,14 @@
 import { fork } from 'node:child_process';
 import { NativeConnection, Worker, bundleWorkflowCode, type WorkflowBundle } from '@temporalio/worker';
 import { createActivities } from '../../activities';
+import { createAlertActivities } from '../../activities/alerts';
+import { alertLinks } from '../alerts/messages';
+import { DEFAULT_TEMPORAL_UI_URL } from '../ops/context';
 import type { HookflowConfig } from '../config/sources';
 import { handlerMetricsInterceptor } from './handler-metrics-interceptor';
 import type { HandlerMetrics } from '../metrics/handler-metrics';
 import type { EventStore } from '../store/events';
+import { PendingStartStore } from '../store/pending-starts';
 
 export interface WorkerDeps {
   readonly connection: NativeConnection;
@@ -17,6 +21,10 @@ export interface WorkerDeps {
   readonly workflowBundle?: WorkflowBundle;
   /** Where handler attempts are counted (src/metrics); none when omitted. */
   readonly handlerMetrics?: HandlerMetrics;
+  /** Read by the backlog alerts; default: the store's database. */
+  readonly pendingStarts?: PendingStartStore;
+  /** Base of the links in alerts; default: the dev server's UI. */
+  readonly temporalUiUrl?: string;
 }
 
 const workflowsPath = require.resolve('../../workflows');
@@ -53,7 +61,14 @@ export async function createWorker(deps: WorkerDeps): Promise<Worker> {
     namespace: deps.namespace,
     taskQueue: deps.taskQueue,
     workflowBundle: deps.workflowBundle ?? (await bundleWorkflowsInChild()),
-    activities: createActivities(deps.store, deps.config),
+    activities: {
+      ...createActivities(deps.store, deps.config),
+      ...createAlertActivities({
+        alerts: deps.config.alerts,
+        pendingStarts: deps.pendingStarts ?? new PendingStartStore(deps.store.collection.db),
+        links: alertLinks(deps.temporalUiUrl ?? DEFAULT_TEMPORAL_UI_URL, deps.namespace),
+      }),
+    },
     // At shutdown, handler attempts in flight get this long to finish before they are cancelled
     // (a cancelled attempt is retried by another worker); within STOP_TIMEOUT_MS's default.
     shutdownGraceTime: '10 seconds',

@@ -5,6 +5,7 @@ import pino, { type Logger } from 'pino';
 import { loadEnv, type Env } from '../../src/config/env';
 import { parseConfig } from '../../src/config/sources';
 import { startHookflow, type RunningHookflow } from '../../src/service';
+import { createMongo } from '../../src/store/mongo';
 import { bundleWorkflows } from '../../src/worker/worker';
 import { testServices } from '../setup/root-hooks';
 import { untilAccepting } from './ready';
@@ -74,10 +75,24 @@ export async function startTestHookflow(opts: TestHookflowOptions): Promise<Test
     url: running.url ?? '',
     env,
     async stop() {
-      await running.store.collection.db.dropDatabase().catch(() => {});
+      // Stopped first: FerretDB (SQLite) can crash with SIGBUS when a database is dropped while a
+      // worker still writes to it, taking every test's server down.
       await running.stop();
+      await dropDatabase(opts.mongoUrl ?? services.mongoUrl, env.MONGO_DB);
     },
   };
+}
+
+/** Drops a test's database through a client of its own (the hookflow's is closed by then). */
+async function dropDatabase(url: string, name: string): Promise<void> {
+  const mongo = createMongo(url, name);
+  try {
+    await mongo.db.dropDatabase();
+  } catch {
+    // The server is gone (a test that stopped it): nothing to clean.
+  } finally {
+    await mongo.client.close();
+  }
 }
 
 export interface HookflowFixtureOptions extends TestHookflowOptions {
