@@ -11,7 +11,7 @@ import { ensurePostgres } from './install-postgres';
 import { ensureTemporalServer, TEMPORAL_SERVER_VERSION } from './install-temporal-server';
 import { ensureLocalServer, type LocalServer, type LocalServerContext } from './local-server';
 import type { Paths } from './paths';
-import { checkPostgres, initPostgres, postgresArgs, postgresRunAs, type PostgresServerConfig } from './postgres-server';
+import { checkPostgres, initPostgres, placeForUser, postgresArgs, postgresRunAs, type PostgresServerConfig } from './postgres-server';
 import { waitFor } from './probe';
 import type { RunAs } from './process';
 import { checkTemporalCluster, HISTORY_SHARDS, setUpClusterSchema, writeClusterConfig, type ClusterTlsFiles } from './temporal-cluster';
@@ -54,8 +54,8 @@ export async function planCluster(
   install: InstallContext,
 ): Promise<ClusterPlan> {
   const [bin, temporal] = await Promise.all([ensurePostgres(install), ensureTemporalServer(install)]);
-  const pg: PostgresServerConfig = { bin, host: target.ip, port: target.postgresPort, dataDir: join(dir, 'postgres') };
   const user = await postgresRunAs();
+  const pg: PostgresServerConfig = { ...placeForUser({ bin, dataDir: join(dir, 'postgres') }, user, install.log), host: target.ip, port: target.postgresPort };
   const tls = ensureClusterTls(join(dir, 'tls'));
   const env = clusterTlsEnv(tls);
   // Built the way every hookflow process builds it: the secured path is the one exercised.

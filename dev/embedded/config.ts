@@ -43,6 +43,9 @@ export interface TargetOptions {
   postgresPort?: number;
 }
 
+/** The full server's SQL schema keeps membership ports in a smallint. */
+const MAX_CLUSTER_PORT = 32_767;
+
 /** Embedded servers listen on loopback only. */
 export const LOCAL_HOST = '127.0.0.1';
 
@@ -58,8 +61,11 @@ export function resolveServicesConfig(opts: TargetOptions = {}, env: NodeJS.Proc
     // The frontend's port and the eight after it are the server's; PostgreSQL takes the next.
     const postgresPort = opts.postgresPort ?? portFromEnv(env, 'HOOKFLOW_POSTGRES_PORT') ?? port + 9;
     checkPort('temporalPort', port);
-    checkPort('temporalPort + 8 (the last of the cluster ports)', port + 8);
     checkPort('postgresPort', postgresPort);
+    // The server stores its services' membership ports in a PostgreSQL smallint.
+    if (port + 8 > MAX_CLUSTER_PORT) {
+      throw new TypeError(`the Temporal cluster takes ports ${port}-${port + 8}, and the last must be at most ${MAX_CLUSTER_PORT} (its SQL schema stores them as smallint): set HOOKFLOW_TEMPORAL_PORT lower`);
+    }
     if (postgresPort >= port && postgresPort <= port + 8) {
       throw new TypeError(`PostgreSQL's port ${postgresPort} is one of the Temporal cluster's (${port}-${port + 8}): set HOOKFLOW_POSTGRES_PORT to another`);
     }

@@ -1,5 +1,7 @@
-import { chownSync, existsSync, mkdirSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { createHash } from 'node:crypto';
+import { chownSync, cpSync, existsSync, mkdirSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join, parse } from 'node:path';
 import { run, type RunAs } from './process';
 
 /** Where a local PostgreSQL listens and keeps its files. */
@@ -25,6 +27,43 @@ export async function postgresRunAs(): Promise<RunAs | undefined> {
   const [uid, gid] = [await id('-u'), await id('-g')];
   if (!Number.isInteger(uid) || !Number.isInteger(gid)) throw new Error(`cannot find the uid of user ${UNPRIVILEGED_USER}, needed to run PostgreSQL when started as root`);
   return { name: UNPRIVILEGED_USER, uid, gid };
+}
+
+/**
+ * Where PostgreSQL's binaries and data go when it runs as another user: where they are, if that
+ * user can reach them; else (a checkout under a folder closed to others, as a CI runner's may be)
+ * a copy of the binaries and the data folder under the system's temp folder, which everyone can
+ * reach. `log` says when that happens.
+ */
+export function placeForUser(
+  config: Pick<PostgresServerConfig, 'bin' | 'dataDir'>,
+  user: RunAs | undefined,
+  log: (line: string) => void,
+): Pick<PostgresServerConfig, 'bin' | 'dataDir'> {
+  if (user === undefined || (searchableByOthers(config.bin) && searchableByOthers(dirname(config.dataDir)))) return config;
+  const base = join(tmpdir(), `hookflow-postgres-${createHash('sha256').update(config.dataDir).digest('hex').slice(0, 12)}`);
+  mkdirSync(base, { recursive: true, mode: 0o755 });
+  const install = join(base, 'pginstall');
+  const copied = join(base, 'pginstall.copied');
+  if (!existsSync(copied)) {
+    cpSync(dirname(config.bin), install, { recursive: true });
+    writeFileSync(copied, config.bin);
+  }
+  log(`PostgreSQL runs as ${user.name}, who cannot reach ${config.dataDir}: its binaries and data are in ${base} instead`);
+  return { bin: join(install, 'bin'), dataDir: join(base, 'data') };
+}
+
+/** Every folder from the root down to `dir` lets others search it (o+x). */
+function searchableByOthers(dir: string): boolean {
+  const { root } = parse(dir);
+  for (let at = dir; ; at = dirname(at)) {
+    try {
+      if ((statSync(at).mode & 0o001) === 0) return false;
+    } catch {
+      // Not created yet: its parent decides.
+    }
+    if (at === root) return true;
+  }
 }
 
 /** Creates the database cluster in `dataDir` once (initdb), owned by `user`. */
