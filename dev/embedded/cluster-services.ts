@@ -8,13 +8,21 @@ import type { TemporalTarget } from './config';
 import { ensureClusterTls } from './cluster-tls';
 import { installLogFile, type InstallContext } from './install';
 import { ensurePostgres } from './install-postgres';
-import { ensureTemporalServer, TEMPORAL_SERVER_VERSION } from './install-temporal-server';
+import { ensureTemporalServer, ensureTemporalUi, TEMPORAL_SERVER_VERSION } from './install-temporal-server';
 import { ensureLocalServer, type LocalServer, type LocalServerContext } from './local-server';
 import type { Paths } from './paths';
 import { checkPostgres, initPostgres, placeForUser, postgresArgs, postgresRunAs, type PostgresServerConfig } from './postgres-server';
 import { waitFor } from './probe';
 import type { RunAs } from './process';
-import { checkTemporalCluster, HISTORY_SHARDS, setUpClusterSchema, writeClusterConfig, type ClusterTlsFiles } from './temporal-cluster';
+import {
+  checkTemporalCluster,
+  checkTemporalUi,
+  HISTORY_SHARDS,
+  setUpClusterSchema,
+  writeClusterConfig,
+  writeUiConfig,
+  type ClusterTlsFiles,
+} from './temporal-cluster';
 
 export type ClusterTarget = Extract<TemporalTarget, { kind: 'cluster' }>;
 
@@ -40,6 +48,8 @@ export interface ClusterPlan {
   readonly env: Readonly<Record<string, string>>;
   setUpSchema(): Promise<void>;
   setUpNamespace(log: (line: string) => void): Promise<void>;
+  /** Builds the Web UI server if needed and writes its config: it reaches the frontend over mTLS too. */
+  ui(): Promise<ServerCommand & { readonly url: string }>;
   /** One line for the logs: shards, store, namespace. */
   readonly summary: string;
 }
@@ -56,7 +66,7 @@ export async function planCluster(
   const [bin, temporal] = await Promise.all([ensurePostgres(install), ensureTemporalServer(install)]);
   const user = await postgresRunAs();
   const pg: PostgresServerConfig = { ...placeForUser({ bin, dataDir: join(dir, 'postgres') }, user, install.log), host: target.ip, port: target.postgresPort };
-  const tls = ensureClusterTls(join(dir, 'tls'));
+  const tls = ensureClusterTls(clusterTlsDir(dir));
   const env = clusterTlsEnv(tls);
   // Built the way every hookflow process builds it: the secured path is the one exercised.
   const connection = temporalConnectionOptions(loadEnv(env), `${target.ip}:${target.port}`);
@@ -76,12 +86,22 @@ export async function planCluster(
     setUpSchema: () =>
       setUpClusterSchema(temporal.sqlTool, pg, join(pg.dataDir, 'hookflow-temporal-schema'), TEMPORAL_SERVER_VERSION, installLogFile(install, 'temporal-schema')),
     setUpNamespace: (log) => setUpNamespace(connection, target.namespace, log),
+    ui: async () => {
+      const command = await ensureTemporalUi(install);
+      const args = writeUiConfig({ dir, host: target.ip, port: target.uiPort, frontendAddress: connection.address, namespace: target.namespace, tls });
+      const url = `http://${target.ip}:${target.uiPort}`;
+      return { command, args, url, check: () => checkTemporalUi(url) };
+    },
     summary: `${HISTORY_SHARDS} history shards on PostgreSQL at ${pg.host}:${pg.port}, SQL visibility, mTLS, namespace ${target.namespace}`,
   };
 }
 
+export function clusterTlsDir(dir: string): string {
+  return join(dir, 'tls');
+}
+
 /** hookflow's settings for the frontend's mTLS: trust the profile's CA, present the client certificate. */
-function clusterTlsEnv(tls: ClusterTlsFiles): Record<string, string> {
+export function clusterTlsEnv(tls: ClusterTlsFiles): Record<string, string> {
   return {
     TEMPORAL_TLS_SERVER_CA_CERT_PATH: tls.caCertPath,
     TEMPORAL_TLS_CLIENT_CERT_PATH: tls.clientCertPath,
@@ -96,14 +116,25 @@ export function clusterDir(paths: Paths): string {
 }
 
 export interface StartedCluster {
-  /** Stops the Temporal server, then PostgreSQL (those this call started). */
+  /** Stops the UI, the Temporal server, then PostgreSQL (those this call started). */
   readonly server: LocalServer;
+  /** The Web UI, when started. */
+  readonly uiUrl?: string;
   readonly connection: TemporalConnectionOptions;
   readonly env: Readonly<Record<string, string>>;
 }
 
-/** The cluster profile for `up`, `npm start` and the suite: each server reused when one from this data folder runs. */
-export async function startTemporalCluster(target: ClusterTarget, paths: Paths, ctx: LocalServerContext, install: InstallContext): Promise<StartedCluster> {
+/**
+ * The cluster profile for `up`, `npm start` and the suite: each server reused when one from this
+ * data folder runs. `withUi`: also the Web UI (the suite does without: one build less).
+ */
+export async function startTemporalCluster(
+  target: ClusterTarget,
+  paths: Paths,
+  ctx: LocalServerContext,
+  install: InstallContext,
+  withUi: boolean,
+): Promise<StartedCluster> {
   const plan = await planCluster(target, clusterDir(paths), install);
   const postgres = await ensureLocalServer(
     {
@@ -123,6 +154,7 @@ export async function startTemporalCluster(target: ClusterTarget, paths: Paths, 
     ctx,
   );
   let server: LocalServer | undefined;
+  let ui: (LocalServer & { url: string }) | undefined;
   try {
     await plan.setUpSchema();
     server = await ensureLocalServer(
@@ -140,21 +172,26 @@ export async function startTemporalCluster(target: ClusterTarget, paths: Paths, 
       ctx,
     );
     await plan.setUpNamespace(ctx.log);
+    if (withUi) ui = await startUi(plan, target, ctx);
   } catch (err) {
+    await ui?.stop();
     await server?.stop();
     await postgres.stop();
     throw err;
   }
   ctx.log(`Temporal (cluster profile): ${plan.summary}`);
   const started = server;
+  const startedUi = ui;
   let stopping: Promise<void> | undefined;
   return {
     connection: plan.connection,
     env: plan.env,
+    ...(startedUi === undefined ? {} : { uiUrl: startedUi.url }),
     server: {
       startedByUs: started.startedByUs,
       stop: () => {
         stopping ??= (async () => {
+          await startedUi?.stop();
           // PostgreSQL shuts down only once its clients are gone.
           await started.stop();
           await postgres.stop();
@@ -163,6 +200,25 @@ export async function startTemporalCluster(target: ClusterTarget, paths: Paths, 
       },
     },
   };
+}
+
+async function startUi(plan: ClusterPlan, target: ClusterTarget, ctx: LocalServerContext): Promise<LocalServer & { url: string }> {
+  const ui = await plan.ui();
+  const server = await ensureLocalServer(
+    {
+      name: 'temporal-ui',
+      label: 'Temporal Web UI',
+      host: target.ip,
+      port: target.uiPort,
+      address: ui.url,
+      protocol: "the Temporal UI's /healthz",
+      portHint: 'HOOKFLOW_TEMPORAL_UI_PORT or the temporalUiPort option',
+      check: ui.check,
+      prepare: () => Promise.resolve(ui),
+    },
+    ctx,
+  );
+  return { startedByUs: server.startedByUs, stop: () => server.stop(), url: ui.url };
 }
 
 /**

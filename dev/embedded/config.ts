@@ -17,6 +17,8 @@ export type TemporalTarget =
       /** The frontend's gRPC port; the server's other services listen on the next eight. */
       readonly port: number;
       readonly postgresPort: number;
+      /** The Web UI server's HTTP port. */
+      readonly uiPort: number;
       readonly namespace: string;
     };
 
@@ -60,8 +62,10 @@ export function resolveServicesConfig(opts: TargetOptions = {}, env: NodeJS.Proc
     const port = opts.temporalPort ?? portFromEnv(env, 'HOOKFLOW_TEMPORAL_PORT') ?? 7233;
     // The frontend's port and the eight after it are the server's; PostgreSQL takes the next.
     const postgresPort = opts.postgresPort ?? portFromEnv(env, 'HOOKFLOW_POSTGRES_PORT') ?? port + 9;
+    const uiPort = opts.temporalUiPort ?? portFromEnv(env, 'HOOKFLOW_TEMPORAL_UI_PORT') ?? port + 1000;
     checkPort('temporalPort', port);
     checkPort('postgresPort', postgresPort);
+    checkPort('temporalUiPort', uiPort);
     // The server stores its services' membership ports in a PostgreSQL smallint.
     if (port + 8 > MAX_CLUSTER_PORT) {
       throw new TypeError(`the Temporal cluster takes ports ${port}-${port + 8}, and the last must be at most ${MAX_CLUSTER_PORT} (its SQL schema stores them as smallint): set HOOKFLOW_TEMPORAL_PORT lower`);
@@ -69,7 +73,10 @@ export function resolveServicesConfig(opts: TargetOptions = {}, env: NodeJS.Proc
     if (postgresPort >= port && postgresPort <= port + 8) {
       throw new TypeError(`PostgreSQL's port ${postgresPort} is one of the Temporal cluster's (${port}-${port + 8}): set HOOKFLOW_POSTGRES_PORT to another`);
     }
-    temporal = { kind: 'cluster', ip: LOCAL_HOST, port, postgresPort, namespace };
+    if ((uiPort >= port && uiPort <= port + 8) || uiPort === postgresPort) {
+      throw new TypeError(`the Web UI's port ${uiPort} is taken by the Temporal cluster (${port}-${port + 8}) or PostgreSQL (${postgresPort}): set HOOKFLOW_TEMPORAL_UI_PORT to another`);
+    }
+    temporal = { kind: 'cluster', ip: LOCAL_HOST, port, postgresPort, uiPort, namespace };
   } else {
     const port = opts.temporalPort ?? portFromEnv(env, 'HOOKFLOW_TEMPORAL_PORT') ?? 7233;
     const uiPort = opts.temporalUiPort ?? portFromEnv(env, 'HOOKFLOW_TEMPORAL_UI_PORT') ?? port + 1000;
@@ -100,7 +107,7 @@ export function resolveServicesConfig(opts: TargetOptions = {}, env: NodeJS.Proc
 /** The local ports an embedded Temporal listens on. */
 function temporalPortsOf(temporal: TemporalTarget): number[] {
   if (temporal.kind === 'embedded') return [temporal.port, temporal.uiPort];
-  if (temporal.kind === 'cluster') return [...Array.from({ length: 9 }, (_, i) => temporal.port + i), temporal.postgresPort];
+  if (temporal.kind === 'cluster') return [...Array.from({ length: 9 }, (_, i) => temporal.port + i), temporal.postgresPort, temporal.uiPort];
   return [];
 }
 

@@ -27,6 +27,8 @@ export interface StartServicesOptions extends TargetOptions, PathOptions {
   log?: (line: string) => void;
   /** Default process.env: also the environment the servers run with. */
   env?: NodeJS.ProcessEnv;
+  /** The cluster profile's Web UI (built with Go on first use); default true. The dev server always has its own. */
+  temporalUi?: boolean;
 }
 
 export interface RunningServices {
@@ -63,7 +65,7 @@ export async function startServices(opts: StartServicesOptions = {}): Promise<Ru
   };
   const install: InstallContext = { tools: paths.tools, logs: paths.logs, env, log };
 
-  const [temporal, mongo] = await Promise.allSettled([startTemporal(config.temporal, paths, ctx, install), startMongo(config.mongo, paths, ctx, install)]);
+  const [temporal, mongo] = await Promise.allSettled([startTemporal(config.temporal, paths, ctx, install, opts.temporalUi ?? true), startMongo(config.mongo, paths, ctx, install)]);
   if (temporal.status === 'rejected' || mongo.status === 'rejected') {
     // Do not leave half of the pair running.
     await Promise.allSettled([temporal, mongo].map((r) => (r.status === 'fulfilled' ? r.value.server.stop() : undefined)));
@@ -99,10 +101,11 @@ async function startTemporal(
   paths: Paths,
   ctx: LocalServerContext,
   install: InstallContext,
+  withUi: boolean,
 ): Promise<Started & { address: string; uiUrl?: string; env: Readonly<Record<string, string>> }> {
   if (target.kind === 'cluster') {
-    const cluster = await startTemporalCluster(target, paths, ctx, install);
-    return { server: cluster.server, address: cluster.connection.address, env: cluster.env };
+    const cluster = await startTemporalCluster(target, paths, ctx, install, withUi);
+    return { server: cluster.server, address: cluster.connection.address, env: cluster.env, ...(cluster.uiUrl === undefined ? {} : { uiUrl: cluster.uiUrl }) };
   }
   if (target.kind === 'external') {
     // A secured server is asked with the TLS settings and credentials hookflow will use.

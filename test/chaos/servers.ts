@@ -140,8 +140,9 @@ async function clusterTemporal(dir: string, logs: string, install: InstallContex
   // PostgreSQL runs as another user when we are root: it must reach its folder in the run dir.
   chmodSync(dir, 0o755);
   const port = await freePortRange(9);
-  const [postgresPort] = (await freePorts(1)) as [number];
-  const plan = await planCluster({ ip: HOST, port, postgresPort, namespace: 'default' }, join(dir, 'temporal-cluster'), install);
+  const [postgresPort, uiPort] = (await freePorts(2)) as [number, number];
+  // The UI port is never served: the chaos run starts no UI.
+  const plan = await planCluster({ ip: HOST, port, postgresPort, uiPort, namespace: 'default' }, join(dir, 'temporal-cluster'), install);
   await plan.postgres.init();
   const { command, args, user, check } = plan.postgres;
   const store = new RestartableServer(`PostgreSQL at ${plan.postgres.address}`, command, args, join(logs, 'postgres.log'), check, user);
