@@ -12,6 +12,8 @@ export interface FloorJob {
   readonly mongoUrl: string;
   readonly mongoDb: string;
   readonly temporalAddress: string;
+  /** TEMPORAL_TLS_* settings when Temporal serves TLS. */
+  readonly temporalEnv: Readonly<Record<string, string>>;
   readonly temporalNamespace: string;
   readonly taskQueue: string;
   readonly startTimeoutMs: number;

@@ -4,6 +4,8 @@
  * and writes the latencies. Connections are opened before the clock starts.
  */
 import { readFileSync, writeFileSync } from 'node:fs';
+import { loadEnv } from '../src/config/env';
+import { temporalConnectionOptions } from '../src/config/temporal-connection';
 import { EventStore } from '../src/store/events';
 import { createMongo } from '../src/store/mongo';
 import { createTemporalClient } from '../src/temporal/client';
@@ -15,7 +17,7 @@ async function main(jobFile: string, resultFile: string): Promise<void> {
   const job = JSON.parse(readFileSync(jobFile, 'utf8')) as FloorJob;
   const mongo = createMongo(job.mongoUrl, job.mongoDb);
   const store = new EventStore(mongo.db);
-  const temporal = createTemporalClient({ address: job.temporalAddress }, job.temporalNamespace);
+  const temporal = createTemporalClient(temporalConnectionOptions(loadEnv({ ...process.env, ...job.temporalEnv }), job.temporalAddress), job.temporalNamespace);
   try {
     const events = job.deliveries.map(floorEvent);
     await mongo.db.command({ ping: 1 });

@@ -1,6 +1,7 @@
 /** `npm run bench [-- options]`: what one run measures. Two presets; each figure can be overridden. */
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { TEMPORAL_PROFILES, type TemporalProfile } from '../dev/embedded/config';
 import { repoRoot } from '../src/config/paths';
 
 /** The parts of a run `--phases` can select; all by default. */
@@ -11,6 +12,8 @@ export interface BenchOptions {
   readonly smoke: boolean;
   /** Which parts run: the closed-loop levels, the open loop, the pre-filled store, the ceiling, the burst, ordering's cost. */
   readonly phases: ReadonlySet<BenchPhase>;
+  /** Which embedded Temporal: the dev server, or the cluster profile (the full server on PostgreSQL, over mTLS). */
+  readonly temporal: TemporalProfile;
   /** Closed-loop levels: concurrent connections (the floor uses as many concurrent loops). */
   readonly concurrencies: readonly number[];
   /** Deliveries per closed-loop level (duplicates included). */
@@ -53,7 +56,7 @@ export interface BenchOptions {
 }
 
 /** What the presets leave to the command line, or to other options (the ceiling follows the burst). */
-type Preset = Omit<BenchOptions, 'outDir' | 'cpuProfDir' | 'keepDb' | 'ceilingRuns' | 'ceilingConcurrency' | 'phases'>;
+type Preset = Omit<BenchOptions, 'outDir' | 'cpuProfDir' | 'keepDb' | 'ceilingRuns' | 'ceilingConcurrency' | 'phases' | 'temporal'>;
 
 const full: Preset = {
   smoke: false,
@@ -91,7 +94,7 @@ const smoke: Preset = {
   drainSeconds: 60,
 };
 
-export const USAGE = `usage: node dist/bench/main.js [--smoke] [--out DIR] [--concurrency 1,4,16] [--count N]
+export const USAGE = `usage: node dist/bench/main.js [--smoke] [--temporal dev|cluster] [--out DIR] [--concurrency 1,4,16] [--count N]
   [--max-seconds S] [--open-loop 0.5,0.8] [--open-seconds S] [--duplicates 0.1] [--body-bytes N]
   [--warmup N] [--stored N] [--burst N] [--burst-concurrency C] [--ceiling N] [--ceiling-concurrency C]
   [--ordering N] [--ordering-concurrency C] [--phases ${BENCH_PHASES.join(',')}] [--relay-interval-ms MS] [--drain-seconds S] [--log-level info] [--cpu-prof DIR] [--keep-db]`;
@@ -99,10 +102,13 @@ export const USAGE = `usage: node dist/bench/main.js [--smoke] [--out DIR] [--co
 export function parseOptions(argv: readonly string[]): BenchOptions {
   const args = [...argv];
   const isSmoke = args.includes('--smoke');
-  // A smoke run must never overwrite the committed results.
-  const outDir = isSmoke ? join(tmpdir(), 'hookflow-bench-smoke') : resolve(repoRoot(), 'bench/results');
-  let opts: Preset & Pick<BenchOptions, 'outDir' | 'cpuProfDir' | 'keepDb' | 'phases'> = {
+  const temporal = temporalProfile(args);
+  // A smoke run must never overwrite the committed results; the cluster profile's go beside the dev server's.
+  const results = temporal === 'cluster' ? 'bench/results/cluster' : 'bench/results';
+  const outDir = isSmoke ? join(tmpdir(), `hookflow-bench-smoke${temporal === 'cluster' ? '-cluster' : ''}`) : resolve(repoRoot(), results);
+  let opts: Preset & Pick<BenchOptions, 'outDir' | 'cpuProfDir' | 'keepDb' | 'phases' | 'temporal'> = {
     ...(isSmoke ? smoke : full),
+    temporal,
     outDir,
     cpuProfDir: undefined,
     keepDb: args.includes('--keep-db'),
@@ -116,6 +122,7 @@ export function parseOptions(argv: readonly string[]): BenchOptions {
     const value = args[++i];
     if (value === undefined) throw new TypeError(`bench: ${flag} needs a value\n${USAGE}`);
     switch (flag) {
+      case '--temporal': break; // read above: it decides the default --out
       case '--out': opts = { ...opts, outDir: resolve(value) }; break;
       case '--concurrency': opts = { ...opts, concurrencies: numbers(flag, value) }; break;
       case '--count': opts = { ...opts, count: number(flag, value) }; break;
@@ -141,6 +148,15 @@ export function parseOptions(argv: readonly string[]): BenchOptions {
     }
   }
   return { ...opts, ceilingRuns: ceilingRuns ?? opts.burstEvents, ceilingConcurrency: ceilingConcurrency ?? opts.burstConcurrency };
+}
+
+function temporalProfile(args: readonly string[]): TemporalProfile {
+  const at = args.indexOf('--temporal');
+  if (at < 0) return 'dev';
+  const value = args[at + 1];
+  const profile = TEMPORAL_PROFILES.find((p) => p === value);
+  if (profile === undefined) throw new TypeError(`bench: --temporal must be one of ${TEMPORAL_PROFILES.join(', ')} (got "${value ?? ''}")\n${USAGE}`);
+  return profile;
 }
 
 function number(flag: string | undefined, value: string): number {

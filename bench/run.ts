@@ -10,7 +10,10 @@ import { cpus, loadavg, release, tmpdir, totalmem, type as osType } from 'node:o
 import { join } from 'node:path';
 import { Connection } from '@temporalio/client';
 import { describeMongo } from '../dev/embedded/mongo-server';
+import type { TemporalProfile } from '../dev/embedded/config';
 import { servicesStatus, startServices } from '../dev/embedded/services';
+import { loadEnv } from '../src/config/env';
+import { temporalConnectionOptions, type TemporalConnectionOptions } from '../src/config/temporal-connection';
 import { EventStore } from '../src/store/events';
 import { createMongo } from '../src/store/mongo';
 import { createTemporalClient } from '../src/temporal/client';
@@ -39,7 +42,10 @@ const STORED_PHASE_CONCURRENCY = 4;
 export async function runBench(opts: BenchOptions, command: string, log: (line: string) => void): Promise<BenchResults & { workDir: string }> {
   const startedAt = new Date().toISOString();
   const loadAverageAtStart = loadavg();
-  const services = await startServices({ log: (line) => log(`[services] ${line}`) });
+  // No Web UI for the cluster profile: it would only take CPU from what is measured.
+  const services = await startServices({ temporalProfile: opts.temporal, temporalUi: false, log: (line) => log(`[services] ${line}`) });
+  // The cluster profile's mTLS settings: every client of the bench reaches Temporal as hookflow does.
+  const temporalConnection = temporalConnectionOptions(loadEnv({ ...process.env, ...services.temporalEnv }), services.temporalAddress);
   const runId = randomBytes(4).toString('hex');
   const workDir = mkdtempSync(join(tmpdir(), 'hookflow-bench-'));
   const mongoDb = `hookflow_bench_${runId}`;
@@ -53,7 +59,7 @@ export async function runBench(opts: BenchOptions, command: string, log: (line: 
   writeFileSync(configFile, JSON.stringify({ sources, handlers: { ...burstPart.handlers, ...orderingPart.handlers } }, null, 2));
   const mongo = createMongo(services.mongoUrl, mongoDb);
   const store = new EventStore(mongo.db);
-  const temporal = createTemporalClient({ address: services.temporalAddress }, services.temporalNamespace);
+  const temporal = createTemporalClient(temporalConnection, services.temporalNamespace);
   const children: BenchChild[] = [];
   // Ctrl-C or a kill must not leave the receiver, the worker or the Koa app running.
   const interrupted = (signal: NodeJS.Signals): void => {
@@ -71,6 +77,7 @@ export async function runBench(opts: BenchOptions, command: string, log: (line: 
       MONGO_URL: services.mongoUrl,
       MONGO_DB: mongoDb,
       HOOKFLOW_CONFIG: configFile,
+      ...services.temporalEnv,
       HOST: '127.0.0.1',
       PORT: '0',
       START_TIMEOUT_MS: String(START_TIMEOUT_MS),
@@ -105,9 +112,11 @@ export async function runBench(opts: BenchOptions, command: string, log: (line: 
       ['worker', worker.pid],
       ['bench', process.pid],
     ]);
+    // Under the names the report uses, whichever profile runs them (PostgreSQL's backends are processes of their own: not counted).
     for (const s of servicesStatus()) {
-      const ours = s.address === services.temporalAddress || s.address === services.mongoUrl;
-      if (s.pid !== undefined && ours) pids.set(s.name, s.pid);
+      if (s.pid === undefined) continue;
+      if (s.address === services.temporalAddress) pids.set('temporal', s.pid);
+      if (s.address === services.mongoUrl) pids.set('mongo', s.pid);
     }
     const ctx: BenchContext = {
       opts,
@@ -123,6 +132,7 @@ export async function runBench(opts: BenchOptions, command: string, log: (line: 
         mongoUrl: services.mongoUrl,
         mongoDb,
         temporalAddress: services.temporalAddress,
+        temporalEnv: services.temporalEnv,
         temporalNamespace: services.temporalNamespace,
         taskQueue,
         startTimeoutMs: START_TIMEOUT_MS,
@@ -232,7 +242,7 @@ export async function runBench(opts: BenchOptions, command: string, log: (line: 
       startedAt,
       finishedAt: new Date().toISOString(),
       command,
-      machine: await machine(services.temporalAddress, services.mongoUrl, loadAverageAtStart),
+      machine: await machine(temporalConnection, opts.temporal, services.mongoUrl, loadAverageAtStart),
       settings: {
         concurrencies: opts.concurrencies,
         deliveriesPerLevel: opts.count,
@@ -278,12 +288,18 @@ function costLine(cost: ServerCost): string {
   return `Temporal CPU ${cost.temporalCpuMsPerEvent ?? '?'} ms per event, ${h ? `${h.mean} history events per run (${h.sampled} sampled)` : 'no history sampled'}`;
 }
 
-async function machine(temporalAddress: string, mongoUrl: string, loadAverageAtStart: number[]): Promise<BenchResults['machine']> {
+async function machine(
+  temporalConnection: TemporalConnectionOptions,
+  profile: TemporalProfile,
+  mongoUrl: string,
+  loadAverageAtStart: number[],
+): Promise<BenchResults['machine']> {
   let temporal = 'unknown version';
-  const connection = await Connection.connect({ address: temporalAddress });
+  const connection = await Connection.connect(temporalConnection);
   try {
     const info: unknown = await connection.workflowService.getSystemInfo({});
-    if (isRecord(info) && typeof info.serverVersion === 'string') temporal = `server ${info.serverVersion}`;
+    const what = profile === 'cluster' ? 'full server on PostgreSQL (cluster profile, mTLS)' : 'dev server';
+    if (isRecord(info) && typeof info.serverVersion === 'string') temporal = `${what} ${info.serverVersion}`;
   } finally {
     await connection.close();
   }

@@ -6,11 +6,14 @@
  * happens here, before that line; its output goes to the bench's log file for this process.
  */
 import { NativeConnection, Worker, bundleWorkflowCode } from '@temporalio/worker';
+import { loadEnv } from '../src/config/env';
+import { temporalConnectionOptions } from '../src/config/temporal-connection';
 import { shapeActivities } from './shape-activities';
 
 async function main(taskQueue: string): Promise<void> {
   const workflowBundle = await bundleWorkflowCode({ workflowsPath: require.resolve('./shape-workflow') });
-  const connection = await NativeConnection.connect({ address: process.env.TEMPORAL_ADDRESS ?? '127.0.0.1:7233' });
+  // With the cluster profile's TEMPORAL_TLS_* settings, over mTLS as hookflow's worker.
+  const connection = await NativeConnection.connect(temporalConnectionOptions(loadEnv(), process.env.TEMPORAL_ADDRESS ?? '127.0.0.1:7233'));
   try {
     const worker = await Worker.create({
       connection,

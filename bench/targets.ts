@@ -109,7 +109,7 @@ export function checkTargets(
 
 /** The burst held to the Temporal server's own pace and cost for the same workflow shape (the ceiling phase). */
 function ceilingChecks(burst: BurstResult | null, ceiling: CeilingResult | null): TargetCheck[] {
-  const pace = `completed events/s ÷ the dev server's ceiling for the same shape > ${LIMITS.completedVsCeiling}`;
+  const pace = `completed events/s ÷ the same server's ceiling for the same shape > ${LIMITS.completedVsCeiling}`;
   const cost = `Temporal server CPU per processed event < ${LIMITS.temporalCpuVsShape} × the bare shape's`;
   if (!burst || !ceiling) {
     const measured = `${burst ? 'ceiling' : 'burst'} phase skipped`;

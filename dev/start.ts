@@ -3,6 +3,7 @@
  * MongoDB-wire servers, then the receiver and the worker in this process. Ctrl-C stops all of it.
  */
 import { startServices } from './embedded/services';
+import { loadEnv } from '../src/config/env';
 import { bootstrap, runMain } from '../src/entry';
 import { installTemporalRuntime } from '../src/worker/temporal-runtime';
 import { startHookflow } from '../src/service';
@@ -13,7 +14,8 @@ runMain('hookflow', async () => {
   const services = await startServices({ log: (line) => console.log(`[services] ${line}`) });
   try {
     const hookflow = await startHookflow({
-      env,
+      // The cluster profile's TLS files: hookflow reaches it over mTLS, as it would a secured cluster.
+      env: Object.keys(services.temporalEnv).length === 0 ? env : loadEnv({ ...process.env, ...services.temporalEnv }),
       config,
       logger,
       temporalAddress: services.temporalAddress,

@@ -7,6 +7,10 @@
  * down    stop the servers an earlier `up` started (PID files in <data>/pids), nothing else
  * status  say what the PID files say is running, and whether it answers
  */
+import { loadEnv } from '../../src/config/env';
+import { temporalConnectionOptions } from '../../src/config/temporal-connection';
+import { clusterDir, clusterTlsDir, clusterTlsEnv } from './cluster-services';
+import { ensureClusterTls } from './cluster-tls';
 import { resolveServicesConfig } from './config';
 import { checkMongo, describeMongo, mongoUrlFor } from './mongo-server';
 import { resolvePaths } from './paths';
@@ -42,8 +46,10 @@ async function status(): Promise<void> {
   }
   const config = resolveServicesConfig();
   const temporal = config.temporal.kind === 'external' ? config.temporal.address : `${config.temporal.ip}:${config.temporal.port}`;
+  // The cluster profile answers only over mTLS, with the files it generated.
+  const tls = config.temporal.kind === 'cluster' ? clusterTlsEnv(ensureClusterTls(clusterTlsDir(clusterDir(resolvePaths())))) : {};
   const mongo = config.mongo.kind === 'external' ? config.mongo.url : mongoUrlFor(config.mongo.host, config.mongo.port);
-  console.log(`Temporal at ${temporal}: ${await answers(() => checkTemporal({ address: temporal }))}`);
+  console.log(`Temporal at ${temporal}: ${await answers(() => checkTemporal(temporalConnectionOptions(loadEnv({ ...process.env, ...tls }), temporal)))}`);
   console.log(`MongoDB at ${config.mongo.kind === 'external' ? 'MONGO_URL' : mongo}: ${await answers(() => checkMongo(mongo))}`);
 }
 

@@ -4,9 +4,23 @@ export interface ServicesConfig {
   readonly mongo: MongoTarget;
 }
 
+/** Which embedded Temporal: the CLI's dev server (SQLite, one process), or the full server on PostgreSQL. */
+export type TemporalProfile = 'dev' | 'cluster';
+export const TEMPORAL_PROFILES: readonly TemporalProfile[] = ['dev', 'cluster'];
+
 export type TemporalTarget =
   | { readonly kind: 'external'; readonly address: string; readonly namespace: string; readonly uiUrl?: string }
-  | { readonly kind: 'embedded'; readonly ip: string; readonly port: number; readonly uiPort: number; readonly namespace: string };
+  | { readonly kind: 'embedded'; readonly ip: string; readonly port: number; readonly uiPort: number; readonly namespace: string }
+  | {
+      readonly kind: 'cluster';
+      readonly ip: string;
+      /** The frontend's gRPC port; the server's other services listen on the next eight. */
+      readonly port: number;
+      readonly postgresPort: number;
+      /** The Web UI server's HTTP port. */
+      readonly uiPort: number;
+      readonly namespace: string;
+    };
 
 export type MongoTarget =
   | { readonly kind: 'external'; readonly url: string }
@@ -25,7 +39,14 @@ export interface TargetOptions {
   temporalUiPort?: number;
   /** Embedded MongoDB's port; default `HOOKFLOW_MONGO_PORT`, else 27017. */
   mongoPort?: number;
+  /** Which embedded Temporal; default `HOOKFLOW_TEMPORAL`, else `dev`. */
+  temporalProfile?: TemporalProfile;
+  /** The cluster profile's PostgreSQL port; default `HOOKFLOW_POSTGRES_PORT`, else the gRPC port + 9. */
+  postgresPort?: number;
 }
+
+/** The full server's SQL schema keeps membership ports in a smallint. */
+const MAX_CLUSTER_PORT = 32_767;
 
 /** Embedded servers listen on loopback only. */
 export const LOCAL_HOST = '127.0.0.1';
@@ -37,6 +58,25 @@ export function resolveServicesConfig(opts: TargetOptions = {}, env: NodeJS.Proc
   if (temporalAddress !== undefined) {
     const uiUrl = nonEmpty(env.TEMPORAL_UI_URL);
     temporal = { kind: 'external', address: temporalAddress, namespace, ...(uiUrl === undefined ? {} : { uiUrl }) };
+  } else if ((opts.temporalProfile ?? profileFromEnv(env)) === 'cluster') {
+    const port = opts.temporalPort ?? portFromEnv(env, 'HOOKFLOW_TEMPORAL_PORT') ?? 7233;
+    // The frontend's port and the eight after it are the server's; PostgreSQL takes the next.
+    const postgresPort = opts.postgresPort ?? portFromEnv(env, 'HOOKFLOW_POSTGRES_PORT') ?? port + 9;
+    const uiPort = opts.temporalUiPort ?? portFromEnv(env, 'HOOKFLOW_TEMPORAL_UI_PORT') ?? port + 1000;
+    checkPort('temporalPort', port);
+    checkPort('postgresPort', postgresPort);
+    checkPort('temporalUiPort', uiPort);
+    // The server stores its services' membership ports in a PostgreSQL smallint.
+    if (port + 8 > MAX_CLUSTER_PORT) {
+      throw new TypeError(`the Temporal cluster takes ports ${port}-${port + 8}, and the last must be at most ${MAX_CLUSTER_PORT} (its SQL schema stores them as smallint): set HOOKFLOW_TEMPORAL_PORT lower`);
+    }
+    if (postgresPort >= port && postgresPort <= port + 8) {
+      throw new TypeError(`PostgreSQL's port ${postgresPort} is one of the Temporal cluster's (${port}-${port + 8}): set HOOKFLOW_POSTGRES_PORT to another`);
+    }
+    if ((uiPort >= port && uiPort <= port + 8) || uiPort === postgresPort) {
+      throw new TypeError(`the Web UI's port ${uiPort} is taken by the Temporal cluster (${port}-${port + 8}) or PostgreSQL (${postgresPort}): set HOOKFLOW_TEMPORAL_UI_PORT to another`);
+    }
+    temporal = { kind: 'cluster', ip: LOCAL_HOST, port, postgresPort, uiPort, namespace };
   } else {
     const port = opts.temporalPort ?? portFromEnv(env, 'HOOKFLOW_TEMPORAL_PORT') ?? 7233;
     const uiPort = opts.temporalUiPort ?? portFromEnv(env, 'HOOKFLOW_TEMPORAL_UI_PORT') ?? port + 1000;
@@ -57,11 +97,26 @@ export function resolveServicesConfig(opts: TargetOptions = {}, env: NodeJS.Proc
     mongo = { kind: 'embedded', host: LOCAL_HOST, port };
   }
 
-  if (temporal.kind === 'embedded' && mongo.kind === 'embedded') {
-    const clash = [temporal.port, temporal.uiPort].includes(mongo.port);
-    if (clash) throw new TypeError(`MongoDB's port ${mongo.port} is also one of Temporal's (${temporal.port}, ${temporal.uiPort})`);
+  if (mongo.kind === 'embedded') {
+    const temporalPorts = temporalPortsOf(temporal);
+    if (temporalPorts.includes(mongo.port)) throw new TypeError(`MongoDB's port ${mongo.port} is also one of Temporal's (${temporalPorts.join(', ')})`);
   }
   return { temporal, mongo };
+}
+
+/** The local ports an embedded Temporal listens on. */
+function temporalPortsOf(temporal: TemporalTarget): number[] {
+  if (temporal.kind === 'embedded') return [temporal.port, temporal.uiPort];
+  if (temporal.kind === 'cluster') return [...Array.from({ length: 9 }, (_, i) => temporal.port + i), temporal.postgresPort, temporal.uiPort];
+  return [];
+}
+
+function profileFromEnv(env: NodeJS.ProcessEnv): TemporalProfile {
+  const raw = nonEmpty(env.HOOKFLOW_TEMPORAL);
+  if (raw === undefined) return 'dev';
+  const profile = TEMPORAL_PROFILES.find((p) => p === raw);
+  if (profile === undefined) throw new TypeError(`HOOKFLOW_TEMPORAL must be one of ${TEMPORAL_PROFILES.join(', ')} (got "${raw}")`);
+  return profile;
 }
 
 function portFromEnv(env: NodeJS.ProcessEnv, name: string): number | undefined {

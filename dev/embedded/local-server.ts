@@ -3,7 +3,7 @@ import { INSTALL_LOCK_TIMEOUT_MS, seconds } from './install';
 import { withLock } from './lock';
 import { isRecordedProcessAlive, pidFilePath, readPidFile, removePidFile, writePidFile, type ServerName } from './pid-file';
 import { portIsOpen, waitFor } from './probe';
-import { logTail, spawnServer, stopProcess } from './process';
+import { logTail, spawnServer, stopProcess, type RunAs } from './process';
 
 /** One local server: how to recognise it, and how to run it when nothing answers yet. */
 export interface LocalServerSpec {
@@ -21,7 +21,7 @@ export interface LocalServerSpec {
   /** Resolves when a server answers at `address`, throws otherwise. */
   check(): Promise<void>;
   /** Installs what is missing, creates data folders, and says what to run. */
-  prepare(): Promise<{ command: string; args: string[] }>;
+  prepare(): Promise<{ command: string; args: string[]; user?: RunAs }>;
 }
 
 export interface LocalServerContext {
@@ -84,10 +84,10 @@ async function reuseOrStart(spec: LocalServerSpec, ctx: LocalServerContext): Pro
     return notOurs;
   }
 
-  const { command, args } = await spec.prepare();
+  const { command, args, user } = await spec.prepare();
   const logFile = join(ctx.logsDir, `${spec.name}.log`);
   const started = Date.now();
-  const server = await spawnServer(command, args, { logFile, detached: ctx.detach, env: ctx.env, cwd: ctx.dataDir });
+  const server = await spawnServer(command, args, { logFile, detached: ctx.detach, env: ctx.env, cwd: ctx.dataDir, ...(user === undefined ? {} : { user }) });
   const group = ctx.detach;
   writePidFile(pidFile, { pid: server.pid, group, command, args, address: spec.address, startedAt: new Date().toISOString() });
   if (!ctx.detach) killOnExit(server.pid);

@@ -3,7 +3,10 @@ import { dirname, join } from 'node:path';
 import { isErrno } from './lock';
 import { isRunning, processCommand } from './process';
 
-export type ServerName = 'temporal' | 'mongo';
+export type ServerName = 'temporal' | 'mongo' | 'temporal-ui' | 'temporal-cluster' | 'postgres';
+
+/** Every server `down` stops, in this order: a Temporal server after its UI, before the PostgreSQL it uses. */
+export const SERVER_NAMES: readonly ServerName[] = ['temporal', 'temporal-ui', 'temporal-cluster', 'mongo', 'postgres'];
 
 /** What `<data>/pids/<name>.json` records about a server one of our commands started. */
 export interface PidRecord {

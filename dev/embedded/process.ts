@@ -27,6 +27,15 @@ export interface RunOptions {
   env?: NodeJS.ProcessEnv;
   /** Output is appended here as well as kept for the error message. */
   logFile?: string;
+  /** Run as this user instead of ours (PostgreSQL refuses to run as root). */
+  user?: RunAs;
+}
+
+/** A user (and group) to run a program as. */
+export interface RunAs {
+  readonly name: string;
+  readonly uid: number;
+  readonly gid: number;
 }
 
 /**
@@ -40,7 +49,7 @@ export function run(command: string, args: readonly string[], opts: RunOptions =
     appendFileSync(opts.logFile, `\n$ ${shown}\n`);
   }
   return new Promise((resolve, reject) => {
-    const child = spawn(command, args, { cwd: opts.cwd, env: opts.env, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(command, args, { cwd: opts.cwd, env: opts.env, stdio: ['ignore', 'pipe', 'pipe'], ...asUser(opts.user) });
     const chunks: Buffer[] = [];
     const collect = (chunk: Buffer): void => {
       chunks.push(chunk);
@@ -67,6 +76,8 @@ export interface SpawnOptions {
    * a Ctrl-C that ends a test run or `npm start` ends the server too.
    */
   detached: boolean;
+  /** Run as this user instead of ours. */
+  user?: RunAs;
 }
 
 export interface Spawned {
@@ -86,7 +97,7 @@ export async function spawnServer(command: string, args: readonly string[], opts
   const fd = openSync(opts.logFile, 'a');
   let child: ChildProcess;
   try {
-    child = spawn(command, args, { cwd: opts.cwd, env: opts.env, stdio: ['ignore', fd, fd], detached: opts.detached });
+    child = spawn(command, args, { cwd: opts.cwd, env: opts.env, stdio: ['ignore', fd, fd], detached: opts.detached, ...asUser(opts.user) });
   } finally {
     closeSync(fd);
   }
@@ -102,6 +113,10 @@ export async function spawnServer(command: string, args: readonly string[], opts
   child.on('error', () => undefined); // reported through exitReason; never an unhandled 'error'
   child.unref();
   return { pid, logOffset, child, exitReason: () => exitReason };
+}
+
+function asUser(user: RunAs | undefined): { uid?: number; gid?: number } {
+  return user === undefined ? {} : { uid: user.uid, gid: user.gid };
 }
 
 /** True while `pid` is a live process (a zombie waiting to be reaped counts as gone). */

@@ -3,13 +3,14 @@ import { join } from 'node:path';
 import { loadEnv } from '../../src/config/env';
 import { temporalConnectionOptions } from '../../src/config/temporal-connection';
 import { resolveServicesConfig, type MongoTarget, type TargetOptions, type TemporalTarget } from './config';
+import { startTemporalCluster } from './cluster-services';
 import { ensureFerretdb } from './install-ferretdb';
 import { ensureTemporalCli } from './install-temporal';
 import type { InstallContext } from './install';
 import { ensureLocalServer, type LocalServer, type LocalServerContext } from './local-server';
 import { checkMongo, ferretdbArgs, mongodArgs, mongoUrlFor } from './mongo-server';
 import { resolvePaths, type PathOptions, type Paths } from './paths';
-import { isRecordedProcessAlive, pidFilePath, readPidFile, removePidFile, type ServerName } from './pid-file';
+import { isRecordedProcessAlive, pidFilePath, readPidFile, removePidFile, SERVER_NAMES, type ServerName } from './pid-file';
 import { waitFor } from './probe';
 import { findOnPath, stopProcess } from './process';
 import { checkTemporal, temporalDevServerArgs } from './temporal-server';
@@ -26,6 +27,8 @@ export interface StartServicesOptions extends TargetOptions, PathOptions {
   log?: (line: string) => void;
   /** Default process.env: also the environment the servers run with. */
   env?: NodeJS.ProcessEnv;
+  /** The cluster profile's Web UI (built with Go on first use); default true. The dev server always has its own. */
+  temporalUi?: boolean;
 }
 
 export interface RunningServices {
@@ -33,6 +36,8 @@ export interface RunningServices {
   readonly temporalAddress: string;
   readonly temporalNamespace: string;
   readonly temporalUiUrl?: string;
+  /** Settings a hookflow process needs to reach this Temporal (the cluster profile's TLS files); often none. */
+  readonly temporalEnv: Readonly<Record<string, string>>;
   readonly mongoUrl: string;
   /** Which servers this call started (and stop() will stop). */
   readonly startedByUs: { readonly temporal: boolean; readonly mongo: boolean };
@@ -60,7 +65,7 @@ export async function startServices(opts: StartServicesOptions = {}): Promise<Ru
   };
   const install: InstallContext = { tools: paths.tools, logs: paths.logs, env, log };
 
-  const [temporal, mongo] = await Promise.allSettled([startTemporal(config.temporal, paths, ctx, install), startMongo(config.mongo, paths, ctx, install)]);
+  const [temporal, mongo] = await Promise.allSettled([startTemporal(config.temporal, paths, ctx, install, opts.temporalUi ?? true), startMongo(config.mongo, paths, ctx, install)]);
   if (temporal.status === 'rejected' || mongo.status === 'rejected') {
     // Do not leave half of the pair running.
     await Promise.allSettled([temporal, mongo].map((r) => (r.status === 'fulfilled' ? r.value.server.stop() : undefined)));
@@ -75,6 +80,7 @@ export async function startServices(opts: StartServicesOptions = {}): Promise<Ru
     temporalAddress: t.address,
     temporalNamespace: config.temporal.namespace,
     ...(t.uiUrl === undefined ? {} : { temporalUiUrl: t.uiUrl }),
+    temporalEnv: t.env,
     mongoUrl: m.url,
     startedByUs: { temporal: t.server.startedByUs, mongo: m.server.startedByUs },
     stop: () => {
@@ -95,13 +101,18 @@ async function startTemporal(
   paths: Paths,
   ctx: LocalServerContext,
   install: InstallContext,
-): Promise<Started & { address: string; uiUrl?: string }> {
+  withUi: boolean,
+): Promise<Started & { address: string; uiUrl?: string; env: Readonly<Record<string, string>> }> {
+  if (target.kind === 'cluster') {
+    const cluster = await startTemporalCluster(target, paths, ctx, install, withUi);
+    return { server: cluster.server, address: cluster.connection.address, env: cluster.env, ...(cluster.uiUrl === undefined ? {} : { uiUrl: cluster.uiUrl }) };
+  }
   if (target.kind === 'external') {
     // A secured server is asked with the TLS settings and credentials hookflow will use.
     const connection = temporalConnectionOptions(loadEnv(ctx.env), target.address);
     await waitFor(() => checkTemporal(connection), { what: `Temporal at ${target.address} (TEMPORAL_ADDRESS)`, timeoutMs: ctx.readyTimeoutMs });
     ctx.log(`Temporal: using ${target.address} (TEMPORAL_ADDRESS), namespace ${target.namespace}`);
-    return { server: external, address: target.address, ...(target.uiUrl === undefined ? {} : { uiUrl: target.uiUrl }) };
+    return { server: external, address: target.address, env: {}, ...(target.uiUrl === undefined ? {} : { uiUrl: target.uiUrl }) };
   }
   const address = `${target.ip}:${target.port}`;
   const server = await ensureLocalServer(
@@ -125,7 +136,7 @@ async function startTemporal(
     ctx,
   );
   // Ours gets hookflow's search attributes from --search-attribute; the service registers them on any other.
-  return { server, address, uiUrl: `http://${target.ip}:${target.uiPort}` };
+  return { server, address, env: {}, uiUrl: `http://${target.ip}:${target.uiPort}` };
 }
 
 async function startMongo(target: MongoTarget, paths: Paths, ctx: LocalServerContext, install: InstallContext): Promise<Started & { url: string }> {
@@ -177,9 +188,15 @@ export interface StopServicesOptions extends PathOptions {
 export async function stopServices(opts: StopServicesOptions = {}): Promise<void> {
   const log = opts.log ?? ((): void => undefined);
   const paths = resolvePaths(opts, opts.env ?? process.env);
-  const names: ServerName[] = ['temporal', 'mongo'];
-  const results = await Promise.allSettled(names.map((name) => stopRecorded(paths, name, log)));
-  const failures = results.flatMap((r) => (r.status === 'rejected' ? [message(r.reason)] : []));
+  const failures: string[] = [];
+  // One after the other, in SERVER_NAMES' order: PostgreSQL waits for its clients to go first.
+  for (const name of SERVER_NAMES) {
+    try {
+      await stopRecorded(paths, name, log);
+    } catch (err) {
+      failures.push(message(err));
+    }
+  }
   if (failures.length > 0) throw new Error(failures.join('\n'));
 }
 
@@ -210,8 +227,7 @@ export interface ServiceStatus {
 /** What the PID files in the data dir say is running. */
 export function servicesStatus(opts: PathOptions = {}, env: NodeJS.ProcessEnv = process.env): ServiceStatus[] {
   const paths = resolvePaths(opts, env);
-  const names: ServerName[] = ['temporal', 'mongo'];
-  return names.map((name) => {
+  return SERVER_NAMES.map((name) => {
     const record = readPidFile(pidFilePath(paths.pids, name));
     if (record === undefined || !isRecordedProcessAlive(record)) return { name };
     return { name, pid: record.pid, address: record.address };

@@ -1,6 +1,6 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 
-export type FaultKind = 'kill-worker' | 'restart-temporal' | 'restart-mongo' | 'stop-destination';
+export type FaultKind = 'kill-worker' | 'kill-receiver' | 'restart-temporal' | 'restart-mongo' | 'stop-destination';
 
 /** One injected fault: what, when (ms since the stream started) and how long until all was back. */
 export interface InjectedFault {
@@ -10,8 +10,12 @@ export interface InjectedFault {
 }
 
 export interface FaultActions {
+  /** The first worker (of one or several). */
   killWorker(): Promise<void>;
   startWorker(): Promise<void>;
+  /** The first receiver: the others go on taking events. */
+  killReceiver(): Promise<void>;
+  startReceiver(): Promise<void>;
   restartTemporal(downMs: number): Promise<void>;
   restartMongo(downMs: number): Promise<void>;
   stopDestination(): Promise<void>;
@@ -49,6 +53,10 @@ async function inject(kind: FaultKind, plan: FaultPlan, actions: FaultActions): 
     case 'kill-worker':
       await actions.killWorker();
       await actions.startWorker();
+      return;
+    case 'kill-receiver':
+      await actions.killReceiver();
+      await actions.startReceiver();
       return;
     case 'restart-temporal':
       await actions.restartTemporal(plan.serverDownMs);

@@ -6,6 +6,7 @@ export function formatReport(r: ChaosReport): string {
   for (const f of r.faults) kinds.set(f.kind, (kinds.get(f.kind) ?? 0) + 1);
   const faultSummary = [...kinds].map(([kind, n]) => `${kind} x${n}`).join(', ');
   const rows: [string, string][] = [
+    ['setup', `${r.setup.temporal} Temporal, ${r.setup.receivers} receiver(s), ${r.setup.workers} worker(s)`],
     ['events sent', String(r.sent)],
     ['requests', `${r.requests} (${r.retriedAnswers} answered 5xx or failed, then retried)`],
     ['answers', Object.entries(r.answers).map(([status, n]) => `${status === '0' ? 'no answer' : status}: ${n}`).join(', ')],

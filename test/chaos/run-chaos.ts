@@ -7,7 +7,7 @@ import { EventStore } from '../../src/store/events';
 import { createMongo } from '../../src/store/mongo';
 import { createTemporalClient } from '../../src/temporal/client';
 import { Destination } from '../helpers/destination';
-import { freePort } from '../helpers/ports';
+import { freePorts } from '../helpers/ports';
 import { standardSecret } from '../helpers/signed-event';
 import { injectFaults, type FaultPlan, type InjectedFault } from './faults';
 import { HookflowProcesses } from './hookflow-processes';
@@ -27,10 +27,16 @@ export interface ChaosOptions {
   readonly drainMs: number;
   /** The sender gives up on a request after this long and retries it. */
   readonly requestTimeoutMs: number;
+  /** Receiver processes behind the sender's round robin; default 1. */
+  readonly receivers?: number;
+  /** Worker processes on the task queue; default 1. */
+  readonly workers?: number;
   readonly log: (line: string) => void;
 }
 
 export interface ChaosReport {
+  /** Which Temporal (dev or cluster) and how many receivers and workers. */
+  readonly setup: { readonly temporal: string; readonly receivers: number; readonly workers: number };
   readonly sent: number;
   readonly requests: number;
   readonly acknowledged: number;
@@ -99,19 +105,22 @@ export async function runChaos(opts: ChaosOptions): Promise<ChaosReport> {
   const runId = randomBytes(4).toString('hex');
   const taskQueue = `hookflow-chaos-${runId}`;
   const mongoDb = `hookflow_chaos_${runId}`;
+  const setup = { temporal: servers.profile, receivers: opts.receivers ?? 1, workers: opts.workers ?? 1 };
   const processes = new HookflowProcesses({
     dir,
-    temporalAddress: servers.temporalAddress,
+    temporalAddress: servers.temporalConnection.address,
+    temporalEnv: servers.temporalEnv,
     mongoUrl: servers.mongoUrl,
     mongoDb,
     taskQueue,
-    port: await freePort(),
+    ports: await freePorts(setup.receivers),
+    workers: setup.workers,
     config: hookflowConfig(destination.url),
   });
   const mongo = createMongo(servers.mongoUrl, mongoDb);
-  const temporal = createTemporalClient({ address: servers.temporalAddress }, 'default');
+  const temporal = createTemporalClient(servers.temporalConnection, 'default');
   const sender = new SteadySender({
-    url: `${processes.receiverUrl}/webhooks/${SOURCE}`,
+    urls: processes.receiverUrls.map((url) => `${url}/webhooks/${SOURCE}`),
     secret: SECRET,
     rate: opts.rate,
     redeliverEvery: 10,
@@ -119,15 +128,17 @@ export async function runChaos(opts: ChaosOptions): Promise<ChaosReport> {
     requestTimeoutMs: opts.requestTimeoutMs,
   });
   try {
-    log('starting the receiver and the worker');
-    await Promise.all([processes.startReceiver(), processes.startWorker()]);
+    log(`starting ${setup.receivers} receiver(s) and ${setup.workers} worker(s) on the ${setup.temporal} Temporal`);
+    await processes.startAll();
     let faultsDone = false;
     const stream = sender.stream((n) => n < opts.maxEvents && (n < opts.minEvents || !faultsDone));
     const faults = await injectFaults(
       opts.plan,
       {
-        killWorker: () => processes.killWorker(),
-        startWorker: () => processes.startWorker(),
+        killWorker: () => processes.killWorker(0),
+        startWorker: () => processes.startWorker(0),
+        killReceiver: () => processes.killReceiver(0),
+        startReceiver: () => processes.startReceiver(0),
         restartTemporal: (downMs) => servers.temporal.restart(downMs),
         restartMongo: (downMs) => servers.mongo.restart(downMs),
         stopDestination: () => destination.close(),
@@ -153,6 +164,7 @@ export async function runChaos(opts: ChaosOptions): Promise<ChaosReport> {
 
     const answers = sender.events.flatMap((e) => e.answers);
     return {
+      setup,
       sent: sender.events.length,
       requests: answers.length,
       acknowledged: sender.events.filter((e) => e.acknowledged).length,

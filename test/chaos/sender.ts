@@ -14,7 +14,8 @@ export interface SentEvent {
 }
 
 export interface SenderOptions {
-  readonly url: string;
+  /** The receivers' URLs: each request goes to the next, as a round-robin load balancer sends it. */
+  readonly urls: readonly string[];
   readonly secret: string;
   /** Events per second. */
   readonly rate: number;
@@ -36,6 +37,7 @@ export class SteadySender {
   duplicateAnswers = 0;
   private readonly inFlight = new Set<Promise<void>>();
   private stopped = false;
+  private requests = 0;
 
   constructor(private readonly opts: SenderOptions) {}
 
@@ -91,7 +93,8 @@ export class SteadySender {
   private async post(event: SentEvent): Promise<number> {
     const signed = signStandard(this.opts.secret, event.body, event.id);
     try {
-      const res = await fetch(this.opts.url, {
+      const url = this.opts.urls[this.requests++ % this.opts.urls.length] ?? '';
+      const res = await fetch(url, {
         method: 'POST',
         headers: signed.headers,
         body: signed.body,

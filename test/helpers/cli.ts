@@ -21,6 +21,7 @@ export function cliEnv(hookflow: TestHookflow, extra: Record<string, string> = {
     TEMPORAL_TASK_QUEUE: hookflow.env.TEMPORAL_TASK_QUEUE,
     MONGO_URL: services.mongoUrl,
     MONGO_DB: hookflow.env.MONGO_DB,
+    ...services.temporalEnv,
     ...extra,
   };
 }

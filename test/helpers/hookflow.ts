@@ -57,6 +57,8 @@ export async function startTestHookflow(opts: TestHookflowOptions): Promise<Test
     // and then; load shedding would answer 503 store_slow to tests that are not about it. The tests
     // that are set their own (ack-before-start, monitoring).
     STORE_SLOW_MS: '60000',
+    // The cluster profile's TLS files: the connection every test hookflow makes is the secured one.
+    ...services.temporalEnv,
     ...opts.env,
   });
   const config = parseConfig(opts.config, { defaultMaxBodyBytes: env.MAX_BODY_BYTES, baseDir: process.cwd(), label: 'test config' });

@@ -1,15 +1,14 @@
-import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { issue as issueFor, selfSignedCa as selfSignedCaFor, type Issued } from '../../dev/embedded/pki';
 
-/** A certificate and its key, as PEM files (what an operator points hookflow at) and their bytes. */
-export interface Issued {
-  readonly certPath: string;
-  readonly keyPath: string;
-  readonly cert: Buffer;
-  readonly key: Buffer;
-}
+export type { Issued };
+
+/** Test certificates live a day. */
+const DAYS = 1;
+const selfSignedCa = (dir: string, name: string, commonName: string): Issued => selfSignedCaFor(dir, name, commonName, DAYS);
+const issue = (dir: string, ca: Issued, name: string, commonName: string, extensions: readonly string[]): Issued => issueFor(dir, ca, name, commonName, extensions, DAYS);
 
 export interface TestPki {
   readonly dir: string;
@@ -25,11 +24,7 @@ export interface TestPki {
   remove(): void;
 }
 
-/**
- * A throwaway PKI made with the `openssl` binary, as an operator makes one: P-256 keys, certificates
- * valid for a day. openssl over a JavaScript X.509 library: it is on every Linux and macOS machine
- * and CI image, adds no dependency, and the files are exactly what `openssl` users hand to hookflow.
- */
+/** A throwaway PKI made with the `openssl` binary (dev/embedded/pki.ts), certificates valid for a day. */
 export function makeTestPki(): TestPki {
   const dir = mkdtempSync(join(tmpdir(), 'hookflow-pki-'));
   const ca = selfSignedCa(dir, 'ca', 'hookflow test CA');
@@ -43,29 +38,4 @@ export function makeTestPki(): TestPki {
     strangerClient: issue(dir, otherCa, 'stranger', 'hookflow', ['extendedKeyUsage=clientAuth']),
     remove: () => rmSync(dir, { recursive: true, force: true }),
   };
-}
-
-function openssl(args: readonly string[]): void {
-  execFileSync('openssl', args, { stdio: ['ignore', 'ignore', 'pipe'] });
-}
-
-const NEW_KEY = ['-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-256', '-nodes'];
-
-function selfSignedCa(dir: string, name: string, commonName: string): Issued {
-  const [certPath, keyPath] = [join(dir, `${name}.crt`), join(dir, `${name}.key`)];
-  openssl(['req', '-x509', ...NEW_KEY, '-keyout', keyPath, '-out', certPath, '-days', '1', '-subj', `/CN=${commonName}`,
-    '-addext', 'basicConstraints=critical,CA:TRUE', '-addext', 'keyUsage=critical,keyCertSign,cRLSign']);
-  return read(certPath, keyPath);
-}
-
-function issue(dir: string, ca: Issued, name: string, commonName: string, extensions: readonly string[]): Issued {
-  const [certPath, keyPath, csrPath, extPath] = ['crt', 'key', 'csr', 'ext'].map((ext) => join(dir, `${name}.${ext}`)) as [string, string, string, string];
-  openssl(['req', ...NEW_KEY, '-keyout', keyPath, '-out', csrPath, '-subj', `/CN=${commonName}`]);
-  writeFileSync(extPath, `${['basicConstraints=critical,CA:FALSE', 'keyUsage=critical,digitalSignature', ...extensions].join('\n')}\n`);
-  openssl(['x509', '-req', '-in', csrPath, '-CA', ca.certPath, '-CAkey', ca.keyPath, '-set_serial', String(Date.now()), '-days', '1', '-out', certPath, '-extfile', extPath]);
-  return read(certPath, keyPath);
-}
-
-function read(certPath: string, keyPath: string): Issued {
-  return { certPath, keyPath, cert: readFileSync(certPath), key: readFileSync(keyPath) };
 }

@@ -50,19 +50,21 @@ describe('ordering: the worker process killed (SIGKILL) twice mid-way', function
     processes = new HookflowProcesses({
       dir,
       temporalAddress: services.temporalAddress,
+      temporalEnv: services.temporalEnv,
       mongoUrl: services.mongoUrl,
       mongoDb: receiver().env.MONGO_DB,
       taskQueue: receiver().env.TEMPORAL_TASK_QUEUE,
-      port: await freePort(),
+      ports: [await freePort()],
+      workers: 1,
       config: orderedConfig(d().apply).config,
     });
-    await processes.startWorker();
+    await processes.startWorker(0);
     const keys = ['kill-a', 'kill-b', 'kill-c', 'kill-d', 'kill-e'].map(runKey);
     const sending = sendConcurrently(receiver(), interleaved(keys, 40), 4);
     for (const processed of [40, 120]) {
       await eventually(async () => assert.ok((await countProcessed(receiver(), 'kill-')) >= processed), 600_000, 250);
-      await processes.killWorker();
-      await processes.startWorker();
+      await processes.killWorker(0);
+      await processes.startWorker(0);
     }
     await sending;
     await eventually(async () => assert.equal(await countProcessed(receiver(), 'kill-'), 200), 600_000, 1000);

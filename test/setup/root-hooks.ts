@@ -19,7 +19,8 @@ export const mochaHooks = {
     this.timeout(20 * 60_000);
     // The SDK logs every worker state change at INFO; tests only want to hear about trouble.
     Runtime.install({ logger: new DefaultLogger('WARN') });
-    services = await startServices({ log: (line: string) => console.log(`  [services] ${line}`) });
+    // The cluster profile's Web UI is one more Go build, and no test reads it.
+    services = await startServices({ temporalUi: false, log: (line: string) => console.log(`  [services] ${line}`) });
   },
   async afterAll(this: Mocha.Context): Promise<void> {
     this.timeout(60_000);
