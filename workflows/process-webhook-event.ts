@@ -14,7 +14,7 @@ import type { OrderingPlan, WebhookEventInput, WebhookEventResult } from './type
  * bench/README.md). Handlers stay ordinary activities: they need their own retries, timeouts and
  * heartbeats, visible in the UI.
  */
-const { planEventRoutes, setEventStatus, enqueueForTurn } = proxyLocalActivities<Activities>({
+const { routeEvent, setEventStatus, enqueueForTurn } = proxyLocalActivities<Activities>({
   startToCloseTimeout: '10 seconds',
   retry: { initialInterval: '1 second', maximumInterval: '30 seconds' },
   // A local activity retries inside the workflow task, holding one of the worker's workflow task
@@ -38,14 +38,17 @@ export async function processWebhookEvent(input: WebhookEventInput): Promise<Web
   setHandler(redeliverSignal, (request) => tracker.requestRedelivery(request?.handler));
   setHandler(discardSignal, (request) => tracker.requestDiscard(request?.reason));
   setHandler(turnSignal, (notice) => tracker.position(notice));
-  // The start already sets WebhookStatus = "processing"; the attribute is upserted only when it
-  // changes (each upsert is one more visibility write for the server).
+  // The start already sets WebhookStatus = "processing".
   let shownStatus: Status = 'processing';
 
-  /** MongoDB and the WebhookStatus search attribute always say the same. */
-  async function setStatus(status: Status, note?: string): Promise<void> {
+  /** The WebhookStatus search attribute, upserted only when it changes: each upsert is one more visibility write for the server. */
+  function showStatus(status: Status): void {
     if (status !== shownStatus) upsertSearchAttributes([{ key: WebhookStatus, value: status }]);
     shownStatus = status;
+  }
+  /** MongoDB and the WebhookStatus search attribute always say the same. */
+  async function setStatus(status: Status, note?: string): Promise<void> {
+    showStatus(status);
     await setEventStatus(input.ref, status, note);
   }
   /** The key's sequencer, once the event has taken its place in the queue; undefined again once the place is given back. */
@@ -77,10 +80,14 @@ export async function processWebhookEvent(input: WebhookEventInput): Promise<Web
   }
   const discarded = (): Promise<WebhookEventResult> => finish('discarded', tracker.discardReason ?? 'discarded by an operator');
 
-  const plan = await planEventRoutes(input.ref);
-  if (plan.handlers.length === 0) return finish('ignored', 'no route matches this event');
+  // Routing also records the event in MongoDB as processing, or as ignored when no route matches.
+  const plan = await routeEvent(input.ref);
+  if (plan.handlers.length === 0) {
+    tracker.finish('ignored');
+    showStatus('ignored');
+    return { status: 'ignored' };
+  }
   tracker.plan(plan.handlers);
-  await setStatus('processing');
   if (plan.ordering) await waitForTurn(plan.ordering);
 
   let handlers = plan.handlers;
