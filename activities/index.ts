@@ -5,7 +5,7 @@ import type { HandlerKind } from '../src/config/handlers';
 import type { HookflowConfig } from '../src/config/sources';
 import { headerRecord, parsedBody } from '../src/event/body';
 import type { LiveEventStatus } from '../src/event/status';
-import type { AttemptRecord, EventDocument, EventStore } from '../src/store/events';
+import type { AttemptRecord, EventDocument, EventStore, StatusUpdate } from '../src/store/events';
 import { enqueueSignal } from '../workflows/definitions';
 import type { QueuedEvent } from '../workflows/key-queue';
 import { sequenceOrderingKey } from '../workflows/sequence-ordering-key';
@@ -59,19 +59,26 @@ export function createActivities(store: EventStore, config: HookflowConfig) {
     };
   }
 
+  /** Sets the stored event's status, with the workflow run setting it; an event that does not exist fails the activity, so the workflow sees it. */
+  async function recordStatus(ref: string, status: LiveEventStatus, update: Omit<StatusUpdate, 'runId'> = {}): Promise<void> {
+    const runId = Context.current().info.workflowExecution?.runId;
+    const found = await store.setStatus(ref, status, new Date(), runId === undefined ? update : { ...update, runId });
+    if (!found) throw eventNotFound(ref);
+  }
+
   return {
     /** Moves the stored event to `status`; fails if the event does not exist, so the workflow sees it. */
     async setEventStatus(ref: string, status: LiveEventStatus, note?: string): Promise<void> {
-      const runId = Context.current().info.workflowExecution?.runId;
-      const found = await store.setStatus(ref, status, new Date(), note, runId);
-      if (!found) throw eventNotFound(ref);
+      await recordStatus(ref, status, note === undefined ? {} : { note });
     },
 
     /**
      * Which handlers the event goes to, by the routes of its source as this worker's config has
-     * them now, and its ordering key (recorded on the event, for listings by key).
+     * them now, and its ordering key. Records the outcome on the stored event in one write: status
+     * `processing` (with the ordering key, for listings by key), or `ignored` when no route
+     * matches. One local activity for both: each is one more marker in the run's history.
      */
-    async planEventRoutes(ref: string): Promise<RoutePlan> {
+    async routeEvent(ref: string): Promise<RoutePlan> {
       const event = await load(ref);
       const routes = config.sources.get(event.source)?.routes ?? [];
       const plan = planRoutes(routes, config.handlers, {
@@ -80,7 +87,8 @@ export function createActivities(store: EventStore, config: HookflowConfig) {
         body: parsedBody(event),
         headers: headerRecord(event),
       });
-      if (plan.ordering) await store.setOrderingKey(ref, plan.ordering.key);
+      if (plan.handlers.length === 0) await recordStatus(ref, 'ignored', { note: 'no route matches this event' });
+      else await recordStatus(ref, 'processing', plan.ordering ? { orderingKey: plan.ordering.key } : {});
       return plan;
     },
 

@@ -1,4 +1,4 @@
-import { condition, getExternalWorkflowHandle, log, patched, proxyLocalActivities, setHandler, upsertSearchAttributes, type LocalActivityOptions } from '@temporalio/workflow';
+import { condition, getExternalWorkflowHandle, log, proxyLocalActivities, setHandler, upsertSearchAttributes, type LocalActivityOptions } from '@temporalio/workflow';
 import type { Activities } from '../activities';
 import { formatDuration } from '../src/config/duration';
 import { WebhookOrderingKey, WebhookStatus } from '../src/temporal/search-attributes';
@@ -23,7 +23,7 @@ export const LOCAL_ACTIVITY_OPTIONS: LocalActivityOptions = {
   // server timer instead and free the slot.
   localRetryThreshold: '1 second',
 };
-const { planEventRoutes, setEventStatus, enqueueForTurn } = proxyLocalActivities<Activities>(LOCAL_ACTIVITY_OPTIONS);
+const { routeEvent, setEventStatus, enqueueForTurn } = proxyLocalActivities<Activities>(LOCAL_ACTIVITY_OPTIONS);
 
 type Status = WebhookEventResult['status'] | 'processing';
 
@@ -40,14 +40,17 @@ export async function processWebhookEvent(input: WebhookEventInput): Promise<Web
   setHandler(redeliverSignal, (request) => tracker.requestRedelivery(request?.handler));
   setHandler(discardSignal, (request) => tracker.requestDiscard(request?.reason));
   setHandler(turnSignal, (notice) => tracker.position(notice));
-  // The start already sets WebhookStatus = "processing"; the attribute is upserted only when it
-  // changes (each upsert is one more visibility write for the server).
+  // The start already sets WebhookStatus = "processing".
   let shownStatus: Status = 'processing';
 
-  /** MongoDB and the WebhookStatus search attribute always say the same. */
-  async function setStatus(status: Status, note?: string): Promise<void> {
+  /** The WebhookStatus search attribute, upserted only when it changes: each upsert is one more visibility write for the server. */
+  function showStatus(status: Status): void {
     if (status !== shownStatus) upsertSearchAttributes([{ key: WebhookStatus, value: status }]);
     shownStatus = status;
+  }
+  /** MongoDB and the WebhookStatus search attribute always say the same. */
+  async function setStatus(status: Status, note?: string): Promise<void> {
+    showStatus(status);
     await setEventStatus(input.ref, status, note);
   }
   /** The key's sequencer, once the event has taken its place in the queue; undefined again once the place is given back. */
@@ -79,10 +82,14 @@ export async function processWebhookEvent(input: WebhookEventInput): Promise<Web
   }
   const discarded = (): Promise<WebhookEventResult> => finish('discarded', tracker.discardReason ?? 'discarded by an operator');
 
-  const plan = await planEventRoutes(input.ref);
-  if (plan.handlers.length === 0) return finish('ignored', 'no route matches this event');
+  // Routing also records the event in MongoDB as processing, or as ignored when no route matches.
+  const plan = await routeEvent(input.ref);
+  if (plan.handlers.length === 0) {
+    tracker.finish('ignored');
+    showStatus('ignored');
+    return { status: 'ignored' };
+  }
   tracker.plan(plan.handlers);
-  await setStatus('processing');
   if (plan.ordering) await waitForTurn(plan.ordering);
 
   let handlers = plan.handlers;
@@ -94,8 +101,7 @@ export async function processWebhookEvent(input: WebhookEventInput): Promise<Web
 
     tracker.waitForOperator(Date.now() + plan.waitForOperatorMs);
     await setStatus('failed', tracker.failureSummary());
-    // Runs parked before alerts existed replay without the alert.
-    if (patched('alert-on-park')) await raiseAlert({ kind: 'event_parked', ref: input.ref, source: input.source, handlers: tracker.unsucceeded() });
+    await raiseAlert({ kind: 'event_parked', ref: input.ref, source: input.source, handlers: tracker.unsucceeded() });
     if (plan.ordering?.onFailure === 'skip') await releaseTurn();
     if (!(await condition(() => tracker.hasOperatorRequest(), plan.waitForOperatorMs))) {
       return finish('failed', `no redeliver or discard within ${formatDuration(plan.waitForOperatorMs)}`);

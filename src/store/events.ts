@@ -5,6 +5,15 @@ import { BodyKeyStore } from './body-keys';
 import { GroupCommit, insertEach, isDuplicateKey } from './group-commit';
 import { createMissingIndexes, dropRenamedIndexes } from './indexes';
 
+/** What a status change may carry besides the status. */
+export interface StatusUpdate {
+  /** Why, for operators (kept in the status history). */
+  readonly note?: string;
+  /** The workflow run reporting the change. */
+  readonly runId?: string;
+  readonly orderingKey?: string;
+}
+
 export interface StatusChange {
   readonly status: EventStatus;
   readonly at: Date;
@@ -159,21 +168,22 @@ export class EventStore {
   }
 
   /**
-   * Sets the status; `runId` is the workflow run reporting it, recorded with it. An expired event
-   * is not found: a run started outside hookflow must not revive it without its body.
+   * Sets the status; `runId` is the workflow run reporting it, recorded with it, and `orderingKey`
+   * the event's ordering key once its run has routed it (for `events list --key`), in the same
+   * write. An expired event is not found: a run started outside hookflow must not revive it
+   * without its body.
    */
-  async setStatus(id: string, status: LiveEventStatus, now: Date, note?: string, runId?: string): Promise<boolean> {
+  async setStatus(id: string, status: LiveEventStatus, now: Date, opts: StatusUpdate = {}): Promise<boolean> {
+    const { note, runId, orderingKey } = opts;
     const change: StatusChange = note === undefined ? { status, at: now } : { status, at: now, note };
     const res = await this.collection.updateOne(
       { _id: id, status: { $ne: 'expired' } },
-      { $set: { status, ...(runId === undefined ? {} : { runId }) }, $push: { statusHistory: change } },
+      {
+        $set: { status, ...(runId === undefined ? {} : { runId }), ...(orderingKey === undefined ? {} : { orderingKey }) },
+        $push: { statusHistory: change },
+      },
     );
     return res.matchedCount === 1;
-  }
-
-  /** Records the event's ordering key, for `events list --key`; written by the event's own run. */
-  async setOrderingKey(id: string, key: string): Promise<void> {
-    await this.collection.updateOne({ _id: id, status: { $ne: 'expired' } }, { $set: { orderingKey: key } });
   }
 
   /** Records one handler attempt of the event `id`. */
