@@ -55,8 +55,28 @@ const headerValues = z.record(z.string(), secretRef).superRefine((headers, ctx) 
   }
 });
 
+/**
+ * Flow control of one handler, shared by every worker: `rate` is enforced by the Temporal server on
+ * the handler's task queue (src/flow/handler-queues.ts), `concurrency` by the handler's permit
+ * workflow (workflows/handler-permits.ts).
+ */
+const limitsSchema = z
+  .object({
+    /** Attempts started per second, all workers together; fractions allowed (0.5: one every 2 s). */
+    rate: z.number({ error: 'a number of attempts per second, e.g. 10 or 0.5' }).positive('must be more than 0; to stop a handler, pause it (hookflow handlers pause)').max(100_000).optional(),
+    /** Attempts in flight at once, all workers together. */
+    concurrency: z.int({ error: 'a whole number of attempts, e.g. 5' }).min(1, 'must be at least 1; to stop a handler, pause it (hookflow handlers pause)').max(10_000).optional(),
+  })
+  .strict();
+
+/** Settings every kind of handler has. */
+const commonHandlerFields = {
+  limits: limitsSchema.default({}),
+};
+
 const httpHandlerSchema = z
   .object({
+    ...commonHandlerFields,
     kind: z.literal('http'),
     url: z.url({ protocol: /^https?$/, error: 'an http:// or https:// URL' }),
     /** Our own Standard Webhooks secret (`whsec_...`) that the destination verifies with. */
@@ -70,6 +90,7 @@ const httpHandlerSchema = z
 
 const moduleHandlerSchema = z
   .object({
+    ...commonHandlerFields,
     kind: z.literal('module'),
     /** The compiled JavaScript module, relative to the config file. */
     module: z.string().min(1),
@@ -81,9 +102,19 @@ export const handlerSchema = z.discriminatedUnion('kind', [httpHandlerSchema, mo
   error: 'a handler needs "kind": "http" or "module"',
 });
 
-export interface HttpHandlerConfig {
-  readonly kind: 'http';
+/** Absent: no limit. */
+export interface HandlerLimits {
+  readonly ratePerSecond?: number;
+  readonly concurrency?: number;
+}
+
+interface CommonHandlerConfig {
   readonly name: string;
+  readonly limits: HandlerLimits;
+}
+
+export interface HttpHandlerConfig extends CommonHandlerConfig {
+  readonly kind: 'http';
   readonly url: string;
   readonly secret: string;
   /** Lower-case names. */
@@ -92,9 +123,8 @@ export interface HttpHandlerConfig {
   readonly forwardHeaders: readonly string[];
 }
 
-export interface ModuleHandlerConfig {
+export interface ModuleHandlerConfig extends CommonHandlerConfig {
   readonly kind: 'module';
-  readonly name: string;
   /** Absolute. */
   readonly modulePath: string;
   readonly exportName: string;
@@ -113,6 +143,8 @@ export interface ResolveContext {
 /** Resolves secrets and paths of one handler; problems are reported, not thrown. */
 export function resolveHandler(name: string, raw: z.infer<typeof handlerSchema>, ctx: ResolveContext): HandlerConfig {
   const where = `handlers.${name}`;
+  const { rate, concurrency } = raw.limits;
+  const limits: HandlerLimits = { ...(rate === undefined ? {} : { ratePerSecond: rate }), ...(concurrency === undefined ? {} : { concurrency }) };
   if (raw.kind === 'module') {
     const modulePath = isAbsolute(raw.module) ? raw.module : resolve(ctx.baseDir, raw.module);
     try {
@@ -120,7 +152,7 @@ export function resolveHandler(name: string, raw: z.infer<typeof handlerSchema>,
     } catch {
       ctx.problem(`${where}.module: cannot find ${modulePath} (give the compiled .js file)`);
     }
-    return { kind: 'module', name, modulePath, exportName: raw.export };
+    return { kind: 'module', name, limits, modulePath, exportName: raw.export };
   }
   const secret = resolveSecret(raw.secret, ctx.env, ctx.baseDir, (msg) => ctx.problem(`${where}.secret: ${msg}`)) ?? '';
   if (secret !== '' && !isSigningSecret(secret)) {
@@ -134,6 +166,7 @@ export function resolveHandler(name: string, raw: z.infer<typeof handlerSchema>,
   return {
     kind: 'http',
     name,
+    limits,
     url: raw.url,
     secret,
     headers,

@@ -1,8 +1,10 @@
 import { fork } from 'node:child_process';
-import { NativeConnection, Worker, bundleWorkflowCode, type WorkflowBundle } from '@temporalio/worker';
+import { NativeConnection, Worker, bundleWorkflowCode, type WorkerOptions, type WorkflowBundle } from '@temporalio/worker';
 import { createActivities } from '../../activities';
 import type { HookflowConfig } from '../config/sources';
+import { handlerTaskQueue } from '../flow/handler-queues';
 import { handlerMetricsInterceptor } from './handler-metrics-interceptor';
+import { WorkerGroup } from './worker-group';
 import type { HandlerMetrics } from '../metrics/handler-metrics';
 import type { EventStore } from '../store/events';
 
@@ -47,18 +49,38 @@ export function bundleWorkflowsInChild(): Promise<WorkflowBundle> {
   return childBundle;
 }
 
-export async function createWorker(deps: WorkerDeps): Promise<Worker> {
-  return Worker.create({
+/**
+ * The event runs' worker (workflows, their local activities, and handler attempts scheduled on the
+ * event queue by runs older than per-handler queues) and one activity worker per handler, on the
+ * handler's own task queue. A handler's `rate` goes to Temporal as that queue's limit: the server
+ * enforces it across every worker polling the queue.
+ */
+export async function createWorker(deps: WorkerDeps): Promise<WorkerGroup> {
+  const activities = createActivities(deps.store, deps.config);
+  const common: Pick<WorkerOptions, 'connection' | 'namespace' | 'activities' | 'shutdownGraceTime' | 'interceptors'> = {
     connection: deps.connection,
     namespace: deps.namespace,
-    taskQueue: deps.taskQueue,
-    workflowBundle: deps.workflowBundle ?? (await bundleWorkflowsInChild()),
-    activities: createActivities(deps.store, deps.config),
+    activities,
     // At shutdown, handler attempts in flight get this long to finish before they are cancelled
     // (a cancelled attempt is retried by another worker); within STOP_TIMEOUT_MS's default.
     shutdownGraceTime: '10 seconds',
     ...(deps.handlerMetrics ? { interceptors: { activity: [handlerMetricsInterceptor(deps.handlerMetrics)] } } : {}),
+  };
+  const eventWorker = await Worker.create({
+    ...common,
+    taskQueue: deps.taskQueue,
+    workflowBundle: deps.workflowBundle ?? (await bundleWorkflowsInChild()),
   });
+  const handlerWorkers = await Promise.all(
+    [...deps.config.handlers.values()].map((handler) =>
+      Worker.create({
+        ...common,
+        taskQueue: handlerTaskQueue(deps.taskQueue, handler.name),
+        ...(handler.limits.ratePerSecond === undefined ? {} : { maxTaskQueueActivitiesPerSecond: handler.limits.ratePerSecond }),
+      }),
+    ),
+  );
+  return new WorkerGroup([eventWorker, ...handlerWorkers]);
 }
 
 /** The bundler reports each build at info level; only its warnings and errors matter here. */

@@ -1,10 +1,11 @@
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
-import { NativeConnection, type Worker } from '@temporalio/worker';
+import { NativeConnection } from '@temporalio/worker';
 import { parseConfig } from '../../src/config/sources';
 import { readPath } from '../../src/providers/json-path';
 import { sequencerWorkflowId } from '../../src/event/ordering-key';
 import { createWorker } from '../../src/worker/worker';
+import type { WorkerGroup } from '../../src/worker/worker-group';
 import { discardSignal, enqueueSignal, queueQuery, redeliverSignal, statusQuery } from '../../workflows/definitions';
 import { sequenceOrderingKey } from '../../workflows/sequence-ordering-key';
 import { cliEnv, jsonOf, runCli } from '../helpers/cli';
@@ -259,7 +260,7 @@ describe('ordering: a worker stopped and started again mid-way', function () {
   });
 
   /** A worker of the receiver's task queue and database, in this process, like the one `npm run worker` runs. */
-  async function startWorker(): Promise<{ worker: Worker; running: Promise<void> }> {
+  async function startWorker(): Promise<{ worker: WorkerGroup; running: Promise<void> }> {
     connection ??= await NativeConnection.connect({ address: testServices().temporalAddress });
     const config = parseConfig(orderedConfig(d().apply).config, { defaultMaxBodyBytes: 1024 * 1024, baseDir: process.cwd(), label: 'ordering test' });
     const worker = await createWorker({

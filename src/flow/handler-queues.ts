@@ -1,0 +1,10 @@
+/*
+ * Each handler's attempts run on a task queue of their own, so that Temporal applies the handler's
+ * flow control to exactly its attempts: the server-side rate limit (all workers together), the pause
+ * (a queue rate limit of 0, src/flow/handler-pause.ts) and the backlog count. Pure: workflows import it.
+ */
+
+/** The activity task queue of `handler`'s attempts, next to the event runs' queue `eventQueue`. */
+export function handlerTaskQueue(eventQueue: string, handler: string): string {
+  return `${eventQueue}-handler-${handler}`;
+}
