@@ -5,10 +5,11 @@ import type { HookflowConfig } from '../src/config/sources';
 import { headerRecord, parsedBody } from '../src/event/body';
 import type { LiveEventStatus } from '../src/event/status';
 import type { AttemptRecord, EventDocument, EventStore } from '../src/store/events';
-import { enqueueSignal } from '../workflows/definitions';
+import { enqueueSignal, requestPermitSignal } from '../workflows/definitions';
+import { handlerPermits } from '../workflows/handler-permits';
 import type { QueuedEvent } from '../workflows/key-queue';
 import { sequenceOrderingKey } from '../workflows/sequence-ordering-key';
-import type { RoutePlan } from '../workflows/types';
+import type { PermitRequest, RoutePlan } from '../workflows/types';
 import type { WebhookHandler } from './handler-api';
 import { runAttempt } from './handler-attempt';
 import { forwardOverHttp } from './http-forward';
@@ -96,6 +97,21 @@ export function createActivities(store: EventStore, config: HookflowConfig) {
         args: [{}],
         signal: enqueueSignal,
         signalArgs: [event],
+      });
+    },
+
+    /**
+     * Asks the handler's permit workflow for a permit, starting it if it is not running. A run that
+     * holds one already keeps it, and is told again.
+     */
+    async requestPermit(permitsId: string, request: PermitRequest): Promise<void> {
+      const { client, info } = Context.current();
+      await client.workflow.signalWithStart(handlerPermits, {
+        workflowId: permitsId,
+        taskQueue: info.taskQueue,
+        args: [{ handler: request.handler }],
+        signal: requestPermitSignal,
+        signalArgs: [request],
       });
     },
 

@@ -1,2 +1,3 @@
 export { processWebhookEvent } from './process-webhook-event';
 export { sequenceOrderingKey } from './sequence-ordering-key';
+export { handlerPermits } from './handler-permits';

@@ -2,9 +2,10 @@ import { condition, getExternalWorkflowHandle, log, proxyLocalActivities, setHan
 import type { Activities } from '../activities';
 import { formatDuration } from '../src/config/duration';
 import { WebhookOrderingKey, WebhookStatus } from '../src/temporal/search-attributes';
-import { discardSignal, finishedSignal, redeliverSignal, statusQuery, turnSignal } from './definitions';
+import { discardSignal, finishedSignal, permitSignal, redeliverSignal, statusQuery, turnSignal } from './definitions';
 import { EventTracker } from './event-tracker';
 import { runHandlerActivity } from './handler-activity';
+import { withHandlerPermit } from './handler-permit';
 import type { OrderingPlan, WebhookEventInput, WebhookEventResult } from './types';
 
 /**
@@ -38,6 +39,7 @@ export async function processWebhookEvent(input: WebhookEventInput): Promise<Web
   setHandler(redeliverSignal, (request) => tracker.requestRedelivery(request?.handler));
   setHandler(discardSignal, (request) => tracker.requestDiscard(request?.reason));
   setHandler(turnSignal, (notice) => tracker.position(notice));
+  setHandler(permitSignal, ({ handler }) => tracker.permitGranted(handler));
   // The start already sets WebhookStatus = "processing"; the attribute is upserted only when it
   // changes (each upsert is one more visibility write for the server).
   let shownStatus: Status = 'processing';
@@ -86,7 +88,7 @@ export async function processWebhookEvent(input: WebhookEventInput): Promise<Web
   let handlers = plan.handlers;
   for (;;) {
     if (tracker.discardRequested) return discarded();
-    await tracker.runRound(handlers, (handler) => runHandlerActivity(input.ref, handler));
+    await tracker.runRound(handlers, (handler) => withHandlerPermit(input.ref, handler, tracker, () => runHandlerActivity(input.ref, handler)));
     if (tracker.discardRequested) return discarded();
     if (tracker.allSucceeded()) return finish('processed');
 

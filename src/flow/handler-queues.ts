@@ -8,3 +8,8 @@
 export function handlerTaskQueue(eventQueue: string, handler: string): string {
   return `${eventQueue}-handler-${handler}`;
 }
+
+/** The workflow ID of the permit workflow (workflows/handler-permits.ts) that bounds `handler`'s attempts in flight. */
+export function handlerPermitsWorkflowId(eventQueue: string, handler: string): string {
+  return `permits:${eventQueue}:${handler}`;
+}
