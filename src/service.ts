@@ -120,6 +120,7 @@ export async function startHookflow(opts: HookflowOptions): Promise<RunningHookf
           config: opts.config,
           workflowBundle: opts.workflowBundle,
           handlerMetrics: metrics.handlers,
+          logger,
         }),
     });
   }

@@ -1,4 +1,5 @@
 import { defineQuery, defineSignal } from '@temporalio/workflow';
+import type { BreakerMemory, OutcomeBatch } from './breaker';
 import type { KeyQueueState, PositionNotice, QueuedEvent } from './key-queue';
 import type { PermitPoolState } from './permit-pool';
 import type { EventProcessingStatus, PermitRequest } from './types';
@@ -51,3 +52,14 @@ export const permitSignal = defineSignal<[{ handler: string }]>('permit');
 
 /** The permit workflow's holders and waiting runs. */
 export const permitsQuery = defineQuery<PermitPoolState>('permits');
+
+/*
+ * Per-handler circuit breaker (handler-breaker.ts): every worker reports the handler's attempt
+ * outcomes in batches (src/flow/outcome-reporter.ts).
+ */
+
+/** A worker's batch of the handler's attempt outcomes. */
+export const outcomesSignal = defineSignal<[OutcomeBatch]>('outcomes');
+
+/** The breaker's state, counts and next probe. */
+export const breakerQuery = defineQuery<BreakerMemory>('breaker');

@@ -2,6 +2,7 @@ import { isAbsolute, resolve } from 'node:path';
 import { z } from 'zod';
 import { secretKey } from '../providers/standard-webhooks';
 import { CREDENTIAL_HEADERS, REDACTED } from '../event/credential-headers';
+import { durationSchema } from './duration-schema';
 import { resolveSecret, secretRef } from './secret-ref';
 
 /*
@@ -69,9 +70,38 @@ const limitsSchema = z
   })
   .strict();
 
+/** The circuit breaker's defaults (docs/routes-and-handlers.md): on for every handler unless `breaker: false`. */
+export const DEFAULT_BREAKER: BreakerSettings = {
+  consecutiveFailures: 10,
+  failureRatio: 0.5,
+  minimumAttempts: 20,
+  windowMs: 5 * 60_000,
+  probeIntervalMs: 30_000,
+  maximumProbeIntervalMs: 10 * 60_000,
+};
+
+const breakerSchema = z.union([
+  z.literal(false),
+  z
+    .object({
+      /** Opens after this many failed attempts in a row. */
+      consecutiveFailures: z.int().min(1, 'at least 1').optional(),
+      /** ...or when more than this share of the attempts within `window` failed, */
+      failureRatio: z.number().gt(0, 'more than 0').max(1, 'at most 1').optional(),
+      /** ...counting only once at least this many attempts were made within `window`. */
+      minimumAttempts: z.int().min(1, 'at least 1').optional(),
+      window: durationSchema.optional(),
+      /** The wait before the first probe; doubled after each failed probe, up to `maximumProbeInterval`. */
+      probeInterval: durationSchema.optional(),
+      maximumProbeInterval: durationSchema.optional(),
+    })
+    .strict(),
+], { error: 'false, or an object with consecutiveFailures, failureRatio, minimumAttempts, window, probeInterval, maximumProbeInterval' });
+
 /** Settings every kind of handler has. */
 const commonHandlerFields = {
   limits: limitsSchema.default({}),
+  breaker: breakerSchema.default({}),
 };
 
 const httpHandlerSchema = z
@@ -108,9 +138,20 @@ export interface HandlerLimits {
   readonly concurrency?: number;
 }
 
+export interface BreakerSettings {
+  readonly consecutiveFailures: number;
+  readonly failureRatio: number;
+  readonly minimumAttempts: number;
+  readonly windowMs: number;
+  readonly probeIntervalMs: number;
+  readonly maximumProbeIntervalMs: number;
+}
+
 interface CommonHandlerConfig {
   readonly name: string;
   readonly limits: HandlerLimits;
+  /** Null: `breaker: false`. */
+  readonly breaker: BreakerSettings | null;
 }
 
 export interface HttpHandlerConfig extends CommonHandlerConfig {
@@ -145,6 +186,10 @@ export function resolveHandler(name: string, raw: z.infer<typeof handlerSchema>,
   const where = `handlers.${name}`;
   const { rate, concurrency } = raw.limits;
   const limits: HandlerLimits = { ...(rate === undefined ? {} : { ratePerSecond: rate }), ...(concurrency === undefined ? {} : { concurrency }) };
+  const breaker = breakerSettings(raw.breaker);
+  if (breaker && breaker.maximumProbeIntervalMs < breaker.probeIntervalMs) {
+    ctx.problem(`${where}.breaker: maximumProbeInterval must not be shorter than probeInterval`);
+  }
   if (raw.kind === 'module') {
     const modulePath = isAbsolute(raw.module) ? raw.module : resolve(ctx.baseDir, raw.module);
     try {
@@ -152,7 +197,7 @@ export function resolveHandler(name: string, raw: z.infer<typeof handlerSchema>,
     } catch {
       ctx.problem(`${where}.module: cannot find ${modulePath} (give the compiled .js file)`);
     }
-    return { kind: 'module', name, limits, modulePath, exportName: raw.export };
+    return { kind: 'module', name, limits, breaker, modulePath, exportName: raw.export };
   }
   const secret = resolveSecret(raw.secret, ctx.env, ctx.baseDir, (msg) => ctx.problem(`${where}.secret: ${msg}`)) ?? '';
   if (secret !== '' && !isSigningSecret(secret)) {
@@ -167,10 +212,24 @@ export function resolveHandler(name: string, raw: z.infer<typeof handlerSchema>,
     kind: 'http',
     name,
     limits,
+    breaker,
     url: raw.url,
     secret,
     headers,
     forwardHeaders: raw.forwardHeaders.map((h) => h.toLowerCase()),
+  };
+}
+
+function breakerSettings(raw: z.infer<typeof breakerSchema>): BreakerSettings | null {
+  if (raw === false) return null;
+  const d = DEFAULT_BREAKER;
+  return {
+    consecutiveFailures: raw.consecutiveFailures ?? d.consecutiveFailures,
+    failureRatio: raw.failureRatio ?? d.failureRatio,
+    minimumAttempts: raw.minimumAttempts ?? d.minimumAttempts,
+    windowMs: raw.window ?? d.windowMs,
+    probeIntervalMs: raw.probeInterval ?? d.probeIntervalMs,
+    maximumProbeIntervalMs: raw.maximumProbeInterval ?? Math.max(d.maximumProbeIntervalMs, raw.probeInterval ?? 0),
   };
 }
 

@@ -19,8 +19,16 @@ type TaskQueueType = NonNullable<ConfigRequest['taskQueueType']>;
 const ACTIVITY_QUEUE: TaskQueueType = 2;
 const NORMAL_KIND = 1;
 
-/** Marks the queue limits hookflow set to pause, in the limit's `reason`. */
+/** Marks the queue limits hookflow set, in the limit's `reason`: an operator's pause, and the circuit breaker's. */
 const PAUSE_REASON = 'hookflow pause';
+const BREAKER_OPEN_REASON = 'hookflow breaker open';
+const BREAKER_PROBE_REASON = 'hookflow breaker half-open';
+/**
+ * Half-open: at most one attempt per 5 s. The breaker holds the queue again (open) or releases it
+ * (closed) on the first outcome reported, about a second after the attempt ends, so one probe goes
+ * at a time. (Temporal takes a few seconds to hand out the first attempt after a rate of 0.)
+ */
+const PROBE_RATE = 0.2;
 
 export interface QueueAddress {
   readonly service: WorkflowService;
@@ -37,8 +45,10 @@ export interface PauseInfo {
 }
 
 export interface QueueFlow {
-  /** Set while the handler is paused. */
+  /** Set while the handler is paused by an operator. */
   readonly paused?: PauseInfo;
+  /** Set while the handler's circuit breaker holds it. */
+  readonly breaker?: 'open' | 'half-open';
   /** Attempts waiting in the queue for a worker: Temporal's approximate backlog count. */
   readonly backlog: number;
   /** How long the oldest of them has waited, in seconds (0 when none waits). */
@@ -78,6 +88,7 @@ export async function describeQueueFlow(queue: QueueAddress): Promise<QueueFlow>
   const limit = answer.config?.queueRateLimit;
   const reason = limit?.metadata?.reason ?? '';
   const paused = (limit?.rateLimit?.requestsPerSecond ?? 0) === 0 && reason.startsWith(PAUSE_REASON);
+  const breaker = reason === BREAKER_OPEN_REASON ? 'open' : reason === BREAKER_PROBE_REASON ? 'half-open' : undefined;
   const note = reason.slice(PAUSE_REASON.length).replace(/^: /, '');
   return {
     ...(paused
@@ -89,9 +100,32 @@ export async function describeQueueFlow(queue: QueueAddress): Promise<QueueFlow>
           },
         }
       : {}),
+    ...(breaker === undefined ? {} : { breaker }),
     backlog: Number(answer.stats?.approximateBacklogCount ?? 0),
     oldestWaitSeconds: (optionalTsToMs(answer.stats?.approximateBacklogAge) ?? 0) / 1000,
   };
+}
+
+/**
+ * Applies the circuit breaker's state to the queue: open holds every attempt (a rate of 0), half-open
+ * lets one through, closed removes the breaker's limit. An operator's pause comes first: the breaker
+ * never replaces or removes it (it returns false then), and an operator's resume clears the breaker's
+ * limit too. The check and the write are two calls: an operator's pause in between is overwritten by
+ * the breaker's (it then shows as `breaker open`, and its next step reapplies the operator's wish only
+ * if the operator pauses again).
+ */
+export async function applyBreakerToQueue(queue: QueueAddress, identity: string, state: 'open' | 'half-open' | 'closed'): Promise<boolean> {
+  const flow = await describeQueueFlow(queue);
+  if (flow.paused) return false;
+  const base = { namespace: queue.namespace, identity, taskQueue: queue.taskQueue, taskQueueType: ACTIVITY_QUEUE };
+  if (state === 'closed') {
+    if (flow.breaker !== undefined) await queue.service.updateTaskQueueConfig({ ...base, updateQueueRateLimit: {} });
+    return true;
+  }
+  const rate = state === 'open' ? 0 : PROBE_RATE;
+  const reason = state === 'open' ? BREAKER_OPEN_REASON : BREAKER_PROBE_REASON;
+  await queue.service.updateTaskQueueConfig({ ...base, updateQueueRateLimit: { rateLimit: { requestsPerSecond: rate }, reason } });
+  return true;
 }
 
 /** Every handler's queue flow, by handler name, for the metrics. */

@@ -13,3 +13,8 @@ export function handlerTaskQueue(eventQueue: string, handler: string): string {
 export function handlerPermitsWorkflowId(eventQueue: string, handler: string): string {
   return `permits:${eventQueue}:${handler}`;
 }
+
+/** The workflow ID of `handler`'s circuit breaker (workflows/handler-breaker.ts). */
+export function handlerBreakerWorkflowId(eventQueue: string, handler: string): string {
+  return `breaker:${eventQueue}:${handler}`;
+}

@@ -106,7 +106,7 @@ export function createMetrics(values: ScrapedValues = {}): HookflowMetrics {
   };
 }
 
-/** Three gauges per handler from one read of its task queue (the caller bounds how often it reads). */
+/** Four gauges per handler from one read of its task queue (the caller bounds how often it reads). */
 function handlerFlowGauges(registry: Registry, read: () => Promise<ReadonlyMap<string, QueueFlow>>): void {
   const gauge = (name: string, help: string, value: (flow: QueueFlow) => number): void => {
     new Gauge({
@@ -121,6 +121,9 @@ function handlerFlowGauges(registry: Registry, read: () => Promise<ReadonlyMap<s
     });
   };
   gauge('hookflow_handler_paused', '1 while the handler is paused (hookflow handlers pause), else 0', (flow) => (flow.paused ? 1 : 0));
+  gauge('hookflow_handler_breaker_state', "The handler's circuit breaker: 0 closed, 1 half-open (one probe may go), 2 open (holding its attempts)", (flow) =>
+    flow.breaker === 'open' ? 2 : flow.breaker === 'half-open' ? 1 : 0,
+  );
   gauge('hookflow_handler_waiting_attempts', "Attempts waiting in the handler's task queue for its rate limit, its pause or a worker (Temporal's approximate count)", (flow) => flow.backlog);
   gauge('hookflow_handler_oldest_wait_seconds', "How long the oldest attempt waiting in the handler's task queue has waited; 0 when none waits", (flow) => flow.oldestWaitSeconds);
 }

@@ -10,9 +10,12 @@ export type HandlerConfigs = ReadonlyMap<string, HandlerConfig>;
 export interface HandlerView {
   readonly name: string;
   readonly kind: HandlerKind;
-  readonly state: 'active' | 'paused';
+  /** `paused`: by an operator; `breaker-open`: by its circuit breaker, which probes it at growing intervals; `breaker-half-open`: one probe attempt may go. */
+  readonly state: 'active' | 'paused' | 'breaker-open' | 'breaker-half-open';
   readonly paused?: PauseInfo;
   readonly limits: { readonly rate: number | null; readonly concurrency: number | null };
+  /** Whether the handler has a circuit breaker (`breaker: false` turns it off). */
+  readonly breaker: boolean;
   /** Attempts waiting for the handler's rate limit or pause (Temporal's approximate count). */
   readonly backlog: number;
   readonly oldestWaitSeconds: number;
@@ -29,7 +32,11 @@ export async function pauseHandler(ctx: OpsContext, handlers: HandlerConfigs, na
   return viewHandler(ctx, handler);
 }
 
-/** Lets the handler's waiting attempts go, oldest first, within its limits. Resuming an active handler changes nothing. */
+/**
+ * Lets the handler's waiting attempts go, oldest first, within its limits. Resuming an active handler
+ * changes nothing; resuming one its breaker holds lifts the hold (the breaker, still open, holds it
+ * again at its next probe).
+ */
 export async function resumeHandler(ctx: OpsContext, handlers: HandlerConfigs, name: string): Promise<HandlerView> {
   const handler = findHandler(handlers, name);
   await temporalCall(ctx, () => resumeQueue(queueOf(ctx, handler.name), identity(ctx)));
@@ -41,9 +48,10 @@ async function viewHandler(ctx: OpsContext, handler: HandlerConfig): Promise<Han
   return {
     name: handler.name,
     kind: handler.kind,
-    state: flow.paused ? 'paused' : 'active',
+    state: flow.paused ? 'paused' : flow.breaker ? `breaker-${flow.breaker}` : 'active',
     ...(flow.paused ? { paused: flow.paused } : {}),
     limits: { rate: handler.limits.ratePerSecond ?? null, concurrency: handler.limits.concurrency ?? null },
+    breaker: handler.breaker !== null,
     backlog: flow.backlog,
     oldestWaitSeconds: flow.oldestWaitSeconds,
   };

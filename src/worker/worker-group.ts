@@ -6,12 +6,18 @@ import type { Worker } from '@temporalio/worker';
  * the process never runs half of hookflow.
  */
 export class WorkerGroup {
-  constructor(readonly workers: readonly Worker[]) {}
+  constructor(
+    readonly workers: readonly Worker[],
+    /** Runs while the workers run, e.g. the breaker outcome reporter; stopped after them. */
+    private readonly companion?: { start(): void; stop(): Promise<void> },
+  ) {}
 
   /** Resolves when every worker has stopped; rejects with the first error. */
   async run(): Promise<void> {
+    this.companion?.start();
     const runs = this.workers.map((worker) => worker.run().finally(() => this.shutdown()));
     const results = await Promise.allSettled(runs);
+    await this.companion?.stop();
     const failed = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
     if (failed) throw failed.reason;
   }

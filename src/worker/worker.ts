@@ -2,7 +2,13 @@ import { fork } from 'node:child_process';
 import { NativeConnection, Worker, bundleWorkflowCode, type WorkerOptions, type WorkflowBundle } from '@temporalio/worker';
 import { createActivities } from '../../activities';
 import type { HookflowConfig } from '../config/sources';
+import { Client } from '@temporalio/client';
+import pino from 'pino';
+import type { BreakerSettings } from '../config/handlers';
+import type { FlowFacts } from '../flow/flow-facts';
 import { handlerTaskQueue } from '../flow/handler-queues';
+import { OutcomeReporter } from '../flow/outcome-reporter';
+import type { Logger } from '../logger';
 import { handlerMetricsInterceptor } from './handler-metrics-interceptor';
 import { WorkerGroup } from './worker-group';
 import type { HandlerMetrics } from '../metrics/handler-metrics';
@@ -19,6 +25,10 @@ export interface WorkerDeps {
   readonly workflowBundle?: WorkflowBundle;
   /** Where handler attempts are counted (src/metrics); none when omitted. */
   readonly handlerMetrics?: HandlerMetrics;
+  /** Where the breaker reporter's warnings go; silent when omitted. */
+  readonly logger?: Logger;
+  /** Told of flow control's facts (breaker changes), e.g. to alert. */
+  readonly flowFacts?: FlowFacts;
 }
 
 const workflowsPath = require.resolve('../../workflows');
@@ -56,7 +66,11 @@ export function bundleWorkflowsInChild(): Promise<WorkflowBundle> {
  * enforces it across every worker polling the queue.
  */
 export async function createWorker(deps: WorkerDeps): Promise<WorkerGroup> {
-  const activities = createActivities(deps.store, deps.config);
+  const activities = createActivities(deps.store, deps.config, deps.flowFacts);
+  const breakers = new Map<string, BreakerSettings>();
+  for (const handler of deps.config.handlers.values()) if (handler.breaker) breakers.set(handler.name, handler.breaker);
+  const reporter = new OutcomeReporter(new Client({ connection: deps.connection, namespace: deps.namespace }), deps.taskQueue, breakers, deps.logger ?? pino({ level: 'silent' }));
+  const interceptor = handlerMetricsInterceptor(deps.handlerMetrics, (handler, succeeded) => reporter.record(handler, succeeded));
   const common: Pick<WorkerOptions, 'connection' | 'namespace' | 'activities' | 'shutdownGraceTime' | 'interceptors'> = {
     connection: deps.connection,
     namespace: deps.namespace,
@@ -64,7 +78,7 @@ export async function createWorker(deps: WorkerDeps): Promise<WorkerGroup> {
     // At shutdown, handler attempts in flight get this long to finish before they are cancelled
     // (a cancelled attempt is retried by another worker); within STOP_TIMEOUT_MS's default.
     shutdownGraceTime: '10 seconds',
-    ...(deps.handlerMetrics ? { interceptors: { activity: [handlerMetricsInterceptor(deps.handlerMetrics)] } } : {}),
+    interceptors: { activity: [interceptor] },
   };
   const eventWorker = await Worker.create({
     ...common,
@@ -80,7 +94,7 @@ export async function createWorker(deps: WorkerDeps): Promise<WorkerGroup> {
       }),
     ),
   );
-  return new WorkerGroup([eventWorker, ...handlerWorkers]);
+  return new WorkerGroup([eventWorker, ...handlerWorkers], reporter);
 }
 
 /** The bundler reports each build at info level; only its warnings and errors matter here. */

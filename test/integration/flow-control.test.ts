@@ -166,3 +166,56 @@ describe('flow control: per-handler limits across two workers, pause and resume'
     assert.match(String(readPath(answer.json, 'message')), /No handler "nope" in the config \(defined: rated, narrow, held\)/);
   });
 });
+
+describe('flow control: the circuit breaker', function () {
+  this.timeout(300_000);
+  /** Fails its first 20 requests, then answers 200. */
+  const FAILURES = 20;
+  const PROBE_MS = 2000;
+  const d = useDestinations(FORWARD_SECRET, { flaky: (index) => ({ status: index < FAILURES ? 503 : 200 }) });
+  const hookflow = useHookflow(() => ({
+    config: {
+      sources: { shop: { provider: 'standard-webhooks', secrets: [SOURCE_SECRET], routes: [{ handlers: ['flaky'] }] } },
+      handlers: { flaky: { ...forwardingTo(d().flaky, FORWARD_SECRET), breaker: { probeInterval: `${PROBE_MS}ms`, maximumProbeInterval: '4s' } } },
+      defaults: { retry: { initialInterval: '200ms', backoffCoefficient: 1, maximumInterval: '200ms', maximumAttempts: 50 }, timeout: '10s' },
+    },
+    storeReady: true,
+    env: { ADMIN_TOKEN },
+  }));
+
+  async function state(): Promise<unknown> {
+    const res = await fetch(`${hookflow().url}/admin/handlers`, { headers: { authorization: `Bearer ${ADMIN_TOKEN}` } });
+    return readPath((readPath(await res.json(), 'handlers') as unknown[])[0], 'state');
+  }
+
+  it('opens after consecutive failures, lets only probes through at growing intervals, and closes once the destination recovers', async function () {
+    const events = await Promise.all(Array.from({ length: 5 }, (_, i) => sendEvent(hookflow().url, 'shop', SOURCE_SECRET, { type: 'order.flaky', data: { i } })));
+    await eventually(async () => assert.equal(await state(), 'breaker-open'), 60_000, 100);
+    const openedAt = Date.now();
+    const beforeOpen = d().flaky.requests.length;
+    assert.ok(beforeOpen >= 10, `${beforeOpen} requests before the breaker opened`);
+
+    // Every event is processed in the end, each answered 200 once (the destination's requests from the 21st on).
+    await eventually(async () => {
+      for (const event of events) assert.equal((await hookflow().store.get(event.workflowId))?.status, 'processed');
+    }, 180_000, 500);
+    const all = d().flaky.requests;
+    for (const event of events) {
+      const succeeded = all.filter((r, i) => i >= FAILURES && r.headers['idempotency-key'] === `${event.workflowId}:flaky`);
+      assert.equal(succeeded.length, 1, `${event.workflowId} answered 200 once`);
+    }
+    await eventually(async () => assert.equal(await state(), 'active'), 60_000, 200);
+
+    // Once open (past the reports of attempts already in flight), until the destination recovered:
+    // single probes, each at least the probe interval after the one before.
+    const settled = openedAt + 1500;
+    const probes = d().flaky.requests.filter((r, i) => r.atMs > settled && i < FAILURES).map((r) => r.atMs);
+    for (let i = 1; i < probes.length; i++) {
+      const gap = (probes[i] ?? 0) - (probes[i - 1] ?? 0);
+      assert.ok(gap >= PROBE_MS - 200, `probes ${gap} ms apart, less than the ${PROBE_MS} ms interval`);
+    }
+    assert.ok(probes.length >= 3, `${probes.length} probes while open`);
+    const lastGap = (probes[probes.length - 1] ?? 0) - (probes[probes.length - 2] ?? 0);
+    assert.ok(lastGap >= 2 * PROBE_MS - 200, `the interval grows: the last probes were ${lastGap} ms apart`);
+  });
+});
