@@ -80,28 +80,38 @@ export const DEFAULT_BREAKER: BreakerSettings = {
   maximumProbeIntervalMs: 10 * 60_000,
 };
 
-const breakerSchema = z.union([
-  z.literal(false),
-  z
-    .object({
-      /** Opens after this many failed attempts in a row. */
-      consecutiveFailures: z.int().min(1, 'at least 1').optional(),
-      /** ...or when more than this share of the attempts within `window` failed, */
-      failureRatio: z.number().gt(0, 'more than 0').max(1, 'at most 1').optional(),
-      /** ...counting only once at least this many attempts were made within `window`. */
-      minimumAttempts: z.int().min(1, 'at least 1').optional(),
-      window: durationSchema.optional(),
-      /** The wait before the first probe; doubled after each failed probe, up to `maximumProbeInterval`. */
-      probeInterval: durationSchema.optional(),
-      maximumProbeInterval: durationSchema.optional(),
-    })
-    .strict(),
-], { error: 'false, or an object with consecutiveFailures, failureRatio, minimumAttempts, window, probeInterval, maximumProbeInterval' });
+const breakerObject = z
+  .object({
+    /** Opens after this many failed attempts in a row. */
+    consecutiveFailures: z.int().min(1, 'at least 1').optional(),
+    /** ...or when more than this share of the attempts within `window` failed, */
+    failureRatio: z.number().gt(0, 'more than 0').max(1, 'at most 1').optional(),
+    /** ...counting only once at least this many attempts were made within `window`. */
+    minimumAttempts: z.int().min(1, 'at least 1').optional(),
+    window: durationSchema.optional(),
+    /** The wait before the first probe; doubled after each failed probe, up to `maximumProbeInterval`. */
+    probeInterval: durationSchema.optional(),
+    maximumProbeInterval: durationSchema.optional(),
+  })
+  .strict();
+
+/** `false`, or the breaker's settings; the object's own problems are reported field by field. Absent: the defaults. */
+const breakerSchema = z.unknown().transform((value, ctx): z.infer<typeof breakerObject> | false => {
+  if (value === false) return false;
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+    ctx.addIssue({ code: 'custom', message: 'false, or an object with consecutiveFailures, failureRatio, minimumAttempts, window, probeInterval, maximumProbeInterval' });
+    return z.NEVER;
+  }
+  const parsed = breakerObject.safeParse(value);
+  if (parsed.success) return parsed.data;
+  for (const issue of parsed.error.issues) ctx.addIssue({ code: 'custom', message: issue.message, path: issue.path });
+  return z.NEVER;
+});
 
 /** Settings every kind of handler has. */
 const commonHandlerFields = {
   limits: limitsSchema.default({}),
-  breaker: breakerSchema.default({}),
+  breaker: breakerSchema.optional(),
 };
 
 const httpHandlerSchema = z
@@ -220,8 +230,9 @@ export function resolveHandler(name: string, raw: z.infer<typeof handlerSchema>,
   };
 }
 
-function breakerSettings(raw: z.infer<typeof breakerSchema>): BreakerSettings | null {
-  if (raw === false) return null;
+function breakerSettings(given: z.infer<typeof breakerSchema> | undefined): BreakerSettings | null {
+  if (given === false) return null;
+  const raw = given ?? {};
   const d = DEFAULT_BREAKER;
   return {
     consecutiveFailures: raw.consecutiveFailures ?? d.consecutiveFailures,

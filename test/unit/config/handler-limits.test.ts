@@ -35,3 +35,43 @@ describe("parseConfig(json): a handler's limits", function () {
     assert.match(problems(withLimits({ burst: 5 })), /handlers\.billing\.limits: .*burst/);
   });
 });
+
+describe("parseConfig(json): a handler's circuit breaker", function () {
+  const withBreaker = (breaker: unknown): object => ({
+    sources: { shop: { provider: 'standard-webhooks', secrets: [SW], routes: [{ handlers: ['billing'] }] } },
+    handlers: { billing: { kind: 'http', url: 'http://billing.internal/hooks', secret: FORWARD, ...(breaker === undefined ? {} : { breaker }) } },
+  });
+
+  it('is on with the documented defaults when absent', function () {
+    assert.deepEqual(parse(withBreaker(undefined)).handlers.get('billing')?.breaker, {
+      consecutiveFailures: 10,
+      failureRatio: 0.5,
+      minimumAttempts: 20,
+      windowMs: 300_000,
+      probeIntervalMs: 30_000,
+      maximumProbeIntervalMs: 600_000,
+    });
+  });
+
+  it('is off with false', function () {
+    assert.equal(parse(withBreaker(false)).handlers.get('billing')?.breaker, null);
+  });
+
+  it('takes settings field by field', function () {
+    const breaker = parse(withBreaker({ consecutiveFailures: 3, window: '1m', probeInterval: '5s' })).handlers.get('billing')?.breaker;
+    assert.equal(breaker?.consecutiveFailures, 3);
+    assert.equal(breaker?.windowMs, 60_000);
+    assert.equal(breaker?.probeIntervalMs, 5000);
+    assert.equal(breaker?.failureRatio, 0.5);
+  });
+
+  it('refuses true, a ratio above 1 and a bad duration, naming each', function () {
+    assert.match(problems(withBreaker(true)), /handlers\.billing\.breaker: false, or an object/);
+    assert.match(problems(withBreaker({ failureRatio: 1.5 })), /handlers\.billing\.breaker\.failureRatio: at most 1/);
+    assert.match(problems(withBreaker({ probeInterval: 'soon' })), /handlers\.billing\.breaker\.probeInterval: a duration/);
+  });
+
+  it('refuses a maximum probe interval shorter than the probe interval', function () {
+    assert.match(problems(withBreaker({ probeInterval: '1m', maximumProbeInterval: '30s' })), /handlers\.billing\.breaker: maximumProbeInterval must not be shorter than probeInterval/);
+  });
+});
