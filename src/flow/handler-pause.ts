@@ -109,10 +109,9 @@ export async function describeQueueFlow(queue: QueueAddress): Promise<QueueFlow>
 /**
  * Applies the circuit breaker's state to the queue: open holds every attempt (a rate of 0), half-open
  * lets one through, closed removes the breaker's limit. An operator's pause comes first: the breaker
- * never replaces or removes it (it returns false then), and an operator's resume clears the breaker's
- * limit too. The check and the write are two calls: an operator's pause in between is overwritten by
- * the breaker's (it then shows as `breaker open`, and its next step reapplies the operator's wish only
- * if the operator pauses again).
+ * never replaces or removes it (it returns false then); an operator's resume clears the breaker's
+ * limit too. The check and the write are two calls: an operator's pause landing between them (a
+ * window of milliseconds) would be replaced by the breaker's hold.
  */
 export async function applyBreakerToQueue(queue: QueueAddress, identity: string, state: 'open' | 'half-open' | 'closed'): Promise<boolean> {
   const flow = await describeQueueFlow(queue);
