@@ -18,3 +18,9 @@ export function handlerPermitsWorkflowId(eventQueue: string, handler: string): s
 export function handlerBreakerWorkflowId(eventQueue: string, handler: string): string {
   return `breaker:${eventQueue}:${handler}`;
 }
+
+/** The handler whose attempts `taskQueue` holds, or undefined for another queue. */
+export function handlerOfTaskQueue(eventQueue: string, taskQueue: string): string | undefined {
+  const prefix = handlerTaskQueue(eventQueue, '');
+  return taskQueue.startsWith(prefix) && taskQueue.length > prefix.length ? taskQueue.slice(prefix.length) : undefined;
+}

@@ -140,6 +140,8 @@ describe('flow control: per-handler limits across two workers, pause and resume'
       assert.equal(readPath(held, 'paused.reason'), 'destination maintenance');
       assert.equal(readPath(held, 'backlog'), 5);
     }, 60_000, 500);
+    const shown = await admin('GET', `/events/${events[0]?.workflowId ?? ''}?query=false`);
+    assert.deepEqual((readPath(shown.json, 'workflow.waitingAttempts') as unknown[]).map((w) => readPath(w, 'handler')), ['held'], 'the event shows what it waits for');
     const metrics = await (await fetch(`${hookflow().url}/metrics`)).text();
     assert.match(metrics, /^hookflow_handler_paused\{handler="held"\} 1$/m);
 
