@@ -2,10 +2,12 @@ import assert from 'node:assert/strict';
 import { writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { jsonLine, startChild, type BenchChild } from '../../bench/children';
+import { handlerBreakerWorkflowId, handlerPermitsWorkflowId } from '../../src/flow/handler-queues';
 import { readPath } from '../../src/providers/json-path';
 import { cliEnv, jsonOf, runCli } from '../helpers/cli';
 import { answer, useDestinations, type DeliveredRequest } from '../helpers/destination';
 import { eventually } from '../helpers/eventually';
+import { recordHistory } from '../helpers/histories';
 import { useHookflow } from '../helpers/hookflow';
 import { forwardingTo } from '../helpers/processing';
 import { sendEvent, type SentEvent } from '../helpers/send-event';
@@ -124,6 +126,9 @@ describe('flow control: per-handler limits across two workers, pause and resume'
     const most = mostInFlight(d().narrow.requests, NARROW_DELAY_MS);
     assert.ok(most <= CONCURRENCY, `${most} requests in flight at once at the destination, more than ${CONCURRENCY}`);
     for (const event of events) assert.equal(d().narrow.requestsFor(`${event.workflowId}:narrow`).length, 1, 'each event once');
+    const { temporal, env } = hookflow();
+    await recordHistory(temporal.workflow.getHandle(events[0]?.workflowId ?? ''), 'event-with-handler-permit');
+    await recordHistory(temporal.workflow.getHandle(handlerPermitsWorkflowId(env.TEMPORAL_TASK_QUEUE, 'narrow')), 'handler-permits');
   });
 
   it('a paused handler receives nothing, its events wait without spending attempts, across a worker restart, then each arrives once after resume', async function () {
@@ -207,6 +212,7 @@ describe('flow control: the circuit breaker', function () {
       assert.equal(succeeded.length, 1, `${event.workflowId} answered 200 once`);
     }
     await eventually(async () => assert.equal(await state(), 'active'), 60_000, 200);
+    await recordHistory(hookflow().temporal.workflow.getHandle(handlerBreakerWorkflowId(hookflow().env.TEMPORAL_TASK_QUEUE, 'flaky')), 'handler-breaker');
 
     // Once open (past the reports of attempts already in flight), until the destination recovered:
     // single probes, each at least the probe interval after the one before.
