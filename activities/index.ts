@@ -5,7 +5,7 @@ import type { HookflowConfig } from '../src/config/sources';
 import { headerRecord, parsedBody } from '../src/event/body';
 import type { LiveEventStatus } from '../src/event/status';
 import type { AttemptRecord, EventDocument, EventStore } from '../src/store/events';
-import { applyBreakerToQueue } from '../src/flow/handler-pause';
+import { applyBreakerToQueue } from '../src/flow/queue-limits';
 import { handlerTaskQueue } from '../src/flow/handler-queues';
 import type { FlowFacts } from '../src/flow/flow-facts';
 import type { BreakerState } from '../workflows/breaker';

@@ -2,7 +2,7 @@ import type { Client } from '@temporalio/client';
 import type { WorkflowBundle } from '@temporalio/worker';
 import type { MongoClient } from 'mongodb';
 import { checkBodyLimits } from './config/body-limits';
-import { describeHandlerFlows } from './flow/handler-pause';
+import { describeHandlerFlows } from './flow/queue-limits';
 import { handlerTaskQueue } from './flow/handler-queues';
 import type { Env } from './config/env';
 import type { HookflowConfig } from './config/sources';

@@ -4,7 +4,7 @@ import type { BreakerState } from '../../workflows/breaker';
  * The facts flow control produces that others act on (alerts, dashboards). Each has one producer:
  * a breaker's changes come from its breaker workflow through the `applyBreaker` activity
  * (activities/index.ts), once per change; handler backlogs from `describeHandlerFlows`
- * (handler-pause.ts), which the metrics read.
+ * (queue-limits.ts), which the metrics read.
  */
 
 /** A handler's circuit breaker changed state; its task queue already holds or lets attempts go accordingly. */

@@ -1,7 +1,7 @@
 /*
  * Each handler's attempts run on a task queue of their own, so that Temporal applies the handler's
  * flow control to exactly its attempts: the server-side rate limit (all workers together), the pause
- * (a queue rate limit of 0, src/flow/handler-pause.ts) and the backlog count. Pure: workflows import it.
+ * (a queue rate limit of 0, src/flow/queue-limits.ts) and the backlog count. Pure: workflows import it.
  */
 
 /** The activity task queue of `handler`'s attempts, next to the event runs' queue `eventQueue`. */

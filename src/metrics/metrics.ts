@@ -1,5 +1,5 @@
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
-import type { QueueFlow } from '../flow/handler-pause';
+import type { QueueFlow } from '../flow/queue-limits';
 import { createHandlerMetrics, type HandlerMetrics } from './handler-metrics';
 
 /** How a webhook request ended. `rejected` carries the rejection reason as a label. */

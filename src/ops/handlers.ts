@@ -1,6 +1,6 @@
 import type { HandlerConfig, HandlerKind } from '../config/handlers';
 import { handlerTaskQueue } from '../flow/handler-queues';
-import { describeQueueFlow, pauseQueue, resumeQueue, type PauseInfo, type QueueAddress } from '../flow/handler-pause';
+import { describeQueueFlow, pauseQueue, resumeQueue, type PauseInfo, type QueueAddress } from '../flow/queue-limits';
 import { OpsError, quoted, temporalCall, type OpsContext } from './context';
 
 /** The handlers of the config file, by name. */

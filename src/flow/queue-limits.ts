@@ -2,6 +2,9 @@ import type { Connection } from '@temporalio/client';
 import { optionalTsToMs } from '@temporalio/common/lib/time';
 
 /*
+ * The rate limits hookflow sets on a handler's task queue: an operator's pause and the circuit
+ * breaker's hold, and what `handlers list` and the metrics read back (state and backlog).
+ *
  * Pausing a handler is setting its task queue's rate limit to 0 through Temporal's task queue config
  * API: the server then dispatches none of the queue's attempts, to any worker, while they wait in the
  * queue (a waiting attempt has not started, so it spends none of its retry budget). The setting is
