@@ -1,9 +1,9 @@
 import { fork } from 'node:child_process';
+import { Client } from '@temporalio/client';
 import { NativeConnection, Worker, bundleWorkflowCode, type WorkerOptions, type WorkflowBundle } from '@temporalio/worker';
+import pino from 'pino';
 import { createActivities } from '../../activities';
 import type { HookflowConfig } from '../config/sources';
-import { Client } from '@temporalio/client';
-import pino from 'pino';
 import type { BreakerSettings } from '../config/handlers';
 import type { FlowFacts } from '../flow/flow-facts';
 import { handlerTaskQueue } from '../flow/handler-queues';
