@@ -6,10 +6,15 @@ import type { HookflowConfig } from '../src/config/sources';
 import { headerRecord, parsedBody } from '../src/event/body';
 import type { LiveEventStatus } from '../src/event/status';
 import type { AttemptRecord, EventDocument, EventStore, StatusUpdate } from '../src/store/events';
-import { enqueueSignal } from '../workflows/definitions';
+import { applyBreakerToQueue } from '../src/flow/queue-limits';
+import { handlerTaskQueue } from '../src/flow/handler-queues';
+import type { FlowFacts } from '../src/flow/flow-facts';
+import type { BreakerState } from '../workflows/breaker';
+import { enqueueSignal, requestPermitSignal } from '../workflows/definitions';
+import { handlerPermits } from '../workflows/handler-permits';
 import type { QueuedEvent } from '../workflows/key-queue';
 import { sequenceOrderingKey } from '../workflows/sequence-ordering-key';
-import type { RoutePlan } from '../workflows/types';
+import type { PermitRequest, RoutePlan } from '../workflows/types';
 import type { WebhookHandler } from './handler-api';
 import { runAttempt } from './handler-attempt';
 import { forwardOverHttp } from './http-forward';
@@ -21,7 +26,7 @@ import { planRoutes } from './route-plan';
  * from globals, so tests can run them against any database. Workflows pass event references and
  * handler names; bodies and handler secrets are read here and never enter Temporal's history.
  */
-export function createActivities(store: EventStore, config: HookflowConfig) {
+export function createActivities(store: EventStore, config: HookflowConfig, flowFacts?: FlowFacts) {
   // Loaded now: a broken handler module stops the worker's start, not an event's processing.
   const modules = new Map<string, WebhookHandler>();
   for (const handler of config.handlers.values()) {
@@ -120,6 +125,35 @@ export function createActivities(store: EventStore, config: HookflowConfig) {
         if (err instanceof WorkflowNotFoundError) return false;
         throw err;
       }
+    },
+
+    /**
+     * Asks the handler's permit workflow for a permit, starting it if it is not running. A run that
+     * holds one already keeps it, and is told again.
+     */
+    async requestPermit(permitsId: string, request: PermitRequest): Promise<void> {
+      const { client, info } = Context.current();
+      await client.workflow.signalWithStart(handlerPermits, {
+        workflowId: permitsId,
+        taskQueue: info.taskQueue,
+        args: [{ handler: request.handler }],
+        signal: requestPermitSignal,
+        signalArgs: [request],
+      });
+    },
+
+    /**
+     * Applies a handler's circuit breaker change to its task queue, and tells the change: the one
+     * place where "breaker opened / half-open / closed" is produced. Resolves false when an
+     * operator's pause holds the queue (the breaker leaves it alone).
+     */
+    async applyBreaker(handler: string, from: BreakerState, to: BreakerState): Promise<boolean> {
+      const { client, info, log } = Context.current();
+      const queue = { service: client.workflowService, namespace: info.activityNamespace, taskQueue: handlerTaskQueue(info.taskQueue, handler) };
+      const applied = await applyBreakerToQueue(queue, 'hookflow-breaker', to);
+      log.warn(`circuit breaker of handler ${handler}: ${from} -> ${to}`, { handler, from, to, appliedToQueue: applied });
+      await flowFacts?.breakerChanged({ handler, from, to, at: new Date().toISOString() });
+      return applied;
     },
 
     async forwardToHttpHandler(ref: string, name: string): Promise<void> {

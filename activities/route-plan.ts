@@ -54,6 +54,7 @@ function plannedHandler(handler: HandlerConfig, route: RouteConfig): PlannedHand
     timeoutMs: route.timeoutMs,
     // Leave absent settings out: the plan goes through JSON into the workflow's history.
     ...(route.heartbeatMs === undefined ? {} : { heartbeatMs: route.heartbeatMs }),
+    ...(handler.limits.concurrency === undefined ? {} : { concurrency: handler.limits.concurrency }),
     retry: expiryMs === undefined ? retry : { ...retry, expiryMs },
   };
 }

@@ -3,6 +3,8 @@ import type { WorkflowBundle } from '@temporalio/worker';
 import type { MongoClient } from 'mongodb';
 import { BacklogWatch } from './alerts/backlog-watch';
 import { checkBodyLimits } from './config/body-limits';
+import { describeHandlerFlows } from './flow/queue-limits';
+import { handlerTaskQueue } from './flow/handler-queues';
 import type { Env } from './config/env';
 import type { HookflowConfig } from './config/sources';
 import { temporalConnectionOptions } from './config/temporal-connection';
@@ -72,7 +74,7 @@ const ACCESS_CHECK_MS = 5000;
 const PENDING_START_LEASE_MS = 30_000;
 /** How often the starter counts every receiver's pending starts (the backlog bound's input). */
 const BACKLOG_RECOUNT_MS = 1000;
-/** A scrape shows the last count after a second anyway (metrics.ts): the count itself stops soon after. */
+/** A scrape shows the last count after a second anyway (metrics.ts): the count (or a handler queue read) itself stops soon after. */
 const OPEN_RUNS_COUNT_MS = 2000;
 
 /**
@@ -121,14 +123,17 @@ export async function startHookflow(opts: HookflowOptions): Promise<RunningHookf
           handlerMetrics: metrics.handlers,
           pendingStarts,
           temporalUiUrl: temporalUiBaseUrl(env),
+          logger,
         }),
     });
   }
+  const handlerQueues = new Map([...opts.config.handlers.keys()].map((name) => [name, handlerTaskQueue(env.TEMPORAL_TASK_QUEUE, name)]));
   // Made once the Temporal client exists, which needs the metrics; the metrics read it when scraped.
   let starter: EventStarter | undefined;
   // The last count of open runs, awaited at stop: the client retries a call while Temporal is down,
   // and a retry after the connection is closed throws where nobody can catch it.
   let openRunsCount: Promise<unknown> = Promise.resolve();
+  let handlerFlowsRead: Promise<unknown> = Promise.resolve();
   const metrics = createMetrics({
     ...(opts.receiver
       ? {
@@ -143,6 +148,18 @@ export async function startHookflow(opts: HookflowOptions): Promise<RunningHookf
         }
       : {}),
     ...(worker ? { workerRunning: () => worker.state === 'running' } : {}),
+    ...(opts.config.handlers.size > 0
+      ? {
+          // One DescribeTaskQueue per handler: however many scrape, at most once a relay interval.
+          handlerFlows: readAtMostEvery(env.RELAY_INTERVAL_MS, () => {
+            const flows = temporal.withDeadline(Date.now() + OPEN_RUNS_COUNT_MS, () =>
+              describeHandlerFlows(temporal.workflowService, env.TEMPORAL_NAMESPACE, handlerQueues),
+            );
+            handlerFlowsRead = flows.catch(() => undefined);
+            return flows;
+          }),
+        }
+      : {}),
   });
   const temporal = createTemporalClient(connection, env.TEMPORAL_NAMESPACE, [
     startLatencyInterceptor(metrics.workflowStartSeconds),
@@ -209,7 +226,7 @@ export async function startHookflow(opts: HookflowOptions): Promise<RunningHookf
           // With METRICS_PORT the monitoring endpoints are served there only, never to webhook senders.
           ...(env.METRICS_PORT === undefined ? { monitoring } : {}),
           storeReady: () => storeSetup.isReady(),
-          ...(env.ADMIN_TOKEN ? { admin: { token: env.ADMIN_TOKEN, logger, ops } } : {}),
+          ...(env.ADMIN_TOKEN ? { admin: { token: env.ADMIN_TOKEN, logger, ops, handlers: opts.config.handlers } } : {}),
         },
       );
       receiverServer = await startHttpServer(app.callback(), env.HOST, env.PORT, httpLimits);
@@ -258,7 +275,7 @@ export async function startHookflow(opts: HookflowOptions): Promise<RunningHookf
       await worker?.stop();
       await monitoringServer?.close(DRAIN_MS);
       await readiness.settle();
-      await openRunsCount;
+      await Promise.all([openRunsCount, handlerFlowsRead]);
       await Promise.allSettled([temporal.connection.close(), mongo.client.close()]);
     },
   };

@@ -1,6 +1,8 @@
 import { defineQuery, defineSignal } from '@temporalio/workflow';
+import type { BreakerMemory, OutcomeBatch } from './breaker';
 import type { KeyQueueState, PositionNotice, QueuedEvent } from './key-queue';
-import type { EventProcessingStatus } from './types';
+import type { PermitPoolState } from './permit-pool';
+import type { EventProcessingStatus, PermitRequest } from './types';
 
 /*
  * How operators (the CLI, the admin API, `temporal workflow signal`) talk to an event's run.
@@ -32,3 +34,32 @@ export const finishedSignal = defineSignal<[{ ref: string }]>('finished');
 
 /** The sequencer's queue: the event holding the turn and those waiting, in order. */
 export const queueQuery = defineQuery<KeyQueueState>('queue');
+
+/*
+ * Per-handler concurrency (handler-permits.ts): an event run asks the handler's permit workflow for
+ * one of its `concurrency` permits before it schedules the handler's activity, and gives it back
+ * when the activity ends (its retries included).
+ */
+
+/** An event run asks for a permit of the handler; `limit` is the handler's concurrency. */
+export const requestPermitSignal = defineSignal<[PermitRequest]>('requestPermit');
+
+/** An event run gives its permit back, or stops waiting for one. */
+export const releasePermitSignal = defineSignal<[{ ref: string }]>('releasePermit');
+
+/** The permit workflow tells an event run it holds a permit of `handler` (sent again to check that the run still exists). */
+export const permitSignal = defineSignal<[{ handler: string }]>('permit');
+
+/** The permit workflow's holders and waiting runs. */
+export const permitsQuery = defineQuery<PermitPoolState>('permits');
+
+/*
+ * Per-handler circuit breaker (handler-breaker.ts): every worker reports the handler's attempt
+ * outcomes in batches (src/flow/outcome-reporter.ts).
+ */
+
+/** A worker's batch of the handler's attempt outcomes. */
+export const outcomesSignal = defineSignal<[OutcomeBatch]>('outcomes');
+
+/** The breaker's state, counts and next probe. */
+export const breakerQuery = defineQuery<BreakerMemory>('breaker');

@@ -15,6 +15,8 @@ interface Tracked {
   state: HandlerState;
   runs: number;
   lastError?: string;
+  /** Concurrency permit: asked for and not granted yet, or held. */
+  permit?: 'waiting' | 'held';
 }
 
 type Phase = EventProcessingStatus['status'];
@@ -53,6 +55,27 @@ export class EventTracker {
 
   hasTurn(): boolean {
     return this.ordering?.turn === true;
+  }
+
+  /** The handler waits for one of its concurrency permits. */
+  awaitPermit(name: string): void {
+    const tracked = this.handlers.get(name);
+    if (tracked) tracked.permit = 'waiting';
+  }
+
+  /** The handler's permit workflow says it holds a permit (again, when it checks the run exists). */
+  permitGranted(name: string): void {
+    const tracked = this.handlers.get(name);
+    if (tracked?.permit === 'waiting') tracked.permit = 'held';
+  }
+
+  hasPermit(name: string): boolean {
+    return this.handlers.get(name)?.permit === 'held';
+  }
+
+  permitReleased(name: string): void {
+    const tracked = this.handlers.get(name);
+    if (tracked) delete tracked.permit;
   }
 
   /** Runs the handlers in parallel; each one's failure is recorded, never thrown. `discard` cancels the round. */
@@ -152,6 +175,7 @@ export class EventTracker {
       state: h.state,
       runs: h.runs,
       ...(h.lastError === undefined ? {} : { lastError: h.lastError }),
+      ...(h.permit === 'waiting' ? { waitingFor: 'permit' as const } : {}),
     }));
     return {
       status: this.phase,

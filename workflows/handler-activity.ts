@@ -1,14 +1,17 @@
-import { ActivityCancellationType, proxyActivities } from '@temporalio/workflow';
+import { ActivityCancellationType, proxyActivities, workflowInfo } from '@temporalio/workflow';
+import { handlerTaskQueue } from '../src/flow/handler-queues';
 import type { Activities } from '../activities';
 import type { PlannedHandler } from './types';
 
 /**
  * Runs one handler as an activity with its route's timeouts and retry policy. The activity gets
- * the event reference and the handler's name: the worker looks up the body and the secrets.
+ * the event reference and the handler's name: the worker looks up the body and the secrets. Its
+ * attempts go to the handler's own task queue, where its rate limit and pause apply.
  */
 export function runHandlerActivity(ref: string, handler: PlannedHandler): Promise<void> {
   const { retry } = handler;
   const activities = proxyActivities<Activities>({
+    taskQueue: handlerTaskQueue(workflowInfo().taskQueue, handler.name),
     startToCloseTimeout: handler.timeoutMs,
     ...(handler.heartbeatMs === undefined ? {} : { heartbeatTimeout: handler.heartbeatMs }),
     // Temporal's retry expiry: no attempt starts after this, however many are left.

@@ -2,10 +2,11 @@ import { condition, getExternalWorkflowHandle, log, proxyLocalActivities, setHan
 import type { Activities } from '../activities';
 import { formatDuration } from '../src/config/duration';
 import { WebhookOrderingKey, WebhookStatus } from '../src/temporal/search-attributes';
-import { discardSignal, finishedSignal, redeliverSignal, statusQuery, turnSignal } from './definitions';
+import { discardSignal, finishedSignal, permitSignal, redeliverSignal, statusQuery, turnSignal } from './definitions';
 import { EventTracker } from './event-tracker';
 import { runHandlerActivity } from './handler-activity';
 import { raiseAlert } from './raise-alert';
+import { withHandlerPermit } from './handler-permit';
 import type { OrderingPlan, WebhookEventInput, WebhookEventResult } from './types';
 
 /**
@@ -40,6 +41,7 @@ export async function processWebhookEvent(input: WebhookEventInput): Promise<Web
   setHandler(redeliverSignal, (request) => tracker.requestRedelivery(request?.handler));
   setHandler(discardSignal, (request) => tracker.requestDiscard(request?.reason));
   setHandler(turnSignal, (notice) => tracker.position(notice));
+  setHandler(permitSignal, ({ handler }) => tracker.permitGranted(handler));
   // The start already sets WebhookStatus = "processing".
   let shownStatus: Status = 'processing';
 
@@ -95,7 +97,7 @@ export async function processWebhookEvent(input: WebhookEventInput): Promise<Web
   let handlers = plan.handlers;
   for (;;) {
     if (tracker.discardRequested) return discarded();
-    await tracker.runRound(handlers, (handler) => runHandlerActivity(input.ref, handler));
+    await tracker.runRound(handlers, (handler) => withHandlerPermit(input.ref, handler, tracker, () => runHandlerActivity(input.ref, handler)));
     if (tracker.discardRequested) return discarded();
     if (tracker.allSucceeded()) return finish('processed');
 

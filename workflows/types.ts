@@ -25,6 +25,8 @@ export interface PlannedHandler {
   readonly kind: 'http' | 'module';
   readonly timeoutMs: number;
   readonly heartbeatMs?: number;
+  /** The handler's attempts in flight at once, all workers together; absent: no limit. */
+  readonly concurrency?: number;
   readonly retry: {
     readonly initialIntervalMs: number;
     readonly backoffCoefficient: number;
@@ -33,6 +35,15 @@ export interface PlannedHandler {
     readonly maximumAttempts: number;
     readonly expiryMs?: number;
   };
+}
+
+/** An event run's request for one of a handler's permits (handler-permits.ts). */
+export interface PermitRequest {
+  /** The event run's workflow ID. */
+  readonly ref: string;
+  readonly handler: string;
+  /** The handler's concurrency. */
+  readonly limit: number;
 }
 
 /** How an event with an ordering key waits its turn. */
@@ -63,6 +74,8 @@ export interface HandlerStatus {
   /** How many times the workflow has started this handler (1 + redeliveries); attempts within a run are in MongoDB. */
   readonly runs: number;
   readonly lastError?: string;
+  /** Set while the handler waits for one of its concurrency permits before its attempt can be scheduled. */
+  readonly waitingFor?: 'permit';
 }
 
 /** The answer of the `status` query. */

@@ -3,6 +3,7 @@ import { z } from 'zod';
 import type { Logger } from '../logger';
 import type { EventRef, OpsContext } from '../ops/context';
 import { listEvents, parseEventFilter, parseLimit, showEvent } from '../ops/events';
+import { listHandlers, pauseHandler, resumeHandler, type HandlerConfigs } from '../ops/handlers';
 import { replayEvent, signalEvent } from '../ops/runs';
 import { createRouter } from '../lifecycle/router';
 import { bearerAuth } from './auth';
@@ -11,6 +12,8 @@ import { jsonBody } from './json-body';
 export interface AdminDeps {
   readonly token: string;
   readonly ops: OpsContext;
+  /** The config's handlers, which `/admin/handlers` lists, pauses and resumes. */
+  readonly handlers: HandlerConfigs;
   readonly logger: Logger;
 }
 
@@ -19,9 +22,12 @@ const shortText = (max: number) => z.string().min(1).max(max);
 const replayBody = z.object({ force: z.boolean().optional() }).strict();
 const redeliverBody = z.object({ handler: shortText(200).optional() }).strict();
 const discardBody = z.object({ reason: shortText(1000).optional() }).strict();
+const pauseBody = z.object({ reason: shortText(200).optional() }).strict();
+const noBody = z.object({}).strict();
 
 /**
- * `/admin`: list, show, replay, redeliver and discard over HTTP, through the same library as the CLI.
+ * `/admin`: list, show, replay, redeliver and discard events, list, pause and resume handlers, over
+ * HTTP, through the same library as the CLI.
  * The one router decides both what is an admin path and that it needs the token: the check is its
  * own first middleware, which @koa/router runs for every request one of its routes matches, and the
  * catch-all route last makes that every path under `/admin`. So no path reaches an admin handler
@@ -65,6 +71,21 @@ export function adminRouter(deps: AdminDeps): Router {
     const result = await signalEvent(ops, ctx.params.id ?? '', 'discard', reason === undefined ? {} : { reason });
     done('discard', result);
     ctx.body = result;
+  });
+  router.get('/handlers', async (ctx) => {
+    ctx.body = { handlers: await listHandlers(ops, deps.handlers) };
+  });
+  router.post('/handlers/:name/pause', async (ctx) => {
+    const { reason } = await jsonBody(ctx, pauseBody);
+    const handler = await pauseHandler(ops, deps.handlers, ctx.params.name ?? '', reason);
+    logger.info({ handler: handler.name, action: 'pause', by: 'admin-api' }, 'operator action');
+    ctx.body = handler;
+  });
+  router.post('/handlers/:name/resume', async (ctx) => {
+    await jsonBody(ctx, noBody);
+    const handler = await resumeHandler(ops, deps.handlers, ctx.params.name ?? '');
+    logger.info({ handler: handler.name, action: 'resume', by: 'admin-api' }, 'operator action');
+    ctx.body = handler;
   });
   // Everything else under /admin, any method: past the token check, a plain 404.
   router.all(['/', '{/*rest}'], () => {});

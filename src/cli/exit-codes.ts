@@ -10,7 +10,7 @@ export const EXIT = {
   failed: 1,
   /** Bad arguments or options. */
   usage: 2,
-  /** No such event. */
+  /** No such event, or handler. */
   notFound: 3,
   /** MongoDB or Temporal did not answer in time. */
   unavailable: 4,

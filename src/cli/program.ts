@@ -5,6 +5,7 @@ import { bulkCommand } from './bulk-command';
 import { configCommand } from './config-command';
 import { eventsCommand } from './events-commands';
 import { failureOf } from './exit-codes';
+import { handlersCommand } from './handlers-commands';
 import { printable } from './format';
 import { runCommands } from './run-commands';
 
@@ -18,6 +19,7 @@ export function buildProgram(): Command {
   program.addCommand(bulkCommand());
   program.addCommand(configCommand());
   program.addCommand(backlogCommand());
+  program.addCommand(handlersCommand());
   // Added commands do not inherit these settings: set them on every command of the tree.
   const configure = (command: Command): void => {
     command.exitOverride().showHelpAfterError('(add --help for usage)');

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { isSigningSecret } from './handlers';
-import { duration } from './routes';
+import { durationSchema as duration } from './duration-schema';
 import { resolveSecret, secretRef } from './secret-ref';
 
 /*

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { isSafePath } from '../providers/json-path';
-import { DURATION_HINT, formatDuration, parseDuration } from './duration';
+import { formatDuration } from './duration';
+import { durationSchema } from './duration-schema';
 import { HTTP_HEADER_NAME } from './handlers';
 
 /*
@@ -8,11 +9,7 @@ import { HTTP_HEADER_NAME } from './handlers';
  * hard each delivery is tried. Durations are strings with a unit (see duration.ts).
  */
 
-export const duration = z.string().transform((text, ctx) => {
-  const ms = parseDuration(text);
-  if (ms === undefined) ctx.addIssue({ code: 'custom', message: DURATION_HINT });
-  return ms ?? 0;
-});
+const duration = durationSchema;
 
 const retrySchema = z
   .object({

@@ -1,4 +1,5 @@
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
+import type { QueueFlow } from '../flow/queue-limits';
 import { createHandlerMetrics, type HandlerMetrics } from './handler-metrics';
 
 /** How a webhook request ended. `rejected` carries the rejection reason as a label. */
@@ -14,6 +15,8 @@ export interface ScrapedValues {
   readonly openRuns?: () => Promise<number>;
   /** Whether this process's worker is polling Temporal. */
   readonly workerRunning?: () => boolean;
+  /** Each handler's pause and waiting attempts, by handler name. */
+  readonly handlerFlows?: () => Promise<ReadonlyMap<string, QueueFlow>>;
 }
 
 export interface HookflowMetrics {
@@ -33,7 +36,7 @@ const LATENCY_BUCKETS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10
 export function createMetrics(values: ScrapedValues = {}): HookflowMetrics {
   const registry = new Registry();
   collectDefaultMetrics({ register: registry });
-  const { pendingStarts, oldestPendingStart, openRuns, workerRunning } = values;
+  const { pendingStarts, oldestPendingStart, openRuns, workerRunning, handlerFlows } = values;
   if (pendingStarts) {
     new Gauge({
       name: 'hookflow_pending_starts',
@@ -76,6 +79,7 @@ export function createMetrics(values: ScrapedValues = {}): HookflowMetrics {
       },
     });
   }
+  if (handlerFlows) handlerFlowGauges(registry, handlerFlows);
   return {
     registry,
     webhookRequests: new Counter({
@@ -100,6 +104,28 @@ export function createMetrics(values: ScrapedValues = {}): HookflowMetrics {
     }),
     handlers: createHandlerMetrics(registry),
   };
+}
+
+/** Four gauges per handler from one read of its task queue (the caller bounds how often it reads). */
+function handlerFlowGauges(registry: Registry, read: () => Promise<ReadonlyMap<string, QueueFlow>>): void {
+  const gauge = (name: string, help: string, value: (flow: QueueFlow) => number): void => {
+    new Gauge({
+      name,
+      help,
+      labelNames: ['handler'] as const,
+      registers: [registry],
+      async collect() {
+        const flows = await withinMs(read(), SCRAPE_QUERY_MS);
+        for (const [handler, flow] of flows ?? []) this.set({ handler }, value(flow));
+      },
+    });
+  };
+  gauge('hookflow_handler_paused', '1 while the handler is paused (hookflow handlers pause), else 0', (flow) => (flow.paused ? 1 : 0));
+  gauge('hookflow_handler_breaker_state', "The handler's circuit breaker: 0 closed, 1 half-open (one probe may go), 2 open (holding its attempts)", (flow) =>
+    flow.breaker === 'open' ? 2 : flow.breaker === 'half-open' ? 1 : 0,
+  );
+  gauge('hookflow_handler_waiting_attempts', "Attempts waiting in the handler's task queue for its rate limit, its pause or a worker (Temporal's approximate count)", (flow) => flow.backlog);
+  gauge('hookflow_handler_oldest_wait_seconds', "How long the oldest attempt waiting in the handler's task queue has waited; 0 when none waits", (flow) => flow.oldestWaitSeconds);
 }
 
 /** The value, or undefined when it fails or takes longer than `ms`. */

@@ -5,6 +5,8 @@ import { EVENT_STATUSES, isEventStatus } from '../event/status';
 import { findEvents, type EventQuery, type EventSummary } from '../store/event-queries';
 import type { AttemptRecord, EventDocument, ExpiredEventDocument, StoredHeader } from '../store/events';
 import type { OperatorAction } from '../store/operator-actions';
+import { optionalTsToMs } from '@temporalio/common/lib/time';
+import { handlerOfTaskQueue } from '../flow/handler-queues';
 import { describeRun, findStoredEvent, OpsError, quoted, temporalCall, temporalUiLink, type OpsContext } from './context';
 
 /** Filters as an operator types them: CLI options and admin query parameters alike. */
@@ -86,7 +88,15 @@ export interface RunView {
   readonly historyLength: number;
   /** The workflow's `status` query, for an open run whose worker answered. */
   readonly state?: unknown;
+  /**
+   * Handler attempts scheduled and not started, for an open run: each waits in its handler's task
+   * queue for the handler's rate limit, its pause or circuit breaker, or a worker (`handlers list`).
+   */
+  readonly waitingAttempts?: { readonly handler: string; readonly since: Date | null }[];
 }
+
+/** temporal.api.enums.v1.PendingActivityState */
+const ACTIVITY_SCHEDULED = 1;
 
 export interface EventDetails {
   readonly event: EventView;
@@ -140,14 +150,25 @@ async function runView(ctx: OpsContext, run: WorkflowExecutionDescription, query
     closeTime: run.closeTime ?? null,
     historyLength: run.historyLength,
   };
-  if (!query || run.status.name !== 'RUNNING') return view;
+  if (run.status.name !== 'RUNNING') return view;
+  const waiting = waitingAttempts(run);
+  if (!query) return { ...view, waitingAttempts: waiting };
   const quick = { ...ctx, timeoutMs: Math.min(ctx.timeoutMs, STATUS_QUERY_MS) };
   try {
     const state: unknown = await temporalCall(quick, () => ctx.temporal.workflow.getHandle(run.workflowId, run.runId).query(statusQuery));
-    return { ...view, state };
+    return { ...view, state, waitingAttempts: waiting };
   } catch {
-    return { ...view, state: { unavailable: 'no worker answered the status query' } };
+    return { ...view, state: { unavailable: 'no worker answered the status query' }, waitingAttempts: waiting };
   }
+}
+
+function waitingAttempts(run: WorkflowExecutionDescription): NonNullable<RunView['waitingAttempts']> {
+  return (run.raw.pendingActivities ?? []).flatMap((activity) => {
+    const handler = handlerOfTaskQueue(run.taskQueue, activity.activityOptions?.taskQueue?.name ?? '');
+    if (activity.state !== ACTIVITY_SCHEDULED || handler === undefined) return [];
+    const scheduled = optionalTsToMs(activity.scheduledTime);
+    return [{ handler, since: scheduled === undefined ? null : new Date(scheduled) }];
+  });
 }
 
 const strictUtf8 = new TextDecoder('utf-8', { fatal: true });

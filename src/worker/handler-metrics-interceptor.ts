@@ -1,4 +1,4 @@
-import { ApplicationFailure } from '@temporalio/common';
+import { ApplicationFailure, CancelledFailure } from '@temporalio/common';
 import type { ActivityInterceptorsFactory } from '@temporalio/worker';
 import type { Activities } from '../../activities';
 import { parseEventKey } from '../event/key';
@@ -10,9 +10,10 @@ const HANDLER_ACTIVITIES: ReadonlySet<string> = new Set<keyof Activities>(['forw
 /**
  * Records every handler attempt the worker runs (outcome and duration), and the attempts after which
  * the event is parked: a non-retryable failure, or the last attempt the retry policy allows. From the
- * outside of the activities, so handler code needs no metrics calls.
+ * outside of the activities, so handler code needs no metrics calls. `onOutcome` hears each attempt
+ * that succeeded or failed (not one cancelled by a discard or a shutdown): the circuit breakers' counts.
  */
-export function handlerMetricsInterceptor(metrics: HandlerMetrics): ActivityInterceptorsFactory {
+export function handlerMetricsInterceptor(metrics: HandlerMetrics | undefined, onOutcome?: (handler: string, succeeded: boolean) => void): ActivityInterceptorsFactory {
   return (ctx) => ({
     inbound: {
       async execute(input, next) {
@@ -25,13 +26,15 @@ export function handlerMetricsInterceptor(metrics: HandlerMetrics): ActivityInte
         const seconds = (): number => (performance.now() - started) / 1000;
         try {
           const result = await next(input);
-          metrics.recordAttempt({ source, handler, outcome: 'succeeded', seconds: seconds() });
+          metrics?.recordAttempt({ source, handler, outcome: 'succeeded', seconds: seconds() });
+          onOutcome?.(handler, true);
           return result;
         } catch (err) {
-          metrics.recordAttempt({ source, handler, outcome: 'failed', seconds: seconds() });
+          metrics?.recordAttempt({ source, handler, outcome: 'failed', seconds: seconds() });
+          if (!(err instanceof CancelledFailure)) onOutcome?.(handler, false);
           const maxAttempts = ctx.info.retryPolicy?.maximumAttempts ?? 0;
           const last = (err instanceof ApplicationFailure && err.nonRetryable) || (maxAttempts > 0 && ctx.info.attempt >= maxAttempts);
-          if (last) metrics.recordExhausted(source, handler);
+          if (last) metrics?.recordExhausted(source, handler);
           throw err;
         }
       },

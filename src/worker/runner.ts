@@ -1,15 +1,16 @@
-import { NativeConnection, type Worker } from '@temporalio/worker';
+import { NativeConnection } from '@temporalio/worker';
 import type { TemporalConnectionOptions } from '../config/temporal-connection';
 import type { Logger } from '../logger';
 import { retryUntilDone, sleep } from '../lifecycle/retry';
+import type { WorkerGroup } from './worker-group';
 
 export type WorkerState = 'connecting' | 'running' | 'stopping' | 'stopped';
 
 export interface WorkerRunnerOptions {
   readonly connection: TemporalConnectionOptions;
   readonly logger: Logger;
-  /** Builds the worker on a fresh connection. */
-  readonly create: (connection: NativeConnection) => Promise<Worker>;
+  /** Builds the workers on a fresh connection. */
+  readonly create: (connection: NativeConnection) => Promise<WorkerGroup>;
 }
 
 /** Wait before rebuilding a worker whose run failed, so a persistent fault does not spin. */
@@ -22,7 +23,7 @@ const RESTART_DELAY_MS = 5000;
  */
 export class WorkerRunner {
   private current: WorkerState = 'connecting';
-  private worker: Worker | undefined;
+  private worker: WorkerGroup | undefined;
   private readonly abort = new AbortController();
   private loop: Promise<void> | undefined;
 
@@ -40,8 +41,7 @@ export class WorkerRunner {
     if (this.current === 'stopped') return;
     this.current = 'stopping';
     this.abort.abort();
-    // Temporal's runtime may already be draining it (its own signal handling): shut down only once.
-    if (this.worker?.getState() === 'RUNNING') this.worker.shutdown();
+    this.worker?.shutdown();
     await this.loop;
     this.current = 'stopped';
   }
@@ -73,7 +73,7 @@ export class WorkerRunner {
     }
   }
 
-  private async connectAndBuild(): Promise<{ connection: NativeConnection; worker: Worker }> {
+  private async connectAndBuild(): Promise<{ connection: NativeConnection; worker: WorkerGroup }> {
     const connection = await NativeConnection.connect(this.opts.connection);
     try {
       return { connection, worker: await this.opts.create(connection) };

@@ -40,8 +40,8 @@ describe('docs/openapi.yaml describes the running server', function () {
   let refusing: Destination;
   let hookflow: TestHookflow;
 
-  async function observe(method: string, path: string, init: { headers?: Record<string, string>; body?: string } = {}): Promise<Observed> {
-    const res = await fetch(`${hookflow.url}${path}`, { method, headers: init.headers, body: init.body });
+  async function observe(method: string, path: string, init: { headers?: Record<string, string>; body?: string; base?: string } = {}): Promise<Observed> {
+    const res = await fetch(`${init.base ?? hookflow.url}${path}`, { method, headers: init.headers, body: init.body });
     const contentType = res.headers.get('content-type') ?? '';
     const text = await res.text();
     const body: unknown = contentType.startsWith('application/json') ? JSON.parse(text) : text;
@@ -175,6 +175,35 @@ describe('docs/openapi.yaml describes the running server', function () {
     assert.equal((await observe('POST', `${closed}/replay`, { headers: admin(json), body: '{}' })).status, 200);
   });
 
+  it('gives every handlers answer', async function () {
+    for (const headers of [{}, { authorization: 'Bearer wrong-token-wrong-token' }] as Record<string, string>[]) {
+      assert.equal((await observe('GET', '/admin/handlers', { headers })).status, 401);
+      for (const action of ['pause', 'resume']) assert.equal((await observe('POST', `/admin/handlers/refusing/${action}`, { headers })).status, 401);
+    }
+    assert.equal((await observe('POST', '/admin/handlers/refusing/pause', { headers: admin(json), body: '{"reason":"openapi test"}' })).status, 200);
+    assert.equal((await observe('GET', '/admin/handlers', { headers: admin() })).status, 200);
+    assert.equal((await observe('POST', '/admin/handlers/refusing/resume', { headers: admin() })).status, 200);
+    for (const action of ['pause', 'resume']) {
+      assert.equal((await observe('POST', `/admin/handlers/nope/${action}`, { headers: admin() })).status, 404);
+      assert.equal((await observe('POST', `/admin/handlers/refusing/${action}`, { headers: admin(json), body: '{"unknown":1}' })).status, 400);
+    }
+    // A receiver whose Temporal does not answer: handlers live there, not in MongoDB.
+    const cut = await startTestHookflow({
+      worker: false,
+      temporalAddress: `127.0.0.1:${await freePort()}`,
+      env: { ADMIN_TOKEN: TOKEN },
+      config: { sources: { demo: { provider: 'standard-webhooks', secrets: [SECRET] } }, handlers: { refusing: { kind: 'http', url: refusing.url, secret: FORWARD_SECRET } } },
+    });
+    try {
+      assert.equal((await observe('GET', '/admin/handlers', { headers: admin(), base: cut.url })).status, 503);
+      for (const action of ['pause', 'resume']) {
+        assert.equal((await observe('POST', `/admin/handlers/refusing/${action}`, { headers: admin(), base: cut.url })).status, 503);
+      }
+    } finally {
+      await cut.stop();
+    }
+  });
+
   it('gives 429 on every admin endpoint to an address with too many failed authentications', async function () {
     // The earlier requests' successes forgot their failures: 20 more in a row start the wait.
     for (let i = 0; i < 20; i++) assert.equal((await observe('GET', '/admin/events', { headers: { authorization: `Bearer guess-${i}` } })).status, 401);
@@ -183,6 +212,8 @@ describe('docs/openapi.yaml describes the running server', function () {
     for (const action of ['replay', 'redeliver', 'discard']) {
       assert.equal((await observe('POST', `/admin/events/demo:x/${action}`, { headers: admin(json), body: '{}' })).status, 429);
     }
+    assert.equal((await observe('GET', '/admin/handlers', { headers: admin() })).status, 429);
+    for (const action of ['pause', 'resume']) assert.equal((await observe('POST', `/admin/handlers/refusing/${action}`, { headers: admin() })).status, 429);
   });
 
   it('saw only documented answers, each of the documented shape', function () {

@@ -11,6 +11,8 @@ const body = Buffer.from('{"type":"invoice.paid","amount":42}');
 
 const handler: HttpHandlerConfig = {
   kind: 'http',
+  limits: {},
+  breaker: null,
   name: 'billing',
   url: 'http://billing.internal/hooks',
   secret: SECRET,

@@ -4,8 +4,8 @@ import { BUILTIN_DELIVERY, type RouteConfig } from '../../../src/config/routes';
 import { planRoutes } from '../../../activities/route-plan';
 
 const handlers = new Map<string, HandlerConfig>([
-  ['billing', { kind: 'http', name: 'billing', url: 'http://billing.internal/hooks', secret: 'whsec_c2VjcmV0', headers: {}, forwardHeaders: [] }],
-  ['audit', { kind: 'module', name: 'audit', modulePath: '/srv/handlers/audit.js', exportName: 'default' }],
+  ['billing', { kind: 'http', name: 'billing', limits: {}, breaker: null, url: 'http://billing.internal/hooks', secret: 'whsec_c2VjcmV0', headers: {}, forwardHeaders: [] }],
+  ['audit', { kind: 'module', name: 'audit', limits: {}, breaker: null, modulePath: '/srv/handlers/audit.js', exportName: 'default' }],
 ]);
 
 function route(match: RouteConfig['match'], names: string[], overrides: Partial<RouteConfig> = {}): RouteConfig {
