@@ -11,7 +11,9 @@ const HANDLER_ACTIVITIES: ReadonlySet<string> = new Set<keyof Activities>(['forw
  * Records every handler attempt the worker runs (outcome and duration), and the attempts after which
  * the event is parked: a non-retryable failure, or the last attempt the retry policy allows. From the
  * outside of the activities, so handler code needs no metrics calls. `onOutcome` hears each attempt
- * that succeeded or failed (not one cancelled by a discard or a shutdown): the circuit breakers' counts.
+ * that succeeded or failed and may be retried: the circuit breakers' counts. Not counted: an attempt
+ * cancelled by a discard or a shutdown, and a refusal for good (non-retryable: the handler judged
+ * this event, not its own health; the event parks, the handler keeps going).
  */
 export function handlerMetricsInterceptor(metrics: HandlerMetrics | undefined, onOutcome?: (handler: string, succeeded: boolean) => void): ActivityInterceptorsFactory {
   return (ctx) => ({
@@ -31,9 +33,10 @@ export function handlerMetricsInterceptor(metrics: HandlerMetrics | undefined, o
           return result;
         } catch (err) {
           metrics?.recordAttempt({ source, handler, outcome: 'failed', seconds: seconds() });
-          if (!(err instanceof CancelledFailure)) onOutcome?.(handler, false);
+          const refused = err instanceof ApplicationFailure && err.nonRetryable;
+          if (!(err instanceof CancelledFailure) && !refused) onOutcome?.(handler, false);
           const maxAttempts = ctx.info.retryPolicy?.maximumAttempts ?? 0;
-          const last = (err instanceof ApplicationFailure && err.nonRetryable) || (maxAttempts > 0 && ctx.info.attempt >= maxAttempts);
+          const last = refused || (maxAttempts > 0 && ctx.info.attempt >= maxAttempts);
           if (last) metrics?.recordExhausted(source, handler);
           throw err;
         }

@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { answer, failTimes, useDestinations, type DeliveredRequest } from '../helpers/destination';
 import { eventually } from '../helpers/eventually';
 import { useHookflow } from '../helpers/hookflow';
+import { forwardingTo } from '../helpers/processing';
 import { sendEvent } from '../helpers/send-event';
 import { standardSecret } from '../helpers/signed-event';
 
@@ -146,5 +147,38 @@ describe('alerts: backlog thresholds', function () {
     }, 60_000, 250);
     assert.equal(change.threshold, 3);
     assert.ok(change.value > 3);
+  });
+});
+
+describe('alerts: circuit breakers', function () {
+  this.timeout(180_000);
+  const FORWARD_SECRET = standardSecret('alerts-test-forward');
+  /** Down for its first 6 requests, then up again. */
+  const DOWN_FOR = 6;
+  const notifiers = useDestinations(NOTIFIER_SECRET, { webhook: answer(200) });
+  const crm = useDestinations(FORWARD_SECRET, { crm: (index) => ({ status: index < DOWN_FOR ? 503 : 200 }) });
+  const hookflow = useHookflow(() => ({
+    config: {
+      sources: { shop: { provider: 'standard-webhooks', secrets: [SOURCE_SECRET], routes: [{ handlers: ['crm'] }] } },
+      handlers: { crm: { ...forwardingTo(crm().crm, FORWARD_SECRET), breaker: { consecutiveFailures: 3, probeInterval: '1s', maximumProbeInterval: '2s' } } },
+      defaults: { retry: { initialInterval: '200ms', backoffCoefficient: 1, maximumInterval: '200ms', maximumAttempts: 30 }, timeout: '10s' },
+      alerts: { notifiers: { ops: { kind: 'webhook', url: notifiers().webhook.url, secret: NOTIFIER_SECRET } }, batchWindow: '1s' },
+    },
+    untilAccepting: 'shop',
+  }));
+
+  it('tells the notifier when a handler\'s breaker opens and when it closes again, signed', async function () {
+    const event = await sendEvent(hookflow().url, 'shop', SOURCE_SECRET, { type: 'order.created', data: { note: PAYLOAD_MARKER } });
+    await eventually(async () => assert.equal((await hookflow().store.get(event.workflowId))?.status, 'processed'), 120_000, 250);
+    const changes = await eventually(() => {
+      const found = notifiers().webhook.requests.flatMap((r) => json<{ breakers: { handler: string; state: string }[] }>(r).breakers);
+      assert.deepEqual(found.map((c) => `${c.handler} ${c.state}`), ['crm opened', 'crm closed']);
+      return found;
+    }, 60_000, 250);
+    assert.equal(changes.length, 2);
+    for (const message of notifiers().webhook.requests) {
+      assert.equal(message.verified, true);
+      assert.ok(!message.body.toString('utf8').includes(PAYLOAD_MARKER), 'no payload');
+    }
   });
 });
