@@ -7,10 +7,14 @@ import type { AlertLinks } from '../src/alerts/messages';
 import { signalAlert } from '../src/alerts/signal-alert';
 import type { AlertsConfig } from '../src/config/alerts';
 import type { PendingStartStore } from '../src/store/pending-starts';
+import { handlerTaskQueue } from '../src/flow/handler-queues';
+import { describeHandlerFlows } from '../src/flow/queue-limits';
 import { countOpenRuns } from '../src/temporal/open-runs';
 
 export interface AlertActivityDeps {
   readonly alerts: AlertsConfig;
+  /** The handlers' names: their task queues' backlogs are measured per handler. */
+  readonly handlers: readonly string[];
   readonly pendingStarts: PendingStartStore;
   readonly links: AlertLinks;
 }
@@ -64,6 +68,20 @@ export function createAlertActivities(deps: AlertActivityDeps) {
       if (thresholds.maxOpenRuns !== undefined) {
         const { client, info } = Context.current();
         measures.push({ scope, measure: 'open_runs', value: await countOpenRuns(client, info.taskQueue, OPEN_RUNS_COUNT_MS), threshold: thresholds.maxOpenRuns });
+      }
+      if (thresholds.maxHandlerWaiting !== undefined || thresholds.maxHandlerOldestWaitMs !== undefined) {
+        const { client, info } = Context.current();
+        const queues = new Map(deps.handlers.map((handler) => [handler, handlerTaskQueue(info.taskQueue, handler)]));
+        const flows = await describeHandlerFlows(client.workflowService, info.activityNamespace, queues);
+        for (const [handler, flow] of flows) {
+          if (thresholds.maxHandlerWaiting !== undefined) {
+            measures.push({ scope: handler, measure: 'handler_waiting_attempts', value: flow.backlog, threshold: thresholds.maxHandlerWaiting });
+          }
+          if (thresholds.maxHandlerOldestWaitMs !== undefined) {
+            const threshold = Math.floor(thresholds.maxHandlerOldestWaitMs / 1000);
+            measures.push({ scope: handler, measure: 'handler_oldest_wait_seconds', value: Math.floor(flow.oldestWaitSeconds), threshold });
+          }
+        }
       }
       return { checkEveryMs: thresholds.checkEveryMs, measures };
     },

@@ -33,5 +33,7 @@ async function main(argv: readonly string[]): Promise<void> {
 
 main(process.argv.slice(2)).catch((err: unknown) => {
   console.error(`bench: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`);
+  // A client error wraps the server's answer: say what the server said.
+  if (err instanceof Error && err.cause !== undefined) console.error(`caused by: ${String(err.cause)}`);
   process.exit(1);
 });

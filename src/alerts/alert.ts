@@ -4,7 +4,14 @@
  */
 
 /** What a backlog threshold measures; `scope` says whose backlog (`service`, or a handler's name). */
-export type BacklogMeasure = 'pending_starts' | 'oldest_pending_age_seconds' | 'open_runs';
+export type BacklogMeasure =
+  | 'pending_starts'
+  | 'oldest_pending_age_seconds'
+  | 'open_runs'
+  /** A handler's attempts waiting in its task queue (paused, held by its breaker, or over its limits). */
+  | 'handler_waiting_attempts'
+  /** How long the oldest of them has waited. */
+  | 'handler_oldest_wait_seconds';
 
 export type Alert =
   /** An event failed for good and waits for an operator (`redeliver` or `discard`). */

@@ -38,12 +38,16 @@ const backlogSchema = z
     maxOldestPendingAge: duration.optional(),
     /** Runs started and not finished, parked ones included (hookflow_open_runs). */
     maxOpenRuns: z.number().int().positive().optional(),
+    /** Per handler: attempts waiting in its task queue (hookflow_handler_waiting_attempts). */
+    maxHandlerWaiting: z.number().int().positive().optional(),
+    /** Per handler: how long the oldest of them has waited (hookflow_handler_oldest_wait_seconds). */
+    maxHandlerOldestWait: duration.optional(),
     /** How often the thresholds are checked. */
     checkEvery: duration.default(60_000),
   })
   .strict()
-  .refine((b) => b.maxPendingStarts !== undefined || b.maxOldestPendingAge !== undefined || b.maxOpenRuns !== undefined, {
-    message: 'set at least one of maxPendingStarts, maxOldestPendingAge, maxOpenRuns (or leave backlog out)',
+  .refine((b) => [b.maxPendingStarts, b.maxOldestPendingAge, b.maxOpenRuns, b.maxHandlerWaiting, b.maxHandlerOldestWait].some((t) => t !== undefined), {
+    message: 'set at least one of maxPendingStarts, maxOldestPendingAge, maxOpenRuns, maxHandlerWaiting, maxHandlerOldestWait (or leave backlog out)',
   });
 
 export const alertsSchema = z
@@ -63,6 +67,8 @@ export interface BacklogThresholds {
   readonly maxPendingStarts?: number;
   readonly maxOldestPendingAgeMs?: number;
   readonly maxOpenRuns?: number;
+  readonly maxHandlerWaiting?: number;
+  readonly maxHandlerOldestWaitMs?: number;
   readonly checkEveryMs: number;
 }
 
@@ -100,6 +106,8 @@ export function resolveAlerts(
     ...(raw.backlog.maxPendingStarts === undefined ? {} : { maxPendingStarts: raw.backlog.maxPendingStarts }),
     ...(raw.backlog.maxOldestPendingAge === undefined ? {} : { maxOldestPendingAgeMs: raw.backlog.maxOldestPendingAge }),
     ...(raw.backlog.maxOpenRuns === undefined ? {} : { maxOpenRuns: raw.backlog.maxOpenRuns }),
+    ...(raw.backlog.maxHandlerWaiting === undefined ? {} : { maxHandlerWaiting: raw.backlog.maxHandlerWaiting }),
+    ...(raw.backlog.maxHandlerOldestWait === undefined ? {} : { maxHandlerOldestWaitMs: raw.backlog.maxHandlerOldestWait }),
     checkEveryMs: raw.backlog.checkEvery,
   };
   return { notifiers, batchWindowMs: raw.batchWindow, backlog };

@@ -93,6 +93,7 @@ export async function createWorker(deps: WorkerDeps): Promise<WorkerGroup> {
   };
   const alertActivities = createAlertActivities({
     alerts: deps.config.alerts,
+    handlers: [...deps.config.handlers.keys()],
     pendingStarts: deps.pendingStarts ?? new PendingStartStore(deps.store.collection.db),
     links: alertLinks(deps.temporalUiUrl ?? DEFAULT_TEMPORAL_UI_URL, deps.namespace),
   });

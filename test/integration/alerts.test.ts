@@ -182,3 +182,40 @@ describe('alerts: circuit breakers', function () {
     }
   });
 });
+
+describe('alerts: a handler\'s backlog', function () {
+  this.timeout(180_000);
+  const FORWARD_SECRET = standardSecret('alerts-test-held');
+  const ADMIN_TOKEN = 'alerts-test-admin-token-0123456789abcdef';
+  const notifiers = useDestinations(NOTIFIER_SECRET, { webhook: answer(200) });
+  const held = useDestinations(FORWARD_SECRET, { held: answer(200) });
+  const hookflow = useHookflow(() => ({
+    config: {
+      sources: { shop: { provider: 'standard-webhooks', secrets: [SOURCE_SECRET], routes: [{ handlers: ['held'] }] } },
+      handlers: { held: forwardingTo(held().held, FORWARD_SECRET) },
+      alerts: {
+        notifiers: { ops: { kind: 'webhook', url: notifiers().webhook.url, secret: NOTIFIER_SECRET } },
+        batchWindow: '1s',
+        backlog: { maxHandlerWaiting: 2, checkEvery: '1s' },
+      },
+    },
+    env: { ADMIN_TOKEN },
+    untilAccepting: 'shop',
+  }));
+
+  it('tells the notifier when a paused handler\'s waiting attempts pass the threshold, naming the handler', async function () {
+    const paused = await fetch(`${hookflow().url}/admin/handlers/held/pause`, { method: 'POST', headers: { authorization: `Bearer ${ADMIN_TOKEN}` } });
+    assert.equal(paused.status, 200);
+    await sendEvents(hookflow().url, 4);
+    const change = await eventually(() => {
+      const changes = notifiers().webhook.requests.flatMap((r) => json<{ backlog: { scope: string; measure: string; state: string; value: number; threshold: number }[] }>(r).backlog);
+      const exceeded = changes.filter((c) => c.measure === 'handler_waiting_attempts' && c.state === 'exceeded');
+      assert.equal(exceeded.length, 1);
+      return exceeded[0]!;
+    }, 120_000, 250);
+    assert.equal(change.scope, 'held');
+    assert.equal(change.threshold, 2);
+    assert.ok(change.value > 2, `${change.value} waiting`);
+    assert.equal(held().held.requests.length, 0, 'nothing delivered while paused');
+  });
+});
