@@ -1,14 +1,11 @@
 import { condition, continueAsNew, proxyLocalActivities, setHandler, workflowInfo } from '@temporalio/workflow';
 import type { Activities } from '../activities';
+import { LOCAL_ACTIVITY_OPTIONS } from './local-activity-options';
 import type { BreakerSettings } from '../src/config/handlers';
 import { Breaker, type BreakerMemory, type BreakerState, type OutcomeBatch } from './breaker';
 import { breakerQuery, outcomesSignal } from './definitions';
 
-const { applyBreaker } = proxyLocalActivities<Activities>({
-  startToCloseTimeout: '10 seconds',
-  retry: { initialInterval: '1 second', maximumInterval: '30 seconds' },
-  localRetryThreshold: '1 second',
-});
+const { applyBreaker } = proxyLocalActivities<Activities>(LOCAL_ACTIVITY_OPTIONS);
 
 export interface HandlerBreakerInput {
   readonly handler: string;

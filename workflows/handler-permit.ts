@@ -1,16 +1,12 @@
 import { CancellationScope, condition, getExternalWorkflowHandle, log, proxyLocalActivities, workflowInfo } from '@temporalio/workflow';
 import type { Activities } from '../activities';
+import { LOCAL_ACTIVITY_OPTIONS } from './local-activity-options';
 import { handlerPermitsWorkflowId } from '../src/flow/handler-queues';
 import { releasePermitSignal } from './definitions';
 import type { EventTracker } from './event-tracker';
 import type { PlannedHandler } from './types';
 
-const { requestPermit } = proxyLocalActivities<Activities>({
-  startToCloseTimeout: '10 seconds',
-  retry: { initialInterval: '1 second', maximumInterval: '30 seconds' },
-  // As the event run's other local activities: past the first retry, wait on a server timer.
-  localRetryThreshold: '1 second',
-});
+const { requestPermit } = proxyLocalActivities<Activities>(LOCAL_ACTIVITY_OPTIONS);
 
 /**
  * Runs `work` (the handler's activity, retries included) while the event's run holds one of the

@@ -1,4 +1,4 @@
-import { condition, getExternalWorkflowHandle, log, proxyLocalActivities, setHandler, upsertSearchAttributes, type LocalActivityOptions } from '@temporalio/workflow';
+import { condition, getExternalWorkflowHandle, log, proxyLocalActivities, setHandler, upsertSearchAttributes } from '@temporalio/workflow';
 import type { Activities } from '../activities';
 import { formatDuration } from '../src/config/duration';
 import { WebhookOrderingKey, WebhookStatus } from '../src/temporal/search-attributes';
@@ -7,23 +7,9 @@ import { EventTracker } from './event-tracker';
 import { runHandlerActivity } from './handler-activity';
 import { raiseAlert } from './raise-alert';
 import { withHandlerPermit } from './handler-permit';
+import { LOCAL_ACTIVITY_OPTIONS } from './local-activity-options';
 import type { OrderingPlan, WebhookEventInput, WebhookEventResult } from './types';
 
-/**
- * Routing and status updates are short MongoDB calls: as local activities they run inside the
- * workflow task that needs them, instead of each costing the Temporal server a scheduled, started
- * and completed activity plus one more workflow task (the server is the bottleneck under load, see
- * bench/README.md). Handlers stay ordinary activities: they need their own retries, timeouts and
- * heartbeats, visible in the UI.
- */
-export const LOCAL_ACTIVITY_OPTIONS: LocalActivityOptions = {
-  startToCloseTimeout: '10 seconds',
-  retry: { initialInterval: '1 second', maximumInterval: '30 seconds' },
-  // A local activity retries inside the workflow task, holding one of the worker's workflow task
-  // slots; while MongoDB is down that would stall every run. Past the first retry, wait on a
-  // server timer instead and free the slot.
-  localRetryThreshold: '1 second',
-};
 const { routeEvent, setEventStatus, enqueueForTurn } = proxyLocalActivities<Activities>(LOCAL_ACTIVITY_OPTIONS);
 
 type Status = WebhookEventResult['status'] | 'processing';

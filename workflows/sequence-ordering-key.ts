@@ -12,7 +12,7 @@ import {
 import type { Activities } from '../activities';
 import { enqueueSignal, finishedSignal, queueQuery, turnSignal } from './definitions';
 import { KeyQueue, type KeyQueueState, type PositionNotice } from './key-queue';
-import { LOCAL_ACTIVITY_OPTIONS } from './process-webhook-event';
+import { LOCAL_ACTIVITY_OPTIONS } from './local-activity-options';
 
 const { isRunOpen } = proxyLocalActivities<Activities>(LOCAL_ACTIVITY_OPTIONS);
 
