@@ -172,12 +172,21 @@ export class EventStore {
    * the event's ordering key once its run has routed it (for `events list --key`), in the same
    * write. An expired event is not found: a run started outside hookflow must not revive it
    * without its body.
+   *
+   * The expiry is checked by a lookup, then the write goes by `_id` alone: FerretDB 1.24 finds a
+   * document by its key only when the filter is exactly `{ _id }`, and reads the whole collection
+   * for any other (`{ _id, status: { $ne: 'expired' } }` took 85 ms at 3,000 events, against
+   * 0.7 ms for the lookup and the write together). Nothing writes between the two: retention
+   * expires only finished events, and the event's run, the one writer of its status, is not
+   * finished while it sets one.
    */
   async setStatus(id: string, status: LiveEventStatus, now: Date, opts: StatusUpdate = {}): Promise<boolean> {
     const { note, runId, orderingKey } = opts;
+    const current = await this.collection.findOne({ _id: id }, { projection: { status: 1 } });
+    if (current === null || current.status === 'expired') return false;
     const change: StatusChange = note === undefined ? { status, at: now } : { status, at: now, note };
     const res = await this.collection.updateOne(
-      { _id: id, status: { $ne: 'expired' } },
+      { _id: id },
       {
         $set: { status, ...(runId === undefined ? {} : { runId }), ...(orderingKey === undefined ? {} : { orderingKey }) },
         $push: { statusHistory: change },

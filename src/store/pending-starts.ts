@@ -32,8 +32,10 @@ export class PendingStartStore {
   constructor(db: Db) {
     this.collection = db.collection<PendingStartDocument>('pending_starts');
     this.inserts = new GroupCommit((docs) => insertEach(this.collection, docs), MAX_GROUP);
+    // One delete command of one statement per `_id`: FerretDB 1.24 finds a document by its key
+    // only for a filter that is exactly `{ _id }`; `{ _id: { $in } }` reads the whole collection.
     this.removals = new GroupCommit(async (ids) => {
-      await this.collection.deleteMany({ _id: { $in: [...ids] } });
+      await this.collection.bulkWrite(ids.map((_id) => ({ deleteOne: { filter: { _id } } })), { ordered: false });
       return ids.map(() => ({ ok: true }));
     }, MAX_GROUP);
   }
