@@ -23,6 +23,8 @@ export interface CeilingPlan {
   readonly prefix: string;
   /** For the shape worker (TEMPORAL_ADDRESS, TEMPORAL_NAMESPACE). */
   readonly env: NodeJS.ProcessEnv;
+  /** The worker's node flags (the image's, and --cpu-prof when asked), so both workers run alike. */
+  readonly nodeArgs: readonly string[];
   readonly workDir: string;
   /** The Temporal server's process, when the bench knows it. */
   readonly temporalPid: number | undefined;
@@ -51,6 +53,7 @@ export async function runCeiling(plan: CeilingPlan): Promise<CeilingResult> {
     name: 'shape worker',
     script: join(__dirname, 'shape-worker-main.js'),
     args: [plan.taskQueue],
+    nodeArgs: plan.nodeArgs,
     env: plan.env,
     logFile: join(plan.workDir, 'shape-worker.log'),
   });

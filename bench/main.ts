@@ -28,7 +28,7 @@ async function main(argv: readonly string[]): Promise<void> {
   console.log('');
   for (const t of results.targets) console.log(`${t.pass ? 'pass' : 'FAIL'}  ${t.target}: ${t.measured}`);
   console.log(`\nresults in ${opts.outDir} (results.json, results.md, chart.svg)`);
-  if (opts.cpuProfDir) console.log(`CPU profiles of the receiver and the worker in ${opts.cpuProfDir}`);
+  if (opts.cpuProfDir) console.log(`CPU profiles of the receiver, the worker and the bare shape's worker in ${opts.cpuProfDir}`);
 }
 
 main(process.argv.slice(2)).catch((err: unknown) => {

@@ -49,7 +49,7 @@ export interface BenchOptions {
   readonly outDir: string;
   /** The receiver's and worker's LOG_LEVEL. */
   readonly logLevel: string;
-  /** Run the receiver and the worker under `node --cpu-prof`, writing profiles here. */
+  /** Run the receiver, the worker and the bare shape's worker under `node --cpu-prof`, writing profiles here. */
   readonly cpuProfDir: string | undefined;
   /** Leave the run's database in place for inspection (it is dropped by default). */
   readonly keepDb: boolean;

@@ -182,6 +182,7 @@ export async function runBench(opts: BenchOptions, command: string, log: (line: 
         taskQueue: `${taskQueue}-shape`,
         prefix: `${runId}-shape`,
         env,
+        nodeArgs,
         workDir,
         temporalPid: pids.get('temporal'),
         drainSeconds: opts.drainSeconds,
