@@ -92,8 +92,9 @@ export function createActivities(store: EventStore, config: HookflowConfig, flow
         body: parsedBody(event),
         headers: headerRecord(event),
       });
-      if (plan.handlers.length === 0) await recordStatus(ref, 'ignored', { note: 'no route matches this event' });
-      else await recordStatus(ref, 'processing', plan.ordering ? { orderingKey: plan.ordering.key } : {});
+      const currentStatus = event.status;
+      if (plan.handlers.length === 0) await recordStatus(ref, 'ignored', { note: 'no route matches this event', currentStatus });
+      else await recordStatus(ref, 'processing', plan.ordering ? { orderingKey: plan.ordering.key, currentStatus } : { currentStatus });
       return plan;
     },
 

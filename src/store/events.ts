@@ -12,6 +12,8 @@ export interface StatusUpdate {
   /** The workflow run reporting the change. */
   readonly runId?: string;
   readonly orderingKey?: string;
+  /** The event's status as the caller has just read it (routing loads the event first): not looked up again. */
+  readonly currentStatus?: StoredEvent['status'];
 }
 
 export interface StatusChange {
@@ -182,8 +184,8 @@ export class EventStore {
    */
   async setStatus(id: string, status: LiveEventStatus, now: Date, opts: StatusUpdate = {}): Promise<boolean> {
     const { note, runId, orderingKey } = opts;
-    const current = await this.collection.findOne({ _id: id }, { projection: { status: 1 } });
-    if (current === null || current.status === 'expired') return false;
+    const currentStatus = opts.currentStatus ?? (await this.collection.findOne({ _id: id }, { projection: { status: 1 } }))?.status;
+    if (currentStatus === undefined || currentStatus === 'expired') return false;
     const change: StatusChange = note === undefined ? { status, at: now } : { status, at: now, note };
     const res = await this.collection.updateOne(
       { _id: id },
