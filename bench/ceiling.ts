@@ -10,6 +10,7 @@ import { jsonLine, startChild } from './children';
 import { closeTimes, completedRuns, waitForRuns } from './end-to-end';
 import { ServerCpu, serverCost, type ServerCost } from './server-cost';
 import { round } from './stats';
+import { shapeActivityQueue } from './shape-activities';
 import type { benchShapeWorkflow } from './shape-workflow';
 
 export interface CeilingPlan {
@@ -31,7 +32,8 @@ export interface CeilingPlan {
   readonly drainSeconds: number;
 }
 
-export interface CeilingResult {
+/** One measured set of bare-shape runs. */
+export interface CeilingRun {
   readonly runs: number;
   readonly concurrency: number;
   /** Starts the server accepted. */
@@ -48,6 +50,16 @@ export interface CeilingResult {
   readonly firstError?: string;
 }
 
+/**
+ * The bare shape with its activity on the workflow's queue (dispatched eagerly: the figure the burst
+ * is held to), and the same shape with its activity on a queue of its own, as hookflow's handler
+ * queues (issue 14's flow control) send every handler attempt: that costs the server a task match,
+ * a poll answer and a start record per run, and is hookflow's shape as it is.
+ */
+export interface CeilingResult extends CeilingRun {
+  readonly ownActivityQueue: CeilingRun;
+}
+
 export async function runCeiling(plan: CeilingPlan): Promise<CeilingResult> {
   const worker = startChild({
     name: 'shape worker',
@@ -59,13 +71,15 @@ export async function runCeiling(plan: CeilingPlan): Promise<CeilingResult> {
   });
   try {
     await worker.waitFor((line) => (jsonLine(line)?.ready === true ? true : undefined), 300_000);
-    return await measure(plan);
+    const sameQueue = await measure(plan);
+    const ownActivityQueue = await measure({ ...plan, prefix: `${plan.prefix}-own-queue` }, shapeActivityQueue(plan.taskQueue));
+    return { ...sameQueue, ownActivityQueue };
   } finally {
     await worker.stop();
   }
 }
 
-async function measure(plan: CeilingPlan): Promise<CeilingResult> {
+async function measure(plan: CeilingPlan, activityQueue?: string): Promise<CeilingRun> {
   const ids = Array.from({ length: plan.runs }, (_, n) => `${plan.prefix}-${n}`);
   const started: string[] = [];
   let errors = 0;
@@ -76,7 +90,11 @@ async function measure(plan: CeilingPlan): Promise<CeilingResult> {
   const starter = async (): Promise<void> => {
     for (let id = ids[next++]; id !== undefined; id = ids[next++]) {
       try {
-        await plan.temporal.workflow.start<typeof benchShapeWorkflow>('benchShapeWorkflow', { taskQueue: plan.taskQueue, workflowId: id });
+        await plan.temporal.workflow.start<typeof benchShapeWorkflow>('benchShapeWorkflow', {
+          taskQueue: plan.taskQueue,
+          workflowId: id,
+          args: activityQueue ? [activityQueue] : [],
+        });
         started.push(id);
       } catch (err) {
         errors++;

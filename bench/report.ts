@@ -102,6 +102,9 @@ export function ceilingTable(b: BenchResults['burst'], c: BenchResults['ceiling'
   const rows = [
     ...(b ? [`| hookflow (the burst) | ${b.events} | ${b.concurrency} | ${b.processed} | ${b.completedPerSecond} | ${costCells(b.cost)} |`] : []),
     `| bare shape, Temporal alone | ${c.runs} | ${c.concurrency} | ${c.completed} | ${c.completedPerSecond} | ${costCells(c.cost)} |`,
+    ...[c.ownActivityQueue].map(
+      (o) => `| bare shape, its activity on its own queue | ${o.runs} | ${o.concurrency} | ${o.completed} | ${o.completedPerSecond} | ${costCells(o.cost)} |`,
+    ),
   ];
   return [
     '| | runs | c | completed | completed/s | Temporal CPU ms per event | history events per run |',
@@ -110,6 +113,8 @@ export function ceilingTable(b: BenchResults['burst'], c: BenchResults['ceiling'
     '',
     'The bare shape is hookflow\'s workflow shape (local activity, activity, local activity) with no-op activities and no hookflow code, ' +
       'run by its own worker on its own task queue; its runs are started `c` at a time. completed/s: from the first request (start) to the last close. ' +
+      'Its activity goes to the workflow\'s queue, where the server hands it to the worker eagerly; the second row sends it to a queue of its own, ' +
+      'as hookflow sends each handler attempt to its handler\'s queue (flow control: rate limits, pause, breaker), which costs the server a task match per run. ' +
       `Temporal CPU: the server process's CPU time over the phase ÷ completed runs (– when the server is external). Start errors: ${c.errors}; closed otherwise: ${c.closedOtherwise}.`,
   ].join('\n');
 }

@@ -187,11 +187,12 @@ export async function runBench(opts: BenchOptions, command: string, log: (line: 
         temporalPid: pids.get('temporal'),
         drainSeconds: opts.drainSeconds,
       });
-      const c = ceiling;
-      log(
-        `ceiling: ${c.completed}/${c.runs} completed (${c.errors} start errors, ${c.closedOtherwise} closed otherwise), ${c.completedPerSecond} runs/s; ` +
-          `${costLine(c.cost)}${c.firstError ? `; first error: ${c.firstError}` : ''}`,
-      );
+      for (const [what, c] of [['', ceiling], [' (its activity on its own queue)', ceiling.ownActivityQueue]] as const) {
+        log(
+          `ceiling${what}: ${c.completed}/${c.runs} completed (${c.errors} start errors, ${c.closedOtherwise} closed otherwise), ${c.completedPerSecond} runs/s; ` +
+            `${costLine(c.cost)}${c.firstError ? `; first error: ${c.firstError}` : ''}`,
+        );
+      }
     }
     let burst: BurstResult | null = null;
     if (runs('burst') && opts.burstEvents > 0) {

@@ -8,3 +8,8 @@ export const shapeActivities = {
 };
 
 export type ShapeActivities = typeof shapeActivities;
+
+/** The task queue of the shape's activity when it runs on a queue of its own, as hookflow's handler queues. */
+export function shapeActivityQueue(workflowQueue: string): string {
+  return `${workflowQueue}-activities`;
+}

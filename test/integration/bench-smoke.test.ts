@@ -86,6 +86,10 @@ describe('npm run bench -- --smoke', function () {
     assert.equal(ceiling.completed, ceiling.runs, 'every bare-shape run completed');
     assert.equal(ceiling.closedOtherwise, 0);
     assert.ok((ceiling.cost.historyEventsPerRun?.sampled ?? 0) > 0, 'no bare-shape history sampled');
+    const own = ceiling.ownActivityQueue;
+    assert.equal(own.errors, 0, own.firstError);
+    assert.equal(own.completed, own.runs, 'every run of the shape with its activity on its own queue completed');
+    assert.equal(own.cost.historyEventsPerRun?.mean, ceiling.cost.historyEventsPerRun?.mean, 'the same history either way');
     assert.ok((results.burst?.cost.historyEventsPerRun?.sampled ?? 0) > 0, 'no burst history sampled');
   });
 
