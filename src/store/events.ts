@@ -96,8 +96,8 @@ export type InsertOutcome =
   | { readonly kind: 'duplicate'; readonly event: StoredEvent }
   | { readonly kind: 'conflict'; readonly event: StoredEvent };
 
-/** Events per insert command at most (the driver splits a command past the server's message size). */
-const MAX_INSERT_GROUP = 100;
+/** Documents per insert command at most (the driver splits a command past the server's message size). */
+const MAX_GROUP = 100;
 
 /** Indexes by their old names: dropped at set-up, where their new names are created. */
 const RENAMED_INDEXES = [
@@ -121,12 +121,20 @@ export class EventStore {
   readonly attempts: Collection<AttemptDocument>;
   /** Bodies received from sources deduplicated by body (see SourceConfig.dedupByBody). */
   readonly bodyKeys: BodyKeyStore;
+  /**
+   * Concurrent inserts share one command (see GroupCommit): FerretDB on SQLite pays per command far
+   * more than per document. Status updates are not grouped: FerretDB 1.24 stops an unordered
+   * multi-statement update at its first refused statement and reports it under the wrong index, so
+   * one update's outcome could not be told from the others'.
+   */
   private readonly inserts: GroupCommit<EventDocument>;
+  private readonly attemptInserts: GroupCommit<AttemptDocument>;
 
   constructor(db: Db) {
     this.collection = db.collection<StoredEvent>('events');
-    this.inserts = new GroupCommit((docs) => insertEach(this.collection, docs), MAX_INSERT_GROUP);
+    this.inserts = new GroupCommit((docs) => insertEach(this.collection, docs), MAX_GROUP);
     this.attempts = db.collection<AttemptDocument>('attempts');
+    this.attemptInserts = new GroupCommit((docs) => insertEach(this.attempts, docs), MAX_GROUP);
     this.bodyKeys = new BodyKeyStore(db);
   }
 
@@ -199,7 +207,7 @@ export class EventStore {
 
   /** Records one handler attempt of the event `id`. */
   async recordAttempt(id: string, attempt: AttemptRecord): Promise<void> {
-    await this.attempts.insertOne({ eventRef: id, ...attempt });
+    await this.attemptInserts.write({ eventRef: id, ...attempt });
   }
 
   /** The event's handler attempts, oldest first. */
