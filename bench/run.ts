@@ -18,6 +18,7 @@ import { EventStore } from '../src/store/events';
 import { createMongo } from '../src/store/mongo';
 import { createTemporalClient } from '../src/temporal/client';
 import { BurstDestination, burstConfig, runBurst, type BurstResult } from './burst';
+import { IMAGE_NODE_OPTIONS } from './image-node-options';
 import { runCeiling, type CeilingResult } from './ceiling';
 import { isRecord, jsonLine, startChild, type BenchChild } from './children';
 import { BENCH_SOURCES, benchConfig } from './deliveries';
@@ -33,8 +34,6 @@ import { checkTargets, maxReceiverRate, ratios } from './targets';
 /** The receiver waits this long for Temporal before it acknowledges anyway (its default). */
 const START_TIMEOUT_MS = 2000;
 
-/** The Dockerfile's NODE_OPTIONS: V8's young generation at 2 MiB semi-spaces (keep the two the same). */
-const IMAGE_NODE_FLAG = '--max-semi-space-size=2';
 
 /**
  * The pre-filled phase runs at a low concurrency: every request then costs several scans of the
@@ -92,7 +91,7 @@ export async function runBench(opts: BenchOptions, command: string, log: (line: 
     for (const name of ['METRICS_PORT', 'TEMPORAL_METRICS_ADDRESS', 'ADMIN_TOKEN']) delete env[name];
     // The receiver and the worker run with the Docker image's V8 flags (its NODE_OPTIONS), so the
     // bench measures their memory as production runs them.
-    const nodeArgs = [IMAGE_NODE_FLAG, ...(opts.cpuProfDir ? ['--cpu-prof', '--cpu-prof-dir', opts.cpuProfDir] : [])];
+    const nodeArgs = [...IMAGE_NODE_OPTIONS, ...(opts.cpuProfDir ? ['--cpu-prof', '--cpu-prof-dir', opts.cpuProfDir] : [])];
     const dist = join(__dirname, '..', 'src');
 
     log('starting the worker, the receiver and the bare Koa app');

@@ -14,10 +14,13 @@ import { shapeActivities, shapeActivityQueue } from './shape-activities';
 async function main(taskQueue: string): Promise<void> {
   const workflowBundle = await bundleWorkflowCode({ workflowsPath: require.resolve('./shape-workflow') });
   // With the cluster profile's TEMPORAL_TLS_* settings, over mTLS as hookflow's worker.
-  const connection = await NativeConnection.connect(temporalConnectionOptions(loadEnv(), process.env.TEMPORAL_ADDRESS ?? '127.0.0.1:7233'));
+  const env = loadEnv();
+  const connection = await NativeConnection.connect(temporalConnectionOptions(env, process.env.TEMPORAL_ADDRESS ?? '127.0.0.1:7233'));
   try {
     const namespace = process.env.TEMPORAL_NAMESPACE ?? 'default';
-    const worker = await Worker.create({ connection, namespace, taskQueue, workflowBundle, activities: shapeActivities });
+    // Its workflow cache set as hookflow's worker sets it (with the image's heap limit, the SDK's default would be 10).
+    const maxCachedWorkflows = env.WORKER_MAX_CACHED_WORKFLOWS;
+    const worker = await Worker.create({ connection, namespace, taskQueue, workflowBundle, activities: shapeActivities, maxCachedWorkflows });
     // The activity's own queue, polled by an activity worker as each of hookflow's handler queues is.
     const activityWorker = await Worker.create({ connection, namespace, taskQueue: shapeActivityQueue(taskQueue), activities: shapeActivities });
     const running = Promise.all([worker.run(), activityWorker.run()]);

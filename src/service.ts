@@ -124,6 +124,7 @@ export async function startHookflow(opts: HookflowOptions): Promise<RunningHookf
           pendingStarts,
           temporalUiUrl: temporalUiBaseUrl(env),
           logger,
+          maxCachedWorkflows: env.WORKER_MAX_CACHED_WORKFLOWS,
         }),
     });
   }

@@ -38,6 +38,8 @@ export interface WorkerDeps {
   readonly logger?: Logger;
   /** Told of flow control's facts (breaker changes); default: the configured alert notifiers. */
   readonly flowFacts?: FlowFacts;
+  /** WORKER_MAX_CACHED_WORKFLOWS; the SDK's heap-derived default when omitted. */
+  readonly maxCachedWorkflows?: number;
 }
 
 const workflowsPath = require.resolve('../../workflows');
@@ -102,6 +104,7 @@ export async function createWorker(deps: WorkerDeps): Promise<WorkerGroup> {
     // Alerts are sent by workflows on the event queue; handler queues run handler attempts only.
     activities: { ...activities, ...alertActivities },
     taskQueue: deps.taskQueue,
+    ...(deps.maxCachedWorkflows === undefined ? {} : { maxCachedWorkflows: deps.maxCachedWorkflows }),
     workflowBundle: deps.workflowBundle ?? (await bundleWorkflowsInChild()),
   });
   const handlerWorkers = await Promise.all(

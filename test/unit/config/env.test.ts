@@ -29,6 +29,14 @@ describe('environment settings for memory and connections', () => {
 });
 
 describe('environment settings for the starter and load shedding', () => {
+  it('defaults WORKER_MAX_CACHED_WORKFLOWS to 1,000 and refuses anything but a positive integer, naming it', () => {
+    assert.equal(loadEnv({}).WORKER_MAX_CACHED_WORKFLOWS, 1000);
+    assert.equal(loadEnv({ WORKER_MAX_CACHED_WORKFLOWS: '250' }).WORKER_MAX_CACHED_WORKFLOWS, 250);
+    for (const bad of ['0', '-1', '2.5', 'many']) {
+      assert.throws(() => loadEnv({ WORKER_MAX_CACHED_WORKFLOWS: bad }), /WORKER_MAX_CACHED_WORKFLOWS/);
+    }
+  });
+
   it('defaults MAX_PENDING_STARTS to 10,000, STORE_SLOW_MS to 1 s and STARTER_CONCURRENCY to 16', () => {
     const env = loadEnv({});
     assert.equal(env.MAX_PENDING_STARTS, 10_000);

@@ -1,4 +1,7 @@
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { IMAGE_NODE_OPTIONS } from '../../../bench/image-node-options';
 import { parseDockerfile, parseExecForm, readCopy } from '../../helpers/dockerfile';
 
 function copyOf(line: string) {
@@ -34,5 +37,15 @@ describe('the Dockerfile reader used to replay the image build', function () {
   it('reads a command in exec form and refuses the shell form', function () {
     assert.deepEqual(parseExecForm('["node", "dist/src/worker/main.js"]', 'test'), ['node', 'dist/src/worker/main.js']);
     assert.throws(() => parseExecForm('node dist/src/worker/main.js', 'test'), /test: not a command in exec form/);
+  });
+});
+
+describe("the image's node flags", function () {
+  it('are the ones the bench runs the receiver and the worker with, so it measures their memory as the image runs them', function () {
+    const stages = parseDockerfile(readFileSync(join(__dirname, '..', '..', '..', '..', 'Dockerfile'), 'utf8'));
+    const env = stages.at(-1)?.instructions.filter((i) => i.keyword === 'ENV' && i.args.startsWith('NODE_OPTIONS=')) ?? [];
+    assert.equal(env.length, 1, 'one ENV NODE_OPTIONS in the final stage');
+    const value = (env[0]?.args ?? '').slice('NODE_OPTIONS='.length).replace(/^"(.*)"$/, '$1');
+    assert.deepEqual(value.split(/\s+/), [...IMAGE_NODE_OPTIONS]);
   });
 });
