@@ -1,26 +1,13 @@
 import assert from 'node:assert/strict';
-import { createHash, randomBytes } from 'node:crypto';
-import { Binary, MongoClient, type CommandStartedEvent } from 'mongodb';
-import { EventStore, type NewEvent } from '../../src/store/events';
+import { randomBytes } from 'node:crypto';
+import { MongoClient, type CommandStartedEvent } from 'mongodb';
+import { EventStore } from '../../src/store/events';
 import { PendingStartStore } from '../../src/store/pending-starts';
 import { useHookflow } from '../helpers/hookflow';
+import { newEvent } from '../helpers/new-event';
 import { post, type Answer } from '../helpers/http';
 import { signStandard, standardSecret } from '../helpers/signed-event';
 import { testServices } from '../setup/root-hooks';
-
-function newEvent(eventId: string, body = `{"id":"${eventId}"}`): NewEvent {
-  return {
-    source: 's',
-    provider: 'standard-webhooks',
-    eventId,
-    eventType: 'group.test',
-    body: new Binary(Buffer.from(body)),
-    bodySha256: createHash('sha256').update(body).digest('hex'),
-    contentType: 'application/json',
-    headers: [],
-    receivedAt: new Date(),
-  };
-}
 
 /**
  * Writes made in one tick: the first goes to the store alone (nothing was in flight), the others
@@ -70,10 +57,10 @@ describe('group commit of inserts (real FerretDB)', function () {
   });
 
   it("reports a group's event ID stored with another body as a conflict, keeping the first body", async function () {
-    await store.insert(newEvent('conflicting', '{"v":1}'), new Date());
+    await store.insert(newEvent('conflicting', { body: '{"v":1}' }), new Date());
     const outcomes = await Promise.all([
       store.insert(newEvent('lead-2'), new Date()),
-      store.insert(newEvent('conflicting', '{"v":2}'), new Date()),
+      store.insert(newEvent('conflicting', { body: '{"v":2}' }), new Date()),
       store.insert(newEvent('new-3'), new Date()),
     ]);
     assert.deepEqual(outcomes.map((o) => o.kind), ['inserted', 'conflict', 'inserted']);

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
-import { Binary, MongoClient } from 'mongodb';
+import { MongoClient } from 'mongodb';
 import type { LiveEventStatus } from '../../src/event/status';
 import { EventStore } from '../../src/store/events';
 import { sweepFinishedEvents } from '../../src/store/retention';
@@ -9,6 +9,7 @@ import { useHookflow } from '../helpers/hookflow';
 import { post } from '../helpers/http';
 import { closedRun, sendAccepted, type AcceptedEvent } from '../helpers/operated-runs';
 import { eventually } from '../helpers/eventually';
+import { newEvent } from '../helpers/new-event';
 import { signStandard, standardSecret } from '../helpers/signed-event';
 import { testServices } from '../setup/root-hooks';
 
@@ -28,20 +29,7 @@ describe('sweepFinishedEvents(store, cutoff)', function () {
   });
 
   async function stored(eventId: string, status: LiveEventStatus, receivedAt: Date): Promise<void> {
-    await store.insert(
-      {
-        source: 's',
-        provider: 'standard-webhooks',
-        eventId,
-        eventType: 'order.created',
-        body: new Binary(Buffer.from('{}')),
-        bodySha256: eventId,
-        contentType: 'application/json',
-        headers: [],
-        receivedAt,
-      },
-      receivedAt,
-    );
+    await store.insert(newEvent(eventId, { receivedAt }), receivedAt);
     if (status !== 'received') await store.setStatus(`s:${eventId}`, status, receivedAt);
     await store.recordAttempt(`s:${eventId}`, { handler: 'h', attempt: 1, startedAt: receivedAt, durationMs: 1, outcome: 'succeeded' });
   }
@@ -84,7 +72,7 @@ describe('sweepFinishedEvents(store, cutoff)', function () {
       provider: 'standard-webhooks',
       eventId: 'kept-fields',
       eventType: 'order.created',
-      bodySha256: 'kept-fields',
+      bodySha256: newEvent('kept-fields').bodySha256,
       receivedAt: at,
       runId: null,
       status: 'expired',

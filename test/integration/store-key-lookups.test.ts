@@ -1,9 +1,10 @@
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
-import { Binary, MongoClient, type CommandStartedEvent, type Document } from 'mongodb';
-import { EventStore, type NewEvent } from '../../src/store/events';
+import { MongoClient, type CommandStartedEvent, type Document } from 'mongodb';
+import { EventStore } from '../../src/store/events';
 import { PendingStartStore } from '../../src/store/pending-starts';
 import { sweepFinishedEvents } from '../../src/store/retention';
+import { newEvent } from '../helpers/new-event';
 import { testServices } from '../setup/root-hooks';
 
 /** The filters of the reads, updates and deletes a command carries (a write command may carry several). */
@@ -53,24 +54,10 @@ describe("an event's reads and writes on its way through hookflow", function () 
     await client.close();
   });
 
-  function newEvent(eventId: string, receivedAt: Date): NewEvent {
-    return {
-      source: 's',
-      provider: 'standard-webhooks',
-      eventId,
-      eventType: 'order.created',
-      body: new Binary(Buffer.from('{}')),
-      bodySha256: eventId,
-      contentType: 'application/json',
-      headers: [],
-      receivedAt,
-    };
-  }
-
   it('finds, updates and deletes by `_id` alone: the insert, the pending start, each status, each attempt, the redelivery', async function () {
     const receivedAt = new Date();
     commands.length = 0;
-    const outcomes = await Promise.all(['a', 'b', 'c'].map((id) => store.insert(newEvent(id, receivedAt), receivedAt)));
+    const outcomes = await Promise.all(['a', 'b', 'c'].map((id) => store.insert(newEvent(id, { receivedAt }), receivedAt)));
     await Promise.all(outcomes.map((o) => pendingStarts.ensure(o.event, receivedAt)));
     await Promise.all(outcomes.map((o) => pendingStarts.remove(o.event._id)));
     for (const { event } of outcomes) {
@@ -79,7 +66,7 @@ describe("an event's reads and writes on its way through hookflow", function () 
       await store.recordAttempt(event._id, { handler: 'h', attempt: 1, startedAt: new Date(), durationMs: 1, outcome: 'succeeded' });
       assert.equal(await store.setStatus(event._id, 'processed', new Date(), { note: 'done' }), true);
     }
-    assert.equal((await store.insert(newEvent('a', receivedAt), receivedAt)).kind, 'duplicate');
+    assert.equal((await store.insert(newEvent('a', { receivedAt }), receivedAt)).kind, 'duplicate');
 
     const filters = commands.flatMap(filtersOf);
     assert.ok(filters.length >= 3 + 3 * 4, `saw the filters: ${JSON.stringify(filters)}`);
@@ -93,7 +80,7 @@ describe("an event's reads and writes on its way through hookflow", function () 
 
   it('does not set the status of an expired event (its run must not revive it without its body)', async function () {
     const old = new Date('2020-01-01T00:00:00Z');
-    const { event } = await store.insert(newEvent('old', old), old);
+    const { event } = await store.insert(newEvent('old', { receivedAt: old }), old);
     await store.setStatus(event._id, 'processed', old);
     assert.equal(await sweepFinishedEvents(store, new Date('2021-01-01T00:00:00Z')), 1);
 
