@@ -20,6 +20,9 @@ ENV NODE_ENV=production
 # before collecting it; with it, 244 MiB at the same pace. The worker's workflow cache is then set
 # by WORKER_MAX_CACHED_WORKFLOWS (the SDK would derive it from this limit, far too small).
 ENV NODE_OPTIONS="--max-semi-space-size=2 --max-old-space-size=256"
+# glibc gives each thread that allocates its own malloc arena; the worker's native core (Temporal's
+# Rust runtime) runs many, and their fragments stayed resident: peak 354 -> 303 MiB with two arenas.
+ENV MALLOC_ARENA_MAX=2
 WORKDIR /app
 COPY --from=build /app/node_modules ./node_modules
 COPY --from=build /app/dist ./dist

@@ -18,7 +18,7 @@ import { EventStore } from '../src/store/events';
 import { createMongo } from '../src/store/mongo';
 import { createTemporalClient } from '../src/temporal/client';
 import { BurstDestination, burstConfig, runBurst, type BurstResult } from './burst';
-import { IMAGE_NODE_OPTIONS } from './image-node-options';
+import { IMAGE_MEMORY_ENV, IMAGE_NODE_OPTIONS } from './image-node-options';
 import { runCeiling, type CeilingResult } from './ceiling';
 import { isRecord, jsonLine, startChild, type BenchChild } from './children';
 import { BENCH_SOURCES, benchConfig } from './deliveries';
@@ -73,6 +73,7 @@ export async function runBench(opts: BenchOptions, command: string, log: (line: 
   try {
     const env: NodeJS.ProcessEnv = {
       ...process.env,
+      ...IMAGE_MEMORY_ENV,
       TEMPORAL_ADDRESS: services.temporalAddress,
       TEMPORAL_NAMESPACE: services.temporalNamespace,
       TEMPORAL_TASK_QUEUE: taskQueue,

@@ -56,10 +56,10 @@ const schema = z.object({
    * Workflow runs a worker keeps in memory between their tasks (Temporal's sticky cache); past it,
    * the least recently used is dropped and replayed from its history at its next task. Set, not
    * derived: the SDK sizes the cache from V8's heap limit, and the heap budget the image sets
-   * (NODE_OPTIONS, see docs/operations.md) would shrink it to 10. 1,000 open runs (a burst's) take
-   * well under that budget (measured: worker peak 244 MiB with a 256 MiB old space).
+   * (NODE_OPTIONS, see docs/operations.md) would shrink it to 32. 500 kept the burst's pace (its
+   * 1,000 open runs partly replayed) and the worker under 300 MiB through the bench's ordering phase.
    */
-  WORKER_MAX_CACHED_WORKFLOWS: z.coerce.number().int().positive().default(1000),
+  WORKER_MAX_CACHED_WORKFLOWS: z.coerce.number().int().positive().default(500),
   /** Finished events older than this are deleted; 0 keeps them for ever. */
   RETENTION_DAYS: z.coerce.number().min(0).default(30),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),

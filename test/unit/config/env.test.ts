@@ -29,8 +29,8 @@ describe('environment settings for memory and connections', () => {
 });
 
 describe('environment settings for the starter and load shedding', () => {
-  it('defaults WORKER_MAX_CACHED_WORKFLOWS to 1,000 and refuses anything but a positive integer, naming it', () => {
-    assert.equal(loadEnv({}).WORKER_MAX_CACHED_WORKFLOWS, 1000);
+  it('defaults WORKER_MAX_CACHED_WORKFLOWS to 500 and refuses anything but a positive integer, naming it', () => {
+    assert.equal(loadEnv({}).WORKER_MAX_CACHED_WORKFLOWS, 500);
     assert.equal(loadEnv({ WORKER_MAX_CACHED_WORKFLOWS: '250' }).WORKER_MAX_CACHED_WORKFLOWS, 250);
     for (const bad of ['0', '-1', '2.5', 'many']) {
       assert.throws(() => loadEnv({ WORKER_MAX_CACHED_WORKFLOWS: bad }), /WORKER_MAX_CACHED_WORKFLOWS/);

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { IMAGE_NODE_OPTIONS } from '../../../bench/image-node-options';
+import { IMAGE_MEMORY_ENV, IMAGE_NODE_OPTIONS } from '../../../bench/image-node-options';
 import { parseDockerfile, parseExecForm, readCopy } from '../../helpers/dockerfile';
 
 function copyOf(line: string) {
@@ -47,5 +47,9 @@ describe("the image's node flags", function () {
     assert.equal(env.length, 1, 'one ENV NODE_OPTIONS in the final stage');
     const value = (env[0]?.args ?? '').slice('NODE_OPTIONS='.length).replace(/^"(.*)"$/, '$1');
     assert.deepEqual(value.split(/\s+/), [...IMAGE_NODE_OPTIONS]);
+    for (const [name, expected] of Object.entries(IMAGE_MEMORY_ENV)) {
+      const set = stages.at(-1)?.instructions.filter((i) => i.keyword === 'ENV' && i.args.startsWith(`${name}=`)) ?? [];
+      assert.deepEqual(set.map((i) => i.args), [`${name}=${expected}`], `ENV ${name} in the final stage`);
+    }
   });
 });
