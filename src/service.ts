@@ -22,7 +22,8 @@ import { createReceiverApp } from './receiver/app';
 import { BodyBudget } from './receiver/body-budget';
 import { LoadShedding } from './receiver/load-shedding';
 import { EventStore } from './store/events';
-import { createMongo } from './store/mongo';
+import { createMongo, MONITOR_STALL_MS } from './store/mongo';
+import { MonitorWatchdog } from './store/monitor-watchdog';
 import { OperatorActionLog } from './store/operator-actions';
 import { PendingStartStore } from './store/pending-starts';
 import { RejectionLog } from './store/rejections';
@@ -94,6 +95,8 @@ export async function startHookflow(opts: HookflowOptions): Promise<RunningHookf
   }
   if (opts.receiver) checkBodyLimits(opts.config, env.MAX_BUFFERED_BODY_BYTES);
   const mongo = createMongo(opts.mongoUrl, env.MONGO_DB);
+  const mongoWatchdog = new MonitorWatchdog(mongo.client, logger, MONITOR_STALL_MS);
+  mongoWatchdog.start();
   const store = new EventStore(mongo.db);
   const pendingStarts = new PendingStartStore(mongo.db);
   const rejections = new RejectionLog(mongo.db);
@@ -238,6 +241,7 @@ export async function startHookflow(opts: HookflowOptions): Promise<RunningHookf
   } catch (err) {
     // A port in use: release what was opened, so the caller only has to report it.
     await receiverServer?.close(0);
+    mongoWatchdog.stop();
     await Promise.allSettled([temporal.connection.close(), mongo.client.close()]);
     throw err;
   }
@@ -277,6 +281,7 @@ export async function startHookflow(opts: HookflowOptions): Promise<RunningHookf
       await monitoringServer?.close(DRAIN_MS);
       await readiness.settle();
       await Promise.all([openRunsCount, handlerFlowsRead]);
+      mongoWatchdog.stop();
       await Promise.allSettled([temporal.connection.close(), mongo.client.close()]);
     },
   };

@@ -12,10 +12,15 @@ export interface Mongo {
  * startHookflow in src/service.ts). Short selection timeouts keep a request from hanging when the
  * server is gone; the receiver turns that into a 503 so the provider retries.
  */
+const CONNECT_TIMEOUT_MS = 3000;
+
+/** A server heartbeat still running this long after it started is hung (see MonitorWatchdog): the driver gives one CONNECT_TIMEOUT_MS. */
+export const MONITOR_STALL_MS = 4 * CONNECT_TIMEOUT_MS;
+
 export function createMongo(url: string, dbName: string): Mongo {
   const client = new MongoClient(url, {
     serverSelectionTimeoutMS: 3000,
-    connectTimeoutMS: 3000,
+    connectTimeoutMS: CONNECT_TIMEOUT_MS,
     // An acknowledged event must survive a primary's failure: wait for a majority, journalled.
     writeConcern: { w: 'majority', journal: true },
     appName: 'hookflow',
