@@ -241,7 +241,7 @@ export async function startHookflow(opts: HookflowOptions): Promise<RunningHookf
   } catch (err) {
     // A port in use: release what was opened, so the caller only has to report it.
     await receiverServer?.close(0);
-    mongoWatchdog.stop();
+    await mongoWatchdog.stop();
     await Promise.allSettled([temporal.connection.close(), mongo.client.close()]);
     throw err;
   }
@@ -281,7 +281,7 @@ export async function startHookflow(opts: HookflowOptions): Promise<RunningHookf
       await monitoringServer?.close(DRAIN_MS);
       await readiness.settle();
       await Promise.all([openRunsCount, handlerFlowsRead]);
-      mongoWatchdog.stop();
+      await mongoWatchdog.stop();
       await Promise.allSettled([temporal.connection.close(), mongo.client.close()]);
     },
   };

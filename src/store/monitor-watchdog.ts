@@ -24,8 +24,10 @@ export class MonitorWatchdog {
   /** When each server's heartbeat under way started, by server address. */
   private readonly started = new Map<string, number>();
   private timer: NodeJS.Timeout | undefined;
-  /** A reconnect under way, or closed and still to connect (the server was away). */
-  private reconnecting = false;
+  /** The look under way, awaited by stop(): a reconnect finishing after the service closed the client would keep it open. */
+  private looking: Promise<void> | undefined;
+  private stopped = false;
+  /** Closed and still to connect (the server was away at the last try). */
   private toConnect = false;
   private readonly onStarted = (e: { connectionId: string }): void => void this.started.set(e.connectionId, this.now());
   private readonly onEnded = (e: { connectionId: string }): void => void this.started.delete(e.connectionId);
@@ -46,21 +48,27 @@ export class MonitorWatchdog {
     this.timer.unref();
   }
 
-  /** Stops watching; the caller closes the client. */
-  stop(): void {
+  /** Stops watching, once any reconnect under way has ended; the caller then closes the client. */
+  async stop(): Promise<void> {
+    this.stopped = true;
     clearInterval(this.timer);
     this.client.off('serverHeartbeatStarted', this.onStarted);
     this.client.off('serverHeartbeatSucceeded', this.onEnded);
     this.client.off('serverHeartbeatFailed', this.onEnded);
+    await this.looking;
   }
 
   /** One look: reconnects when a heartbeat is hung, or connects again after a reconnect that found the server away. */
-  async check(): Promise<void> {
-    if (this.reconnecting) return;
+  check(): Promise<void> {
+    this.looking ??= this.look().finally(() => (this.looking = undefined));
+    return this.looking;
+  }
+
+  private async look(): Promise<void> {
+    if (this.stopped) return;
     const now = this.now();
     const hungFor = Math.max(0, ...[...this.started.values()].map((at) => now - at));
     if (!this.toConnect && hungFor <= this.stallMs) return;
-    this.reconnecting = true;
     try {
       if (!this.toConnect) {
         this.logger.warn({ hungForMs: hungFor }, 'MongoDB server monitor hung; reconnecting the client');
@@ -73,8 +81,6 @@ export class MonitorWatchdog {
     } catch (err) {
       // Closed and not connected: operations fail as unavailable (503) until the next look connects.
       this.logger.warn({ err: { name: (err as Error).name } }, 'MongoDB reconnect failed; trying again');
-    } finally {
-      this.reconnecting = false;
     }
   }
 }

@@ -66,9 +66,27 @@ describe('MonitorWatchdog: reconnects a MongoDB client whose server monitor hang
     assert.deepEqual(client.calls, ['close', 'connect', 'connect', 'connect']);
   });
 
-  it('stops listening when stopped', () => {
-    watchdog.stop();
+  it('stops listening when stopped, after the reconnect under way, and reconnects no more', async () => {
+    let connected: () => void = () => {};
+    client.connect = async () => {
+      client.calls.push('connect');
+      await new Promise<void>((resolve) => (connected = resolve));
+    };
+    client.heartbeat('serverHeartbeatStarted');
+    now = 20_000;
+    const looking = watchdog.check();
+    await new Promise((resolve) => setImmediate(resolve));
+    let stopped = false;
+    const stopping = watchdog.stop().then(() => (stopped = true));
+    await new Promise((resolve) => setImmediate(resolve));
+    assert.equal(stopped, false, 'stop waits for the reconnect under way');
+    connected();
+    await Promise.all([looking, stopping]);
     assert.equal(client.listenerCount('serverHeartbeatStarted'), 0);
     assert.equal(client.listenerCount('serverHeartbeatSucceeded'), 0);
+    client.heartbeat('serverHeartbeatStarted');
+    now = 60_000;
+    await watchdog.check();
+    assert.deepEqual(client.calls, ['close', 'connect']);
   });
 });
