@@ -94,7 +94,7 @@ export function createActivities(store: EventStore, config: HookflowConfig, flow
       });
       const currentStatus = event.status;
       if (plan.handlers.length === 0) await recordStatus(ref, 'ignored', { note: 'no route matches this event', currentStatus });
-      else await recordStatus(ref, 'processing', plan.ordering ? { orderingKey: plan.ordering.key, currentStatus } : { currentStatus });
+      else await recordStatus(ref, 'processing', { currentStatus, ...(plan.ordering ? { orderingKey: plan.ordering.key } : {}) });
       return plan;
     },
 

@@ -101,9 +101,8 @@ export function ceilingTable(b: BenchResults['burst'], c: BenchResults['ceiling'
   if (!c) return 'Skipped (`--ceiling 0`).';
   const rows = [
     ...(b ? [`| hookflow (the burst) | ${b.events} | ${b.concurrency} | ${b.processed} | ${b.completedPerSecond} | ${costCells(b.cost)} |`] : []),
-    `| bare shape, Temporal alone | ${c.runs} | ${c.concurrency} | ${c.completed} | ${c.completedPerSecond} | ${costCells(c.cost)} |`,
-    ...[c.ownActivityQueue].map(
-      (o) => `| bare shape, its activity on its own queue | ${o.runs} | ${o.concurrency} | ${o.completed} | ${o.completedPerSecond} | ${costCells(o.cost)} |`,
+    ...([['bare shape, Temporal alone', c], ['bare shape, its activity on its own queue', c.ownActivityQueue]] as const).map(
+      ([label, run]) => `| ${label} | ${run.runs} | ${run.concurrency} | ${run.completed} | ${run.completedPerSecond} | ${costCells(run.cost)} |`,
     ),
   ];
   return [

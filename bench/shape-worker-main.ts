@@ -18,7 +18,7 @@ async function main(taskQueue: string): Promise<void> {
   const connection = await NativeConnection.connect(temporalConnectionOptions(env, process.env.TEMPORAL_ADDRESS ?? '127.0.0.1:7233'));
   try {
     const namespace = process.env.TEMPORAL_NAMESPACE ?? 'default';
-    // Its workflow cache set as hookflow's worker sets it (with the image's heap limit, the SDK's default would be 10).
+    // Its workflow cache set as hookflow's worker sets it (with the image's heap limit, the SDK's default would be 32).
     const maxCachedWorkflows = env.WORKER_MAX_CACHED_WORKFLOWS;
     const worker = await Worker.create({ connection, namespace, taskQueue, workflowBundle, activities: shapeActivities, maxCachedWorkflows });
     // The activity's own queue, polled by an activity worker as each of hookflow's handler queues is.

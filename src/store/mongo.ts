@@ -6,17 +6,17 @@ export interface Mongo {
   readonly db: Db;
 }
 
+const CONNECT_TIMEOUT_MS = 3000;
+
+/** A server heartbeat still running this long after it started is hung (see MonitorWatchdog): the driver gives one CONNECT_TIMEOUT_MS. */
+export const MONITOR_STALL_MS = 4 * CONNECT_TIMEOUT_MS;
+
 /**
  * Creates the client without connecting. If the driver's first connection fails, the client stays
  * closed ("Topology is closed"), so start-up calls connect() again on every attempt (see
  * startHookflow in src/service.ts). Short selection timeouts keep a request from hanging when the
  * server is gone; the receiver turns that into a 503 so the provider retries.
  */
-const CONNECT_TIMEOUT_MS = 3000;
-
-/** A server heartbeat still running this long after it started is hung (see MonitorWatchdog): the driver gives one CONNECT_TIMEOUT_MS. */
-export const MONITOR_STALL_MS = 4 * CONNECT_TIMEOUT_MS;
-
 export function createMongo(url: string, dbName: string): Mongo {
   const client = new MongoClient(url, {
     serverSelectionTimeoutMS: 3000,
