@@ -20,6 +20,7 @@ import { startLatencyInterceptor } from './metrics/start-latency';
 import { createOpsContext, temporalUiBaseUrl } from './ops/context';
 import { createReceiverApp } from './receiver/app';
 import { BodyBudget } from './receiver/body-budget';
+import { DeliveriesInProgress } from './receiver/deliveries-in-progress';
 import { LoadShedding } from './receiver/load-shedding';
 import { EventStore } from './store/events';
 import { createMongo, MONITOR_STALL_MS } from './store/mongo';
@@ -75,6 +76,8 @@ const ACCESS_CHECK_MS = 5000;
 const PENDING_START_LEASE_MS = 30_000;
 /** How often the starter counts every receiver's pending starts (the backlog bound's input). */
 const BACKLOG_RECOUNT_MS = 1000;
+/** More deliveries than this in progress at once are a burst: the starter lets their answers go first. */
+const BURST_DELIVERIES = 8;
 /** A scrape shows the last count after a second anyway (metrics.ts): the count (or a handler queue read) itself stops soon after. */
 const OPEN_RUNS_COUNT_MS = 2000;
 
@@ -134,6 +137,7 @@ export async function startHookflow(opts: HookflowOptions): Promise<RunningHookf
   const handlerQueues = new Map([...opts.config.handlers.keys()].map((name) => [name, handlerTaskQueue(env.TEMPORAL_TASK_QUEUE, name)]));
   // Made once the Temporal client exists, which needs the metrics; the metrics read it when scraped.
   let starter: EventStarter | undefined;
+  const deliveries = new DeliveriesInProgress();
   // The last count of open runs, awaited at stop: the client retries a call while Temporal is down,
   // and a retry after the connection is closed throws where nobody can catch it.
   let openRunsCount: Promise<unknown> = Promise.resolve();
@@ -179,6 +183,7 @@ export async function startHookflow(opts: HookflowOptions): Promise<RunningHookf
         leaseMs: PENDING_START_LEASE_MS,
         recountMs: BACKLOG_RECOUNT_MS,
         logger,
+        busy: () => deliveries.count > BURST_DELIVERIES,
       })
     : undefined;
   const readiness = createReadiness({
@@ -227,6 +232,7 @@ export async function startHookflow(opts: HookflowOptions): Promise<RunningHookf
         },
         {
           metrics,
+          deliveries,
           // With METRICS_PORT the monitoring endpoints are served there only, never to webhook senders.
           ...(env.METRICS_PORT === undefined ? { monitoring } : {}),
           storeReady: () => storeSetup.isReady(),

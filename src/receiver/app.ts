@@ -5,6 +5,7 @@ import { StoreNotReadyError } from '../lifecycle/store-setup';
 import type { HookflowMetrics } from '../metrics/metrics';
 import { observeWebhooks } from '../metrics/webhook-outcomes';
 import { errorAnswers } from './answers';
+import type { DeliveriesInProgress } from './deliveries-in-progress';
 import { receiveWebhook, type ReceiverDeps } from './receive-webhook';
 import { createRouter } from '../lifecycle/router';
 
@@ -12,6 +13,8 @@ import { createRouter } from '../lifecycle/router';
 export interface ReceiverExtras {
   /** Where webhook outcomes are counted. */
   readonly metrics?: HookflowMetrics;
+  /** Counts the deliveries being answered (the starter waits while there are many). */
+  readonly deliveries?: DeliveriesInProgress;
   /** /metrics, /healthz and /readyz on this port: only when METRICS_PORT does not give them their own. */
   readonly monitoring?: MonitoringDeps;
   /** Webhooks are answered 503 until the store is set up (its indexes exist). */
@@ -31,6 +34,7 @@ export function createReceiverApp(deps: ReceiverDeps, extras: ReceiverExtras = {
   if (extras.admin) app.use(adminRouter(extras.admin).routes());
 
   const webhook: Middleware[] = [];
+  if (extras.deliveries) webhook.push(extras.deliveries.counting());
   if (extras.metrics) webhook.push(observeWebhooks(extras.metrics, deps.config));
   const { storeReady } = extras;
   if (storeReady) {

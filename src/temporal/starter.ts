@@ -18,9 +18,29 @@ export interface StarterOptions {
   /** How often the backlog is counted again in `pending_starts` (all receivers' together). */
   readonly recountMs: number;
   readonly logger: Logger;
+  /**
+   * Whether the receiver is answering a burst now: then starts wait, so that its acknowledgements
+   * do not share the CPU, the store and Temporal with them. Never waits when absent.
+   */
+  readonly busy?: () => boolean;
+  /** How long a start waits at most for `busy` to pass (default YIELD_MAX_MS). */
+  readonly yieldMaxMs?: number;
+}
+
+/** An event to start, and when it was queued here. */
+interface Queued {
+  readonly event: StartableEvent;
+  readonly queuedAt: number;
 }
 
 const MAX_BACKOFF_MS = 10_000;
+/**
+ * A start waits for a burst's answers this long at most: the backlog then keeps moving however long
+ * the burst lasts, and a start is late by this much at worst.
+ */
+export const YIELD_MAX_MS = 1000;
+/** How often a start waiting for the receiver looks again. */
+const YIELD_POLL_MS = 10;
 
 /**
  * Starts the workflows of the events this receiver stored, after their answer: oldest first, a
@@ -30,15 +50,20 @@ const MAX_BACKOFF_MS = 10_000;
  * the starts done meanwhile in one delete (a process dying before that leaves leftovers the relay
  * finds already started); this class never writes the event itself (the workflow is its only
  * writer once started).
+ *
+ * While the receiver answers a burst (`busy`), starts wait, each for `yieldMaxMs` at most: the
+ * answer is what a provider waits for, and a start can be done a moment later at no risk, since
+ * its pending start is stored. Between bursts, and in steady traffic, nothing waits.
  */
 export class EventStarter {
-  private readonly queue: StartableEvent[] = [];
+  private readonly queue: Queued[] = [];
   /** Queued or in flight here. */
   private readonly held = new Set<string>();
   private readonly inFlight = new Set<Promise<void>>();
   private failures = 0;
   private pausedUntil = 0;
   private resumeTimer: NodeJS.Timeout | undefined;
+  private yieldTimer: NodeJS.Timeout | undefined;
   private recountTimer: NodeJS.Timeout | undefined;
   private stopped = false;
   /** Pending starts of all receivers: the last count, moved by what this process recorded and removed since. */
@@ -56,6 +81,7 @@ export class EventStarter {
   async stop(): Promise<void> {
     this.stopped = true;
     clearTimeout(this.resumeTimer);
+    clearTimeout(this.yieldTimer);
     clearTimeout(this.recountTimer);
     await Promise.allSettled([...this.inFlight]);
   }
@@ -73,7 +99,7 @@ export class EventStarter {
     this.counted++;
     if (this.stopped || this.queue.length >= this.opts.maxQueued || this.held.has(event._id)) return;
     this.held.add(event._id);
-    this.queue.push(event);
+    this.queue.push({ event, queuedAt: Date.now() });
     this.pump();
   }
 
@@ -95,10 +121,19 @@ export class EventStarter {
       if (!this.stopped) this.resumeTimer = setTimeout(() => this.pump(), pausedFor + 1);
       return;
     }
+    if (this.yieldsToReceiver()) {
+      if (!this.stopped && this.yieldTimer === undefined) {
+        this.yieldTimer = setTimeout(() => {
+          this.yieldTimer = undefined;
+          this.pump();
+        }, YIELD_POLL_MS);
+      }
+      return;
+    }
     while (!this.stopped && this.inFlight.size < this.opts.concurrency) {
-      const event = this.queue.shift();
-      if (!event) return;
-      const run = this.startOne(event).finally(() => {
+      const queued = this.queue.shift();
+      if (!queued) return;
+      const run = this.startOne(queued).finally(() => {
         this.inFlight.delete(run);
         this.pump();
       });
@@ -106,13 +141,21 @@ export class EventStarter {
     }
   }
 
-  private async startOne(event: StartableEvent): Promise<void> {
+  /** The receiver is busy and the oldest start has not waited its longest yet. */
+  private yieldsToReceiver(): boolean {
+    const oldest = this.queue[0];
+    if (!oldest || !this.opts.busy?.()) return false;
+    return Date.now() - oldest.queuedAt < (this.opts.yieldMaxMs ?? YIELD_MAX_MS);
+  }
+
+  private async startOne(queued: Queued): Promise<void> {
     const { pendingStarts, temporal, taskQueue, startTimeoutMs, logger } = this.opts;
+    const { event } = queued;
     try {
       await startEventWorkflow(temporal, taskQueue, event, startTimeoutMs);
     } catch (err) {
       // Temporal is down or slow: put it back first in line and pause every start for a while.
-      this.queue.unshift(event);
+      this.queue.unshift(queued);
       // Starts that were in flight together fail together: one pause for them all.
       if (Date.now() < this.pausedUntil) return;
       this.failures++;
