@@ -59,7 +59,7 @@ const schema = z.object({
    * (NODE_OPTIONS, see docs/operations.md) would shrink it to 32. 500 kept the burst's pace (its
    * 1,000 open runs partly replayed) and the worker under 300 MiB through the bench's ordering phase.
    */
-  WORKER_MAX_CACHED_WORKFLOWS: z.coerce.number().int().positive().default(500),
+  WORKER_MAX_CACHED_WORKFLOWS: z.coerce.number().int().positive().default(250),
   /** Finished events older than this are deleted; 0 keeps them for ever. */
   RETENTION_DAYS: z.coerce.number().min(0).default(30),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),

@@ -29,9 +29,9 @@ describe('environment settings for memory and connections', () => {
 });
 
 describe('environment settings for the starter and load shedding', () => {
-  it('defaults WORKER_MAX_CACHED_WORKFLOWS to 500 and refuses anything but a positive integer, naming it', () => {
-    assert.equal(loadEnv({}).WORKER_MAX_CACHED_WORKFLOWS, 500);
-    assert.equal(loadEnv({ WORKER_MAX_CACHED_WORKFLOWS: '250' }).WORKER_MAX_CACHED_WORKFLOWS, 250);
+  it('defaults WORKER_MAX_CACHED_WORKFLOWS to 250 and refuses anything but a positive integer, naming it', () => {
+    assert.equal(loadEnv({}).WORKER_MAX_CACHED_WORKFLOWS, 250);
+    assert.equal(loadEnv({ WORKER_MAX_CACHED_WORKFLOWS: '600' }).WORKER_MAX_CACHED_WORKFLOWS, 600);
     for (const bad of ['0', '-1', '2.5', 'many']) {
       assert.throws(() => loadEnv({ WORKER_MAX_CACHED_WORKFLOWS: bad }), /WORKER_MAX_CACHED_WORKFLOWS/);
     }
