@@ -42,7 +42,6 @@ export async function startEventWorkflow(
         args: [workflowInput(event)],
         workflowIdReusePolicy: opts.allowClosedRun ? 'ALLOW_DUPLICATE' : 'REJECT_DUPLICATE',
         workflowIdConflictPolicy: 'FAIL',
-        memo: { receivedAt: event.receivedAt.toISOString() },
         // Filterable in the Temporal UI: WebhookStatus = "failed" AND WebhookSource = "stripe".
         typedSearchAttributes: [
           { key: WebhookSource, value: event.source },
