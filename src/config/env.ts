@@ -56,8 +56,9 @@ const schema = z.object({
    * Workflow runs a worker keeps in memory between their tasks (Temporal's sticky cache); past it,
    * the least recently used is dropped and replayed from its history at its next task. Set, not
    * derived: the SDK sizes the cache from V8's heap limit, and the heap budget the image sets
-   * (NODE_OPTIONS, see docs/operations.md) would shrink it to 32. 500 kept the burst's pace (its
-   * 1,000 open runs partly replayed) and the worker under 300 MiB through the bench's ordering phase.
+   * (NODE_OPTIONS, see docs/operations.md) would shrink it to 32. 250 kept the burst's pace (its
+   * 1,000 open runs partly replayed) and the worker at 260 MiB through the bench's ordering phase
+   * (295 with 500).
    */
   WORKER_MAX_CACHED_WORKFLOWS: z.coerce.number().int().positive().default(250),
   /** Finished events older than this are deleted; 0 keeps them for ever. */

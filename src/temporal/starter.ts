@@ -38,7 +38,7 @@ const MAX_BACKOFF_MS = 10_000;
  * A start waits for a burst's answers this long at most: the backlog then keeps moving however long
  * the burst lasts, and a start is late by this much at worst.
  */
-export const YIELD_MAX_MS = 1000;
+const YIELD_MAX_MS = 1000;
 /** How often a start waiting for the receiver looks again. */
 const YIELD_POLL_MS = 10;
 
@@ -53,7 +53,7 @@ const YIELD_POLL_MS = 10;
  *
  * While the receiver answers a burst (`busy`), starts wait, each for `yieldMaxMs` at most: the
  * answer is what a provider waits for, and a start can be done a moment later at no risk, since
- * its pending start is stored. Between bursts, and in steady traffic, nothing waits.
+ * its pending start is stored. With few deliveries in progress, nothing waits.
  */
 export class EventStarter {
   private readonly queue: Queued[] = [];
@@ -82,6 +82,7 @@ export class EventStarter {
     this.stopped = true;
     clearTimeout(this.resumeTimer);
     clearTimeout(this.yieldTimer);
+    this.yieldTimer = undefined;
     clearTimeout(this.recountTimer);
     await Promise.allSettled([...this.inFlight]);
   }
