@@ -47,9 +47,9 @@ const schema = z.object({
    */
   MAX_PENDING_STARTS: z.coerce.number().int().positive().default(10_000),
   /**
-   * When the median store write of the last second (writes still running counted at their age so
-   * far, at least three writes) takes longer than this, deliveries are answered 503 store_slow, so
-   * providers retry instead of timing out. One slow write alone never sheds.
+   * When most store writes of the last second (more than half of at least three; writes still
+   * running counted at their age so far) take longer than this, deliveries are answered 503
+   * store_slow, so providers retry instead of timing out. One slow write alone never sheds.
    */
   STORE_SLOW_MS: z.coerce.number().int().positive().default(1000),
   /**

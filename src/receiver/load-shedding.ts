@@ -27,18 +27,19 @@ interface EndedWrite {
  * 503 and Retry-After, lets the provider retry later instead of timing out on an answer that comes
  * too late (and whose event it would then send again anyway).
  *
- * The store is slow when its median write of the last second, counting those still under way at
- * their age so far, took longer than `storeSlowMs`. A median ignores the odd slow write (FerretDB
- * on SQLite has a long tail under concurrency) but sees a store that is slow for most writes, or
- * one that stopped answering: then the writes waiting on it age past the deadline. Once the store
- * recovers, the slow writes leave the last second and deliveries are taken again.
+ * The store is slow when most of its writes of the last second (more than half), counting those
+ * still under way at their age so far, took longer than `storeSlowMs`. A majority ignores the odd
+ * slow write (FerretDB on SQLite has a long tail under concurrency) but sees a store that is slow
+ * for most writes, or one that stopped answering: then the writes waiting on it age past the
+ * deadline. Once the store recovers, the slow writes leave the last second and deliveries are
+ * taken again. The check runs on every delivery, so it counts in place: no copy, no sort.
  */
 export class LoadShedding {
   private readonly now: () => number;
   /** Start times of the writes under way. */
   private readonly writing = new Map<symbol, number>();
   /** Ended writes, oldest first. */
-  private ended: EndedWrite[] = [];
+  private readonly ended: EndedWrite[] = [];
 
   constructor(private readonly opts: LoadSheddingOptions) {
     this.now = opts.now ?? Date.now;
@@ -69,15 +70,15 @@ export class LoadShedding {
 
   private storeIsSlow(): boolean {
     const now = this.now();
-    this.ended = this.ended.filter((w) => now - w.endedAt <= RECENT_MS);
-    const recent = [...this.ended.map((w) => w.ms), ...[...this.writing.values()].map((startedAt) => now - startedAt)];
-    if (recent.length < MIN_RECENT_WRITES) return false;
-    return median(recent) > this.opts.storeSlowMs;
+    // Ended writes are in the order they ended: those older than the window are at the front.
+    let expired = 0;
+    while (expired < this.ended.length && now - (this.ended[expired]?.endedAt ?? now) > RECENT_MS) expired++;
+    if (expired > 0) this.ended.splice(0, expired);
+    const recent = this.ended.length + this.writing.size;
+    if (recent < MIN_RECENT_WRITES) return false;
+    let slow = 0;
+    for (const w of this.ended) if (w.ms > this.opts.storeSlowMs) slow++;
+    for (const startedAt of this.writing.values()) if (now - startedAt > this.opts.storeSlowMs) slow++;
+    return slow * 2 > recent;
   }
-}
-
-function median(values: readonly number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  const mid = Math.floor(sorted.length / 2);
-  return sorted.length % 2 === 1 ? (sorted[mid] ?? 0) : ((sorted[mid - 1] ?? 0) + (sorted[mid] ?? 0)) / 2;
 }

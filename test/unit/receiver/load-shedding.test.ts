@@ -98,6 +98,22 @@ describe('LoadShedding', () => {
     shed.check();
   });
 
+  it('refuses store_slow only when more than half of the recent writes are slow', async () => {
+    const { shed, clock } = shedding(10, 100);
+    await writesTaking(shed, clock, 2, 150);
+    await writeTaking(shed, clock, 5);
+    await writeTaking(shed, clock, 5);
+    // Two slow of four: half is not most.
+    shed.check();
+    const hung = pendingWrite();
+    const timed = shed.timed(() => hung.promise);
+    clock.now += 140;
+    // The write under way is slow by now: three of five.
+    assert.throws(() => shed.check(), refusedFor('store_slow'));
+    hung.finish();
+    await timed;
+  });
+
   it('does not count fast writes, nor failed fast ones, as slow', async () => {
     const { shed, clock } = shedding(10, 1000);
     await shed.timed(async () => {
