@@ -4,7 +4,7 @@
  * holds these and the Dockerfile's the same (test/unit/docker/dockerfile.test.ts).
  */
 /** Its NODE_OPTIONS, as node flags. */
-export const IMAGE_NODE_OPTIONS: readonly string[] = ['--max-semi-space-size=2', '--max-old-space-size=256'];
+export const IMAGE_NODE_OPTIONS: readonly string[] = ['--max-semi-space-size=4', '--max-old-space-size=256'];
 
 /** Its other ENV settings that shape memory. */
 export const IMAGE_MEMORY_ENV: Readonly<Record<string, string>> = { MALLOC_ARENA_MAX: '2' };
