@@ -16,7 +16,11 @@ export interface HttpLimits {
   readonly headersTimeoutMs: number;
   /** The whole request, body included; at least `headersTimeoutMs`. */
   readonly requestTimeoutMs: number;
-  /** Connections open at once; one more is closed as soon as it is accepted. */
+  /**
+   * Connections open at once; one more is closed as soon as it is accepted. Also the listen
+   * backlog (the kernel caps it at net.core.somaxconn): Node's default of 511 overflows under a
+   * burst of new connections, and every SYN dropped then costs its sender a 1 s retry.
+   */
   readonly maxConnections: number;
 }
 
@@ -67,7 +71,7 @@ export async function startHttpServer(
   server.maxConnections = limits.maxConnections;
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
-    server.listen(port, host, () => {
+    server.listen({ port, host, backlog: limits.maxConnections }, () => {
       server.off('error', reject);
       resolve();
     });

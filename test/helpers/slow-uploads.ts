@@ -27,6 +27,8 @@ export interface UploadOutcome {
   readonly socketError: string | undefined;
   /** Body bytes written before the answer (or the end) arrived. */
   readonly bodyBytesSentBeforeAnswer: number;
+  /** Milliseconds from the connection's establishment to the answer, when both happened. */
+  readonly answeredAfterMs: number | undefined;
 }
 
 /** One piece of body data, shared by every upload: the uploads hold no memory of their own. */
@@ -38,9 +40,11 @@ const BODY_AFTER_MS = 100;
 const CLOSE_WITHIN_MS = 1000;
 
 /**
- * One upload over a raw socket, as a slow or hostile sender would make it: the request head at once,
- * then the body in 16 KiB pieces every 100 ms, all but its last byte; that last byte only after
- * `holdMs`. Stops writing as soon as the server answers or closes.
+ * One upload over a raw socket, as a slow or hostile sender would make it: the request head as soon
+ * as the connection is up, then the body in 16 KiB pieces every 100 ms, all but its last byte; that
+ * last byte only after `holdMs`. Stops writing as soon as the server answers or closes. The schedule
+ * starts at the connection, not before it: under a burst of connections the kernel may take a SYN
+ * retry (1 s, then 3 s) to connect one, and bytes queued before that were never sent.
  */
 export function slowUpload(url: string, path: string, upload: SlowUpload): Promise<UploadOutcome> {
   const { hostname, port } = new URL(url);
@@ -55,8 +59,12 @@ export function slowUpload(url: string, path: string, upload: SlowUpload): Promi
     let socketError: string | undefined;
     const opened = Date.now();
     let connected = false;
+    let connectedAt: number | undefined;
+    let answeredAt: number | undefined;
     socket.on('connect', () => {
       connected = true;
+      connectedAt = Date.now();
+      send();
     });
     socket.on('error', (err: NodeJS.ErrnoException) => {
       const state = connected ? 'connected' : 'never connected';
@@ -74,7 +82,10 @@ export function slowUpload(url: string, path: string, upload: SlowUpload): Promi
 
     socket.on('data', (text: string) => {
       received += text;
-      if (sentBeforeAnswer === undefined && answered()) sentBeforeAnswer = sent;
+      if (sentBeforeAnswer === undefined && answered()) {
+        sentBeforeAnswer = sent;
+        answeredAt = Date.now();
+      }
       // The whole answer is in: give the server a moment to close its side, then hang up.
       const [head = '', body] = received.split('\r\n\r\n', 2);
       const length = /^content-length: *(\d+)/im.exec(head)?.[1];
@@ -98,33 +109,37 @@ export function slowUpload(url: string, path: string, upload: SlowUpload): Promi
         closedAfterAnswer,
         socketError,
         bodyBytesSentBeforeAnswer: sentBeforeAnswer ?? sent,
+        answeredAfterMs: answeredAt === undefined || connectedAt === undefined ? undefined : answeredAt - connectedAt,
       });
     });
 
-    const framing = upload.framing === 'chunked' ? 'Transfer-Encoding: chunked' : `Content-Length: ${upload.bodyBytes}`;
-    const lines = Object.entries(upload.headers).map(([name, value]) => `${name}: ${value}\r\n`);
-    socket.write(`POST ${path} HTTP/1.1\r\nHost: ${hostname}:${port}\r\n${lines.join('')}${framing}\r\n\r\n`);
+    const send = (): void => {
+      const framing = upload.framing === 'chunked' ? 'Transfer-Encoding: chunked' : `Content-Length: ${upload.bodyBytes}`;
+      const lines = Object.entries(upload.headers).map(([name, value]) => `${name}: ${value}\r\n`);
+      socket.write(`POST ${path} HTTP/1.1\r\nHost: ${hostname}:${port}\r\n${lines.join('')}${framing}\r\n\r\n`);
 
-    const allButLast = upload.bodyBytes - 1;
-    const pieces = Math.ceil(allButLast / PIECE.length);
-    for (let i = 0; i < pieces; i++) {
-      const size = Math.min(PIECE.length, allButLast - i * PIECE.length);
-      timers.push(setTimeout(() => write(PIECE.subarray(0, size)), BODY_AFTER_MS + i * PIECE_EVERY_MS));
-    }
-    const lastAt = BODY_AFTER_MS + pieces * PIECE_EVERY_MS + upload.holdMs;
-    timers.push(
-      setTimeout(() => {
-        write(PIECE.subarray(0, 1));
-        if (upload.framing === 'chunked' && !socket.destroyed && !answered()) socket.write('0\r\n\r\n');
-      }, lastAt),
-    );
+      const allButLast = upload.bodyBytes - 1;
+      const pieces = Math.ceil(allButLast / PIECE.length);
+      for (let i = 0; i < pieces; i++) {
+        const size = Math.min(PIECE.length, allButLast - i * PIECE.length);
+        timers.push(setTimeout(() => write(PIECE.subarray(0, size)), BODY_AFTER_MS + i * PIECE_EVERY_MS));
+      }
+      const lastAt = BODY_AFTER_MS + pieces * PIECE_EVERY_MS + upload.holdMs;
+      timers.push(
+        setTimeout(() => {
+          write(PIECE.subarray(0, 1));
+          if (upload.framing === 'chunked' && !socket.destroyed && !answered()) socket.write('0\r\n\r\n');
+        }, lastAt),
+      );
+    };
     timers.push(setTimeout(() => socket.destroy(), upload.giveUpMs));
   });
 }
 
 /**
- * Runs `count` uploads, opening their connections in waves (a burst of thousands at once would
- * overflow the listen backlog and measure SYN retries instead), and resolves with every outcome.
+ * Runs `count` uploads, opening their connections in waves of 50 every 20 ms (a burst of thousands
+ * at once would overflow the listen backlog and measure SYN retries instead), and resolves with
+ * every outcome.
  */
 export async function slowUploads(count: number, start: (index: number) => Promise<UploadOutcome>): Promise<UploadOutcome[]> {
   const WAVE = 50;

@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
 import { createHmac, randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { connect, type Socket } from 'node:net';
@@ -6,6 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { MongoClient } from 'mongodb';
 import { startChild, type BenchChild } from '../../bench/children';
+import { RECORDS_PER_SECOND, type RejectionDocument } from '../../src/store/rejections';
 import { memoryMb } from '../../bench/proc-stats';
 import { eventually } from '../helpers/eventually';
 import { OpenApiSpec } from '../helpers/openapi';
@@ -149,7 +151,17 @@ describe('memory before authentication: a receiver process under 2,000 slow uplo
 
   describe('unsigned: no signature header at all', function () {
     let outcomes: UploadOutcome[];
+    let floodSeconds: number;
+    let toldBefore: number;
+    /** The refusals the log tells of: one per record, and those each record says were left out. */
+    const refusalsTold = async (): Promise<{ records: number; told: number }> => {
+      const records = await mongo.db(mongoDb).collection<RejectionDocument>('rejections').find({ source: 'uploads', reason: 'missing_signature' }).toArray();
+      return { records: records.length, told: records.reduce((sum, doc) => sum + 1 + (doc.unrecordedBefore ?? 0), 0) };
+    };
     before(async function () {
+      // The readiness probe's refusals (untilAccepting) are recorded too.
+      toldBefore = (await refusalsTold()).told;
+      const started = Date.now();
       outcomes = await slowUploads(UPLOADS, () =>
         slowUpload(url, '/webhooks/uploads', {
           headers: { 'Content-Type': 'application/json' },
@@ -159,19 +171,34 @@ describe('memory before authentication: a receiver process under 2,000 slow uplo
           giveUpMs: GIVE_UP_MS,
         }),
       );
+      floodSeconds = (Date.now() - started) / 1000;
     });
 
     it('refuses every one 401 missing_signature from its headers, before its body is sent, and closes its side of the connection', function () {
       assert.deepEqual(tally(outcomes), { '401 missing_signature': UPLOADS });
       // The last byte is held back for 2 s: only a receiver that reads no body can answer before it.
-      const late = outcomes.filter((o) => o.bodyBytesSentBeforeAnswer >= UPLOAD_BYTES).length;
-      assert.equal(late, 0, 'answered only once the whole body was sent');
+      const late = outcomes.filter((o) => o.bodyBytesSentBeforeAnswer >= UPLOAD_BYTES);
+      const after = late.map((o) => o.answeredAfterMs ?? 'never').join(', ');
+      assert.equal(late.length, 0, `answered only once the whole body was sent, after (ms from connecting): ${after}`);
       assert.equal(outcomes.filter((o) => !o.closedAfterAnswer).length, 0, 'connection left open after the answer');
     });
 
     it(`keeps the receiver's resident memory within its idle figure + ${MARGIN_MIB} MiB (the uploads declare ${DECLARED_MIB} MiB)`, function () {
       const grew = peakRssMib() - idleRssMib;
       assert.ok(grew < MARGIN_MIB, `peak resident memory ${grew.toFixed(0)} MiB over idle`);
+    });
+
+    it(`records at most ${RECORDS_PER_SECOND.perSourceAndReason} of them a second, and says how many it left out`, async function () {
+      // A second later, one more refusal: its record counts what the flood left unrecorded.
+      await new Promise((resolve) => setTimeout(resolve, 1100));
+      const res = await rawRequest(`${url}/webhooks/uploads`, { headers: { 'content-type': 'application/json', connection: 'close' }, body: '{}' });
+      assert.equal(res.status, 401);
+      await eventually(async () => {
+        const { records, told } = await refusalsTold();
+        assert.equal(told - toldBefore, UPLOADS + 1, `${records} records`);
+        // A window more than the flood's whole seconds, as it starts mid-window, and the refusal after it.
+        assert.ok(records <= RECORDS_PER_SECOND.perSourceAndReason * (Math.ceil(floodSeconds) + 1) + toldBefore + 1, `${records} records in ${floodSeconds} s`);
+      }, 10_000, 200);
     });
 
     it('still accepts a valid signed delivery afterwards', async function () {
@@ -232,6 +259,16 @@ describe('memory before authentication: a receiver process under 2,000 slow uplo
       const started = await startReceiver(dir, mongoDb, { MAX_CONNECTIONS: String(MAX_CONNECTIONS) });
       capped = started.child;
       cappedUrl = started.url;
+    });
+
+    it(`lets as many connections wait to be accepted as it serves: its listen backlog is MAX_CONNECTIONS, not Node's 511`, function () {
+      // For a listening socket, ss reports the backlog as Send-Q. A burst past the backlog has its
+      // SYNs dropped, and each sender waits a 1 s retry (or is reset) before its delivery is read.
+      const port = new URL(cappedUrl).port;
+      const line = execFileSync('ss', ['-Hltn', `sport = :${port}`], { encoding: 'utf8' }).trim();
+      const [state, , backlog] = line.split(/\s+/);
+      assert.equal(state, 'LISTEN', line);
+      assert.equal(Number(backlog), MAX_CONNECTIONS, line);
     });
 
     it('closes the connections past MAX_CONNECTIONS as they come, and serves again once the others end', async function () {
