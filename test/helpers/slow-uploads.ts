@@ -58,16 +58,14 @@ export function slowUpload(url: string, path: string, upload: SlowUpload): Promi
     socket.setEncoding('latin1');
     let socketError: string | undefined;
     const opened = Date.now();
-    let connected = false;
     let connectedAt: number | undefined;
     let answeredAt: number | undefined;
     socket.on('connect', () => {
-      connected = true;
       connectedAt = Date.now();
       send();
     });
     socket.on('error', (err: NodeJS.ErrnoException) => {
-      const state = connected ? 'connected' : 'never connected';
+      const state = connectedAt === undefined ? 'never connected' : 'connected';
       socketError = `${err.code ?? err.message} after ${Date.now() - opened} ms (${state}), ${sent} body bytes sent`;
     });
 
