@@ -12,7 +12,7 @@ import { runClosedLoop } from './closed-loop';
 import type { Delivery } from './deliveries';
 import { closeTimes, waitForRuns } from './end-to-end';
 import { countStatus, type LoadResult } from './load-result';
-import { ServerCpu, serverCost, type ServerCost } from './server-cost';
+import { PhaseCpu, serverCost, type ServerCost } from './server-cost';
 import { signers } from './signers';
 import { round, summarize, type LatencySummary } from './stats';
 
@@ -128,8 +128,8 @@ export interface BurstPlan {
   readonly drainSeconds: number;
   /** A burst is sent at once: no request waits longer than this for its answer before it counts as an error. */
   readonly maxSeconds: number;
-  /** The Temporal server's process, when the bench knows it. */
-  readonly temporalPid: number | undefined;
+  /** The processes whose CPU the burst reports per event, by name (the Temporal server's as `temporal`, when the bench knows it). */
+  readonly pids: ReadonlyMap<string, number>;
 }
 
 function burstDeliveries(plan: BurstPlan): Delivery[] {
@@ -145,7 +145,7 @@ function burstDeliveries(plan: BurstPlan): Delivery[] {
 export async function runBurst(plan: BurstPlan): Promise<BurstResult> {
   const list = burstDeliveries(plan);
   const from = new Date();
-  const cpu = new ServerCpu(plan.temporalPid);
+  const cpu = new PhaseCpu(plan.pids);
   const load = await runClosedLoop({ url: plan.receiverUrl, deliveries: list, connections: plan.concurrency, maxSeconds: plan.maxSeconds });
   const acked = new Acknowledged();
   acked.add(load);

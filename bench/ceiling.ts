@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import type { Client } from '@temporalio/client';
 import { jsonLine, startChild } from './children';
 import { closeTimes, completedRuns, waitForRuns } from './end-to-end';
-import { ServerCpu, serverCost, type ServerCost } from './server-cost';
+import { PhaseCpu, serverCost, type ServerCost } from './server-cost';
 import { round } from './stats';
 import { shapeActivityQueue } from './shape-activities';
 import type { benchShapeWorkflow } from './shape-workflow';
@@ -27,8 +27,8 @@ export interface CeilingPlan {
   /** The worker's node flags (the image's, and --cpu-prof when asked), so both workers run alike. */
   readonly nodeArgs: readonly string[];
   readonly workDir: string;
-  /** The Temporal server's process, when the bench knows it. */
-  readonly temporalPid: number | undefined;
+  /** The processes whose CPU the phase reports per run, by name (the Temporal server's as `temporal`); the shape worker is added as `shape worker`. */
+  readonly pids: ReadonlyMap<string, number>;
   readonly drainSeconds: number;
 }
 
@@ -71,22 +71,23 @@ export async function runCeiling(plan: CeilingPlan): Promise<CeilingResult> {
   });
   try {
     await worker.waitFor((line) => (jsonLine(line)?.ready === true ? true : undefined), 300_000);
-    const sameQueue = await measure(plan);
-    const ownActivityQueue = await measure({ ...plan, prefix: `${plan.prefix}-own-queue` }, shapeActivityQueue(plan.taskQueue));
+    const pids = new Map([...plan.pids, ['shape worker', worker.pid]]);
+    const sameQueue = await measure(plan, pids);
+    const ownActivityQueue = await measure({ ...plan, prefix: `${plan.prefix}-own-queue` }, pids, shapeActivityQueue(plan.taskQueue));
     return { ...sameQueue, ownActivityQueue };
   } finally {
     await worker.stop();
   }
 }
 
-async function measure(plan: CeilingPlan, activityQueue?: string): Promise<CeilingRun> {
+async function measure(plan: CeilingPlan, pids: ReadonlyMap<string, number>, activityQueue?: string): Promise<CeilingRun> {
   const ids = Array.from({ length: plan.runs }, (_, n) => `${plan.prefix}-${n}`);
   const started: string[] = [];
   let errors = 0;
   let firstError: string | undefined;
   let next = 0;
   const from = new Date();
-  const cpu = new ServerCpu(plan.temporalPid);
+  const cpu = new PhaseCpu(pids);
   const starter = async (): Promise<void> => {
     for (let id = ids[next++]; id !== undefined; id = ids[next++]) {
       try {

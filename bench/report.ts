@@ -2,6 +2,7 @@
 import { shareOfUnordered } from './ordering';
 import type { BenchResults, PhaseResult } from './results';
 import type { ServerCost } from './server-cost';
+import { round } from './stats';
 
 const KIND_LABEL: Record<PhaseResult['kind'], string> = {
   receiver: 'receiver',
@@ -93,7 +94,15 @@ export function burstTable(b: BenchResults['burst']): string {
 
 function costCells(cost: ServerCost): string {
   const h = cost.historyEventsPerRun;
-  return `${cost.temporalCpuMsPerEvent ?? '–'} | ${h ? `${h.mean} (${h.min}–${h.max}, ${h.sampled} sampled)` : '–'}`;
+  return `${cost.temporalCpuMsPerEvent ?? '–'} | ${h ? `${h.mean} (${h.min}–${h.max}, ${h.sampled} sampled)` : '–'} | ${cpuByProcess(cost)}`;
+}
+
+/** Every measured process's CPU per run, and their sum: where the machine's cores went for each event. */
+function cpuByProcess(cost: ServerCost): string {
+  const entries = Object.entries(cost.cpuMsPerEventByProcess ?? {}).filter(([, ms]) => ms >= 0.05);
+  if (entries.length === 0) return '–';
+  const total = entries.reduce((sum, [, ms]) => sum + ms, 0);
+  return `${round(total, 1)} (${entries.map(([name, ms]) => `${name} ${round(ms, 1)}`).join(' · ')})`;
 }
 
 /** hookflow's burst next to the Temporal server's own pace and cost for the same workflow shape. */
@@ -106,15 +115,17 @@ export function ceilingTable(b: BenchResults['burst'], c: BenchResults['ceiling'
     ),
   ];
   return [
-    '| | runs | c | completed | completed/s | Temporal CPU ms per event | history events per run |',
-    '|---|--:|--:|--:|--:|--:|--:|',
+    '| | runs | c | completed | completed/s | Temporal CPU ms per event | history events per run | CPU ms per event, all processes |',
+    '|---|--:|--:|--:|--:|--:|--:|---|',
     ...rows,
     '',
     'The bare shape is hookflow\'s workflow shape (local activity, activity, local activity) with no-op activities and no hookflow code, ' +
       'run by its own worker on its own task queue; its runs are started `c` at a time. completed/s: from the first request (start) to the last close. ' +
       'Its activity goes to the workflow\'s queue, where the server hands it to the worker eagerly; the second row sends it to a queue of its own, ' +
       'as hookflow sends each handler attempt to its handler\'s queue (flow control: rate limits, pause, breaker), which costs the server a task match per run. ' +
-      `Temporal CPU: the server process's CPU time over the phase ÷ completed runs (– when the server is external). Start errors: ${c.errors}; closed otherwise: ${c.closedOtherwise}.`,
+      `Temporal CPU: the server process's CPU time over the phase ÷ completed runs (– when the server is external); the last column does the same for every process the bench measures ` +
+      '(the bench process, which sends the burst and starts the bare runs, included; during the bare phases hookflow\'s own receiver and worker idle). ' +
+      `Start errors: ${c.errors}; closed otherwise: ${c.closedOtherwise}.`,
   ].join('\n');
 }
 

@@ -184,7 +184,7 @@ export async function runBench(opts: BenchOptions, command: string, log: (line: 
         env,
         nodeArgs,
         workDir,
-        temporalPid: pids.get('temporal'),
+        pids,
         drainSeconds: opts.drainSeconds,
       });
       for (const [what, c] of [['', ceiling], [' (its activity on its own queue)', ceiling.ownActivityQueue]] as const) {
@@ -209,7 +209,7 @@ export async function runBench(opts: BenchOptions, command: string, log: (line: 
         taskQueue,
         drainSeconds: opts.drainSeconds,
         maxSeconds: opts.maxSeconds,
-        temporalPid: pids.get('temporal'),
+        pids,
       });
       const b = burst;
       log(
@@ -292,7 +292,8 @@ export async function runBench(opts: BenchOptions, command: string, log: (line: 
 
 function costLine(cost: ServerCost): string {
   const h = cost.historyEventsPerRun;
-  return `Temporal CPU ${cost.temporalCpuMsPerEvent ?? '?'} ms per event, ${h ? `${h.mean} history events per run (${h.sampled} sampled)` : 'no history sampled'}`;
+  const byProcess = Object.entries(cost.cpuMsPerEventByProcess).map(([name, ms]) => `${name} ${ms}`).join(', ');
+  return `Temporal CPU ${cost.temporalCpuMsPerEvent ?? '?'} ms per event, ${h ? `${h.mean} history events per run (${h.sampled} sampled)` : 'no history sampled'}; CPU ms per event by process: ${byProcess || '?'}`;
 }
 
 async function machine(
