@@ -19,6 +19,7 @@ import type { WebhookHandler } from './handler-api';
 import { runAttempt } from './handler-attempt';
 import { forwardOverHttp } from './http-forward';
 import { loadModuleHandler, runModuleHandler } from './module-handler';
+import { RecentEvents } from './recent-events';
 import { planRoutes } from './route-plan';
 
 /**
@@ -37,6 +38,16 @@ export function createActivities(store: EventStore, config: HookflowConfig, flow
     const event = await store.get(ref);
     if (!event) throw eventNotFound(ref);
     return event;
+  }
+
+  const recent = new RecentEvents();
+  /** The calling activity's workflow run. */
+  const runIdOfCaller = (): string | undefined => Context.current().info.workflowExecution?.runId;
+
+  /** The event for a handler: as this run's routing read it when this worker routed it, from MongoDB otherwise. */
+  async function loadForHandler(ref: string): Promise<EventDocument> {
+    const runId = runIdOfCaller();
+    return (runId === undefined ? undefined : recent.recall(runId, ref)) ?? (await load(ref));
   }
 
   /**
@@ -66,15 +77,21 @@ export function createActivities(store: EventStore, config: HookflowConfig, flow
 
   /** Sets the stored event's status, with the workflow run setting it; an event that does not exist fails the activity, so the workflow sees it. */
   async function recordStatus(ref: string, status: LiveEventStatus, update: Omit<StatusUpdate, 'runId'> = {}): Promise<void> {
-    const runId = Context.current().info.workflowExecution?.runId;
+    const runId = runIdOfCaller();
     const found = await store.setStatus(ref, status, new Date(), runId === undefined ? update : { ...update, runId });
     if (!found) throw eventNotFound(ref);
   }
 
   return {
-    /** Moves the stored event to `status`; fails if the event does not exist, so the workflow sees it. */
-    async setEventStatus(ref: string, status: LiveEventStatus, note?: string): Promise<void> {
-      await recordStatus(ref, status, note === undefined ? {} : { note });
+    /**
+     * Moves the stored event to `status`; fails if the event does not exist, so the workflow sees it.
+     * `currentStatus`: the status the run itself wrote last, when it knows the event cannot have
+     * expired since (see the workflow's `finish`); the write then skips its lookup.
+     */
+    async setEventStatus(ref: string, status: LiveEventStatus, note?: string, currentStatus?: LiveEventStatus): Promise<void> {
+      await recordStatus(ref, status, { ...(note === undefined ? {} : { note }), ...(currentStatus === undefined ? {} : { currentStatus }) });
+      const runId = runIdOfCaller();
+      if (runId !== undefined && status !== 'processing') recent.drop(runId);
     },
 
     /**
@@ -93,6 +110,8 @@ export function createActivities(store: EventStore, config: HookflowConfig, flow
         headers: headerRecord(event),
       });
       const currentStatus = event.status;
+      const runId = runIdOfCaller();
+      if (runId !== undefined && plan.handlers.length > 0) recent.remember(runId, event);
       if (plan.handlers.length === 0) await recordStatus(ref, 'ignored', { note: 'no route matches this event', currentStatus });
       else await recordStatus(ref, 'processing', { currentStatus, ...(plan.ordering ? { orderingKey: plan.ordering.key } : {}) });
       return plan;
@@ -160,14 +179,14 @@ export function createActivities(store: EventStore, config: HookflowConfig, flow
     async forwardToHttpHandler(ref: string, name: string): Promise<void> {
       const handler = config.handlers.get(name);
       if (handler?.kind !== 'http') throw unknownHandler(name, 'http');
-      const event = await load(ref);
+      const event = await loadForHandler(ref);
       await runAttempt(Context.current(), name, recorder(ref), (ctx) => forwardOverHttp(handler, event, ctx));
     },
 
     async runModuleHandler(ref: string, name: string): Promise<void> {
       const fn = modules.get(name);
       if (!fn) throw unknownHandler(name, 'module');
-      const event = await load(ref);
+      const event = await loadForHandler(ref);
       await runAttempt(Context.current(), name, recorder(ref), (ctx) => runModuleHandler(fn, event, ctx));
     },
   };

@@ -1,4 +1,4 @@
-import { condition, getExternalWorkflowHandle, log, proxyLocalActivities, setHandler, upsertSearchAttributes } from '@temporalio/workflow';
+import { condition, getExternalWorkflowHandle, log, proxyLocalActivities, setHandler, upsertSearchAttributes, workflowInfo } from '@temporalio/workflow';
 import type { Activities } from '../activities';
 import { formatDuration } from '../src/config/duration';
 import { WebhookOrderingKey, WebhookStatus } from '../src/temporal/search-attributes';
@@ -36,10 +36,19 @@ export async function processWebhookEvent(input: WebhookEventInput): Promise<Web
     if (status !== shownStatus) upsertSearchAttributes([{ key: WebhookStatus, value: status }]);
     shownStatus = status;
   }
+  /**
+   * The run routed the event itself (it is no reset of an earlier run, whose history it would
+   * replay without running its activities again), and routing wrote "processing". From then on the
+   * run is the event's one writer and writes no finished status before its last, so retention
+   * cannot expire the event: MongoDB holds the status the run wrote last, and a status write need
+   * not look it up first.
+   */
+  const routedHere = workflowInfo().runId === workflowInfo().originalExecutionRunId;
   /** MongoDB and the WebhookStatus search attribute always say the same. */
   async function setStatus(status: Status, note?: string): Promise<void> {
+    const written = shownStatus;
     showStatus(status);
-    await setEventStatus(input.ref, status, note);
+    await setEventStatus(input.ref, status, note, routedHere ? written : undefined);
   }
   /** The key's sequencer, once the event has taken its place in the queue; undefined again once the place is given back. */
   let heldSequencer: string | undefined;
