@@ -5,13 +5,14 @@
  * their completions per second, and what they cost the server, are what hookflow's burst is held to.
  */
 import { join } from 'node:path';
-import type { Client } from '@temporalio/client';
+import type { Client, WorkflowStartOptions } from '@temporalio/client';
 import { jsonLine, startChild } from './children';
 import { closeTimes, completedRuns, waitForRuns } from './end-to-end';
 import { PhaseCpu, serverCost, type ServerCost } from './server-cost';
 import { round } from './stats';
 import { shapeActivityQueue } from './shape-activities';
-import type { benchShapeWorkflow } from './shape-workflow';
+import type { benchShapeWorkflow, ShapeOptions } from './shape-workflow';
+import { WebhookEventType, WebhookProvider, WebhookSource, WebhookStatus } from '../src/temporal/search-attributes';
 
 export interface CeilingPlan {
   readonly runs: number;
@@ -52,12 +53,30 @@ export interface CeilingRun {
 
 /**
  * The bare shape with its activity on the workflow's queue (dispatched eagerly: the figure the burst
- * is held to), and the same shape with its activity on a queue of its own, as hookflow's handler
+ * is held to); the same shape with its activity on a queue of its own, as hookflow's handler
  * queues (issue 14's flow control) send every handler attempt: that costs the server a task match,
- * a poll answer and a start record per run, and is hookflow's shape as it is.
+ * a poll answer and a start record per run, and is hookflow's shape as it is; and that again with
+ * what hookflow asks of the server for the Temporal UI (its four search attributes, a summary and a
+ * fairness key at the start, the status upsert at the end): the server's work for hookflow's
+ * features, apart from hookflow's code.
  */
 export interface CeilingResult extends CeilingRun {
   readonly ownActivityQueue: CeilingRun;
+  readonly withFeatures: CeilingRun;
+}
+
+/** A bare run started as hookflow starts an event's run (start-event.ts), with made-up values of the same sizes. */
+function featuresOf(workflowId: string): Pick<WorkflowStartOptions, 'typedSearchAttributes' | 'staticSummary' | 'priority'> {
+  return {
+    typedSearchAttributes: [
+      { key: WebhookSource, value: 'bench-burst' },
+      { key: WebhookProvider, value: 'standard-webhooks' },
+      { key: WebhookEventType, value: 'burst.event' },
+      { key: WebhookStatus, value: 'processing' },
+    ],
+    staticSummary: `bench-burst burst.event ${workflowId}`,
+    priority: { fairnessKey: 'bench-burst' },
+  };
 }
 
 export async function runCeiling(plan: CeilingPlan): Promise<CeilingResult> {
@@ -73,14 +92,16 @@ export async function runCeiling(plan: CeilingPlan): Promise<CeilingResult> {
     await worker.waitFor((line) => (jsonLine(line)?.ready === true ? true : undefined), 300_000);
     const pids = new Map([...plan.pids, ['shape worker', worker.pid]]);
     const sameQueue = await measure(plan, pids);
-    const ownActivityQueue = await measure({ ...plan, prefix: `${plan.prefix}-own-queue` }, pids, shapeActivityQueue(plan.taskQueue));
-    return { ...sameQueue, ownActivityQueue };
+    const activityQueue = shapeActivityQueue(plan.taskQueue);
+    const ownActivityQueue = await measure({ ...plan, prefix: `${plan.prefix}-own-queue` }, pids, { activityQueue });
+    const withFeatures = await measure({ ...plan, prefix: `${plan.prefix}-features` }, pids, { activityQueue, upsertStatus: true }, true);
+    return { ...sameQueue, ownActivityQueue, withFeatures };
   } finally {
     await worker.stop();
   }
 }
 
-async function measure(plan: CeilingPlan, pids: ReadonlyMap<string, number>, activityQueue?: string): Promise<CeilingRun> {
+async function measure(plan: CeilingPlan, pids: ReadonlyMap<string, number>, options: ShapeOptions = {}, features = false): Promise<CeilingRun> {
   const ids = Array.from({ length: plan.runs }, (_, n) => `${plan.prefix}-${n}`);
   const started: string[] = [];
   let errors = 0;
@@ -94,7 +115,8 @@ async function measure(plan: CeilingPlan, pids: ReadonlyMap<string, number>, act
         await plan.temporal.workflow.start<typeof benchShapeWorkflow>('benchShapeWorkflow', {
           taskQueue: plan.taskQueue,
           workflowId: id,
-          args: activityQueue ? [activityQueue] : [],
+          args: [options],
+          ...(features ? featuresOf(id) : {}),
         });
         started.push(id);
       } catch (err) {

@@ -110,7 +110,13 @@ export function ceilingTable(b: BenchResults['burst'], c: BenchResults['ceiling'
   if (!c) return 'Skipped (`--ceiling 0`).';
   const rows = [
     ...(b ? [`| hookflow (the burst) | ${b.events} | ${b.concurrency} | ${b.processed} | ${b.completedPerSecond} | ${costCells(b.cost)} |`] : []),
-    ...([['bare shape, Temporal alone', c], ['bare shape, its activity on its own queue', c.ownActivityQueue]] as const).map(
+    ...(
+      [
+        ['bare shape, Temporal alone', c],
+        ['bare shape, its activity on its own queue', c.ownActivityQueue],
+        ["that, with hookflow's search attributes, summary, fairness key and status upsert", c.withFeatures],
+      ] as const
+    ).map(
       ([label, run]) => `| ${label} | ${run.runs} | ${run.concurrency} | ${run.completed} | ${run.completedPerSecond} | ${costCells(run.cost)} |`,
     ),
   ];
@@ -123,6 +129,8 @@ export function ceilingTable(b: BenchResults['burst'], c: BenchResults['ceiling'
       'run by its own worker on its own task queue; its runs are started `c` at a time. completed/s: from the first request (start) to the last close. ' +
       'Its activity goes to the workflow\'s queue, where the server hands it to the worker eagerly; the second row sends it to a queue of its own, ' +
       'as hookflow sends each handler attempt to its handler\'s queue (flow control: rate limits, pause, breaker), which costs the server a task match per run. ' +
+      'The third row starts each run as hookflow starts an event\'s run (its four search attributes, a summary and a fairness key) and upserts WebhookStatus before the last step, as hookflow\'s run does when it ends: ' +
+      'what hookflow\'s features for the Temporal UI cost the server, apart from hookflow\'s code. ' +
       `Temporal CPU: the server process's CPU time over the phase ÷ completed runs (– when the server is external); the last column does the same for every process the bench measures ` +
       '(the bench process, which sends the burst and starts the bare runs, included; during the bare phases hookflow\'s own receiver and worker idle). ' +
       `Start errors: ${c.errors}; closed otherwise: ${c.closedOtherwise}.`,

@@ -187,7 +187,7 @@ export async function runBench(opts: BenchOptions, command: string, log: (line: 
         pids,
         drainSeconds: opts.drainSeconds,
       });
-      for (const [what, c] of [['', ceiling], [' (its activity on its own queue)', ceiling.ownActivityQueue]] as const) {
+      for (const [what, c] of [['', ceiling], [' (its activity on its own queue)', ceiling.ownActivityQueue], [" (with hookflow's Temporal features)", ceiling.withFeatures]] as const) {
         log(
           `ceiling${what}: ${c.completed}/${c.runs} completed (${c.errors} start errors, ${c.closedOtherwise} closed otherwise), ${c.completedPerSecond} runs/s; ` +
             `${costLine(c.cost)}${c.firstError ? `; first error: ${c.firstError}` : ''}`,

@@ -90,6 +90,13 @@ describe('npm run bench -- --smoke', function () {
     assert.equal(own.errors, 0, own.firstError);
     assert.equal(own.completed, own.runs, 'every run of the shape with its activity on its own queue completed');
     assert.equal(own.cost.historyEventsPerRun?.mean, ceiling.cost.historyEventsPerRun?.mean, 'the same history either way');
+    const featured = ceiling.withFeatures;
+    assert.equal(featured.errors, 0, featured.firstError);
+    assert.equal(featured.completed, featured.runs, "every run of the shape with hookflow's features completed");
+    const burstHistory = results.burst?.cost.historyEventsPerRun?.mean;
+    assert.equal(featured.cost.historyEventsPerRun?.mean, burstHistory, "the shape with hookflow's features has the history of hookflow's own run");
+    for (const run of [ceiling, own, featured]) assert.ok((run.cost.cpuMsPerEventByProcess['shape worker'] ?? 0) > 0, 'the shape worker\'s CPU per run is measured');
+    assert.ok((results.burst?.cost.cpuMsPerEventByProcess.worker ?? 0) > 0, "the worker's CPU per event in the burst is measured");
     assert.ok((results.burst?.cost.historyEventsPerRun?.sampled ?? 0) > 0, 'no burst history sampled');
   });
 
