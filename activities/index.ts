@@ -86,7 +86,7 @@ export function createActivities(store: EventStore, config: HookflowConfig, flow
     /**
      * Moves the stored event to `status`; fails if the event does not exist, so the workflow sees it.
      * `currentStatus`: the status the run itself wrote last, when it knows the event cannot have
-     * expired since (see the workflow's `finish`); the write then skips its lookup.
+     * expired since (see `routedHere` in the workflow); the write then skips its lookup.
      */
     async setEventStatus(ref: string, status: LiveEventStatus, note?: string, currentStatus?: LiveEventStatus): Promise<void> {
       await recordStatus(ref, status, { ...(note === undefined ? {} : { note }), ...(currentStatus === undefined ? {} : { currentStatus }) });
