@@ -98,8 +98,8 @@ function costCells(cost: ServerCost): string {
 }
 
 /** Every measured process's CPU per run, and their sum: where the machine's cores went for each event. */
-function cpuByProcess(cost: ServerCost): string {
-  const entries = Object.entries(cost.cpuMsPerEventByProcess ?? {}).filter(([, ms]) => ms >= 0.05);
+export function cpuByProcess(cost: ServerCost): string {
+  const entries = Object.entries(cost.cpuMsPerEventByProcess).filter(([, ms]) => ms >= 0.05);
   if (entries.length === 0) return '–';
   const total = entries.reduce((sum, [, ms]) => sum + ms, 0);
   return `${round(total, 1)} (${entries.map(([name, ms]) => `${name} ${round(ms, 1)}`).join(' · ')})`;

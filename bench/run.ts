@@ -25,6 +25,7 @@ import { BENCH_SOURCES, benchConfig } from './deliveries';
 import type { BenchOptions, BenchPhase } from './options';
 import { orderingConfig, runOrdering, shareOfUnordered, type OrderingResult } from './ordering';
 import { bareKoaPhase, floorPhase, receiverClosedPhase, receiverOpenPhase, warmUp, type BenchContext } from './phases';
+import { cpuByProcess } from './report';
 import type { ServerCost } from './server-cost';
 import { emptyStore } from './store-size';
 import { memoryMb } from './proc-stats';
@@ -292,8 +293,7 @@ export async function runBench(opts: BenchOptions, command: string, log: (line: 
 
 function costLine(cost: ServerCost): string {
   const h = cost.historyEventsPerRun;
-  const byProcess = Object.entries(cost.cpuMsPerEventByProcess).map(([name, ms]) => `${name} ${ms}`).join(', ');
-  return `Temporal CPU ${cost.temporalCpuMsPerEvent ?? '?'} ms per event, ${h ? `${h.mean} history events per run (${h.sampled} sampled)` : 'no history sampled'}; CPU ms per event by process: ${byProcess || '?'}`;
+  return `Temporal CPU ${cost.temporalCpuMsPerEvent ?? '?'} ms per event, ${h ? `${h.mean} history events per run (${h.sampled} sampled)` : 'no history sampled'}; CPU ms per event, all processes: ${cpuByProcess(cost)}`;
 }
 
 async function machine(
