@@ -1,5 +1,6 @@
 import type { HttpHandlerConfig } from '../src/config/handlers';
 import { headerRecord, rawBody } from '../src/event/body';
+import { postOnce } from '../src/http-post';
 import { sign } from '../src/providers/standard-webhooks';
 import type { EventDocument } from '../src/store/events';
 import type { HandlerContext } from './handler-api';
@@ -42,35 +43,14 @@ export function forwardHeaders(handler: HttpHandlerConfig, event: EventDocument,
 /** One attempt. Throws AttemptError saying whether a retry can help; see http-outcome.ts. */
 export async function forwardOverHttp(handler: HttpHandlerConfig, event: EventDocument, ctx: HandlerContext): Promise<AttemptSuccess> {
   const body = rawBody(event);
-  let res: Response;
-  try {
-    res = await fetch(handler.url, {
-      method: 'POST',
-      headers: forwardHeaders(handler, event, body, Date.now()),
-      body,
-      signal: ctx.signal,
-      redirect: 'manual',
-    });
-  } catch (err) {
-    if (ctx.signal.aborted) throw err; // a timeout or a cancellation: the caller says which
-    // The URL stays out of the message: it may carry a token.
-    throw new AttemptError(`network error: ${networkReason(err)}`, true);
-  }
-  // Only the status matters; release the connection without reading the answer.
-  await res.body?.cancel().catch(() => {});
-  const httpStatus = res.status;
+  const outcome = await postOnce(handler.url, forwardHeaders(handler, event, body, Date.now()), body, ctx.signal);
+  if ('networkError' in outcome) throw new AttemptError(`network error: ${outcome.networkError}`, true);
+  const httpStatus = outcome.status;
   const verdict = disposition(httpStatus);
   if (verdict === 'delivered') return { httpStatus };
-  const delay = verdict === 'retry' ? retryAfterMs(res.headers.get('retry-after'), Date.now()) : undefined;
+  const delay = verdict === 'retry' ? retryAfterMs(outcome.retryAfter, Date.now()) : undefined;
   throw new AttemptError(`destination answered HTTP ${httpStatus}`, verdict === 'retry', {
     httpStatus,
     ...(delay === undefined ? {} : { retryAfterMs: delay }),
   });
-}
-
-/** fetch reports "fetch failed" with the reason (ECONNREFUSED, ...) in `cause`. */
-export function networkReason(err: unknown): string {
-  const cause = err instanceof Error && err.cause instanceof Error ? err.cause : err;
-  if (cause instanceof Error && 'code' in cause && typeof cause.code === 'string') return cause.code;
-  return cause instanceof Error ? cause.message : String(cause);
 }

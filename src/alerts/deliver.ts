@@ -1,6 +1,6 @@
-import { networkReason } from '../../activities/http-forward';
 import { disposition } from '../../activities/http-outcome';
 import type { NotifierConfig } from '../config/alerts';
+import { postOnce } from '../http-post';
 import { sign } from '../providers/standard-webhooks';
 import type { Digest } from './digest';
 import { slackMessage, webhookMessage, type AlertLinks } from './messages';
@@ -28,16 +28,10 @@ export async function deliverDigest(
     headers.set('webhook-timestamp', timestamp);
     headers.set('webhook-signature', sign(notifier.secret, messageId, timestamp, body));
   }
-  let res: Response;
-  try {
-    res = await fetch(notifier.url, { method: 'POST', headers, body, signal, redirect: 'manual' });
-  } catch (err) {
-    if (signal.aborted) throw err;
-    return { ok: false, retryable: true, reason: `network error: ${networkReason(err)}` };
-  }
-  await res.body?.cancel().catch(() => {});
-  const verdict = disposition(res.status);
+  const outcome = await postOnce(notifier.url, headers, body, signal);
+  if ('networkError' in outcome) return { ok: false, retryable: true, reason: `network error: ${outcome.networkError}` };
+  const verdict = disposition(outcome.status);
   if (verdict === 'delivered') return { ok: true };
-  return { ok: false, retryable: verdict === 'retry', reason: `answered HTTP ${res.status}` };
+  return { ok: false, retryable: verdict === 'retry', reason: `answered HTTP ${outcome.status}` };
 }
 
