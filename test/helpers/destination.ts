@@ -4,6 +4,7 @@ import { Webhook } from 'standardwebhooks';
 
 /** One request as the destination received it, and whether its Standard Webhooks signature verified. */
 export interface DeliveredRequest {
+  readonly method: string;
   readonly headers: IncomingHttpHeaders;
   readonly body: Buffer;
   readonly verified: boolean;
@@ -11,10 +12,12 @@ export interface DeliveredRequest {
 }
 
 /**
- * An answer (after `delayMs`, when given), or `hang`: never answer, until the client gives up or
- * the destination closes.
+ * An answer (with `body`, after `delayMs`, when given), or `hang`: never answer, until the client
+ * gives up or the destination closes.
  */
-export type Reply = { readonly status: number; readonly headers?: Record<string, string>; readonly delayMs?: number } | 'hang';
+export type Reply =
+  | { readonly status: number; readonly headers?: Record<string, string>; readonly body?: Buffer; readonly delayMs?: number }
+  | 'hang';
 
 /** Chooses the reply to `request`, the destination's request number `index` (0-based). */
 export type Behaviour = (index: number, request: DeliveredRequest) => Reply;
@@ -36,6 +39,7 @@ export class Destination {
   private readonly server: Server;
   private readonly verifier: Webhook;
   private port = 0;
+  private accepted = 0;
 
   private constructor(
     secret: string,
@@ -48,14 +52,15 @@ export class Destination {
       req.on('data', (chunk: Buffer) => chunks.push(chunk));
       req.on('end', () => {
         const body = Buffer.concat(chunks);
-        const request = { headers: req.headers, body, verified: verifies(this.verifier, body, req.headers), atMs: Date.now() };
+        const request = { method: req.method ?? '', headers: req.headers, body, verified: verifies(this.verifier, body, req.headers), atMs: Date.now() };
         const reply = this.behaviour(this.requests.push(request) - 1, request);
         if (reply === 'hang') return;
-        const send = (): void => void res.writeHead(reply.status, reply.headers).end();
+        const send = (): void => void res.writeHead(reply.status, reply.headers).end(reply.body);
         if (reply.delayMs === undefined) send();
         else setTimeout(send, reply.delayMs);
       });
     });
+    this.server.on('connection', () => (this.accepted += 1));
   }
 
   static async start(secret: string, behaviour: Behaviour): Promise<Destination> {
@@ -78,6 +83,11 @@ export class Destination {
       });
     });
     this.port = (this.server.address() as AddressInfo).port;
+  }
+
+  /** TCP connections accepted so far: what a client's keep-alive reuse saves. */
+  get connections(): number {
+    return this.accepted;
   }
 
   /** The requests that carried this idempotency key. */
