@@ -11,7 +11,7 @@ import { createMongo } from '../src/store/mongo';
 import { measureStoreWrites, STORE_WRITES_DEFAULTS, storeWritesTable, type StoreWritesOptions } from './store-writes';
 
 function parseArgs(argv: readonly string[]): StoreWritesOptions {
-  const opts: Record<string, number> = { ...STORE_WRITES_DEFAULTS };
+  const opts: { -readonly [K in keyof StoreWritesOptions]: StoreWritesOptions[K] } = { ...STORE_WRITES_DEFAULTS };
   const names: Record<string, keyof StoreWritesOptions> = { '--seconds': 'seconds', '--inserters': 'inserters', '--updaters': 'updaters', '--deleters': 'deleters' };
   for (let i = 0; i < argv.length; i += 2) {
     const flag = argv[i] ?? '';
@@ -21,7 +21,7 @@ function parseArgs(argv: readonly string[]): StoreWritesOptions {
     if (!Number.isInteger(value) || value < (name === 'seconds' ? 1 : 0)) throw new TypeError(`${flag} takes a whole number${name === 'seconds' ? ' of at least 1' : ''}`);
     opts[name] = value;
   }
-  return opts as unknown as StoreWritesOptions;
+  return opts;
 }
 
 async function main(argv: readonly string[]): Promise<void> {

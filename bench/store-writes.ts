@@ -5,7 +5,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { Db } from 'mongodb';
-import { summarize, type LatencySummary } from './stats';
+import { round, summarize, type LatencySummary } from './stats';
 
 export interface StoreWritesOptions {
   readonly seconds: number;
@@ -90,7 +90,7 @@ export async function measureStoreWrites(db: Db, opts: StoreWritesOptions): Prom
 
   await Promise.all([...repeat(opts.inserters, inserter), ...repeat(opts.updaters, updater), ...repeat(opts.deleters, deleter)]);
   const seconds = (performance.now() - started) / 1000;
-  const figures = (s: number[]): OperationFigures => ({ perSecond: Math.round((s.length / seconds) * 10) / 10, latencyMs: summarize(s) });
+  const figures = (s: number[]): OperationFigures => ({ perSecond: round(s.length / seconds, 1), latencyMs: summarize(s) });
   return { groupInsert: figures(samples.groupInsert), update: figures(samples.update), find: figures(samples.find), delete: figures(samples.delete) };
 }
 
