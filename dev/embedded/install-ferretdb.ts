@@ -1,5 +1,6 @@
-import { chmodSync, cpSync, existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, copyFileSync, cpSync, existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { repoRoot } from '../../src/config/paths';
 import { INSTALL_LOCK_TIMEOUT_MS, installLogFile, seconds, type InstallContext } from './install';
 import { withLock } from './lock';
 import { findOnPath, isExecutable, run } from './process';
@@ -7,7 +8,9 @@ import { findOnPath, isExecutable, run } from './process';
 export const FERRETDB_VERSION = 'v1.24.2';
 const FERRETDB_MODULE = 'github.com/FerretDB/FerretDB';
 /** What the stamp file holds: the version and our patches, so a build without one of them is rebuilt. */
-const BUILD_STAMP = `${FERRETDB_VERSION}+hookflow-id-index+write-queue`;
+const BUILD_STAMP = `${FERRETDB_VERSION}+hookflow-id-index+write-queue-2`;
+/** The Go file `patchWriteQueue` adds to FerretDB, kept in the repository (not compiled to dist). */
+export const WRITE_QUEUE_SOURCE = join(repoRoot(), 'dev', 'embedded', 'ferretdb-patch', 'write_queue.go');
 
 /**
  * FerretDB (MongoDB wire protocol over SQLite), built from the Go module proxy on first use.
@@ -102,27 +105,33 @@ export function patchIdLookup(sourceDir: string): void {
  * as the lock frees gets it first. Under hookflow's mix of writes (`npm run bench:store-writes`:
  * two loops inserting groups of events and their pending starts, as receivers do, beside loops
  * updating events, as workers do) a group's inserts waited up to seconds. Here each database's
- * writes queue in FerretDB itself, behind a mutex (Go hands it over in arrival order to a writer
- * that has waited over a millisecond), so SQLite never has to refuse one. Group inserts, before ->
- * after: beside 16 updating loops, p99 0.95-1.1 s -> 110-121 ms (p50 23 -> 68-75 ms: each waits its
- * turn now) and 10-35 % more writes per second; beside 4, p50 28 -> 23 ms, p99 364 -> 48 ms, and
- * 2.1 times the groups per second. Reads do not take the mutex: in WAL mode they never wait for a writer.
- * Every write of the SQLite backend goes through these two methods (transactions for inserts and
- * updates, one statement for deletes and schema changes); neither calls the other.
+ * writes queue in FerretDB itself, in arrival order, so SQLite never has to refuse one
+ * (ferretdb-patch/write_queue.go, tested by its own Go test). A waiting write gives up when its
+ * client goes away or after 10 s, as SQLite's busy timeout bounded it before. Group inserts,
+ * before -> after: beside 16 updating loops, p99 0.95-1.1 s -> 110-121 ms (p50 23 -> 68-75 ms: each
+ * waits its turn now) and 10-35 % more writes per second; beside 4, p50 28 -> 23 ms, p99 364 -> 48
+ * ms, and 2.1 times the groups per second. Reads do not queue: in WAL mode they never wait for a
+ * writer. Every write of the SQLite backend goes through the two methods edited here (transactions
+ * for inserts and updates, one statement for deletes and schema changes); neither calls the other.
  */
 export function patchWriteQueue(sourceDir: string): void {
-  const file = join(sourceDir, 'internal', 'util', 'fsql', 'db.go');
+  const folder = join(sourceDir, 'internal', 'util', 'fsql');
+  const file = join(folder, 'db.go');
+  const queueFile = join(folder, 'write_queue.go');
+  if (existsSync(queueFile)) throw new Error(`cannot patch FerretDB: ${queueFile} exists already`);
   let text = readFileSync(file, 'utf8');
+  const waitForTurn = (failed: string): string =>
+    `\t// hookflow: wait for this database's write turn (write_queue.go).\n\tif err := db.writes.acquire(ctx); err != nil {\n\t\treturn ${failed}\n\t}\n\tdefer db.writes.release()\n\n`;
   const edits: readonly (readonly [before: string, after: string])[] = [
-    ['\t"log/slog"\n\t"time"\n', '\t"log/slog"\n\t"sync"\n\t"time"\n'],
-    ['\tsqlDB     *sql.DB\n', '\tsqlDB     *sql.DB\n\twriteMu   sync.Mutex // hookflow: one writer at a time, queued here rather than in SQLite\n'],
+    ['\tsqlDB     *sql.DB\n', '\tsqlDB     *sql.DB\n\twrites    *writeQueue // hookflow: one writer at a time, queued here rather than in SQLite\n'],
+    ['\t\tsqlDB:            db,\n', '\t\tsqlDB:            db,\n\t\twrites:           newWriteQueue(writeQueueTimeout),\n'],
     [
       'func (db *DB) ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error) {\n',
-      'func (db *DB) ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error) {\n\tdb.writeMu.Lock()\n\tdefer db.writeMu.Unlock()\n\n',
+      `func (db *DB) ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error) {\n${waitForTurn('nil, lazyerrors.Error(err)')}`,
     ],
     [
       'func (db *DB) InTransaction(ctx context.Context, f func(*Tx) error) (err error) {\n',
-      'func (db *DB) InTransaction(ctx context.Context, f func(*Tx) error) (err error) {\n\tdb.writeMu.Lock()\n\tdefer db.writeMu.Unlock()\n\n',
+      `func (db *DB) InTransaction(ctx context.Context, f func(*Tx) error) (err error) {\n${waitForTurn('lazyerrors.Error(err)')}`,
     ],
   ];
   for (const [before, after] of edits) {
@@ -130,6 +139,7 @@ export function patchWriteQueue(sourceDir: string): void {
     text = text.replace(before, after);
   }
   writeFileSync(file, text);
+  copyFileSync(WRITE_QUEUE_SOURCE, queueFile);
 }
 
 /** The module's source folder in the Go module cache, downloaded through the module proxy if needed. */
