@@ -1,12 +1,12 @@
 /**
  * `npm run bench:store-writes [-- --seconds S --inserters N --updaters N]`: the store under
  * hookflow's mix of concurrent writes (bench/store-writes.ts), on the embedded MongoDB (reused
- * when running, started otherwise) or `MONGO_URL`'s. Prints a table; writes to a database of its
+ * when running, started otherwise, with no Temporal) or `MONGO_URL`'s. Prints a table; writes to a database of its
  * own, dropped at the end.
  */
 import { randomBytes } from 'node:crypto';
 import { describeMongo } from '../dev/embedded/mongo-server';
-import { startServices } from '../dev/embedded/services';
+import { startStore } from '../dev/embedded/services';
 import { createMongo } from '../src/store/mongo';
 import { measureStoreWrites, STORE_WRITES_DEFAULTS, storeWritesTable, type StoreWritesOptions } from './store-writes';
 
@@ -26,7 +26,7 @@ function parseArgs(argv: readonly string[]): StoreWritesOptions {
 
 async function main(argv: readonly string[]): Promise<void> {
   const opts = parseArgs(argv);
-  const services = await startServices({ temporalUi: false, log: (line) => console.error(`[services] ${line}`) });
+  const services = await startStore({ log: (line) => console.error(`[services] ${line}`) });
   const mongo = createMongo(services.mongoUrl, `hookflow_bench_store_${randomBytes(4).toString('hex')}`);
   try {
     await mongo.client.connect();

@@ -2,7 +2,7 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { loadEnv } from '../../src/config/env';
 import { temporalConnectionOptions } from '../../src/config/temporal-connection';
-import { resolveServicesConfig, type MongoTarget, type TargetOptions, type TemporalTarget } from './config';
+import { resolveServicesConfig, type MongoTarget, type ServicesConfig, type TargetOptions, type TemporalTarget } from './config';
 import { startTemporalCluster } from './cluster-services';
 import { ensureFerretdb } from './install-ferretdb';
 import { ensureTemporalCli } from './install-temporal';
@@ -50,21 +50,7 @@ export interface RunningServices {
  * else the embedded ones, reused when already running, installed and started otherwise.
  */
 export async function startServices(opts: StartServicesOptions = {}): Promise<RunningServices> {
-  const env = opts.env ?? process.env;
-  const log = opts.log ?? ((): void => undefined);
-  const config = resolveServicesConfig(opts, env);
-  const paths = resolvePaths(opts, env);
-  const ctx: LocalServerContext = {
-    pidsDir: paths.pids,
-    logsDir: paths.logs,
-    dataDir: paths.data,
-    env,
-    detach: opts.detach ?? false,
-    readyTimeoutMs: opts.readyTimeoutMs ?? 60_000,
-    log,
-  };
-  const install: InstallContext = { tools: paths.tools, logs: paths.logs, env, log };
-
+  const { config, paths, ctx, install } = prepare(opts);
   const [temporal, mongo] = await Promise.allSettled([startTemporal(config.temporal, paths, ctx, install, opts.temporalUi ?? true), startMongo(config.mongo, paths, ctx, install)]);
   if (temporal.status === 'rejected' || mongo.status === 'rejected') {
     // Do not leave half of the pair running.
@@ -88,6 +74,50 @@ export async function startServices(opts: StartServicesOptions = {}): Promise<Ru
       return stopping;
     },
   };
+}
+
+export interface RunningStore {
+  readonly mongoUrl: string;
+  /** Whether this call started it (and stop() will stop it). */
+  readonly startedByUs: boolean;
+  /** Stops it if this call started it. Safe to call more than once. */
+  stop(): Promise<void>;
+}
+
+/**
+ * MongoDB alone, found or started as startServices does it: for a tool that needs no Temporal
+ * (`npm run bench:store-writes`).
+ */
+export async function startStore(opts: StartServicesOptions = {}): Promise<RunningStore> {
+  const { config, paths, ctx, install } = prepare(opts);
+  const { server, url } = await startMongo(config.mongo, paths, ctx, install);
+  let stopping: Promise<void> | undefined;
+  return {
+    mongoUrl: url,
+    startedByUs: server.startedByUs,
+    stop: () => {
+      stopping ??= server.stop();
+      return stopping;
+    },
+  };
+}
+
+/** What starting any of the servers needs: the targets, the folders, and the contexts of the launcher and the installer. */
+function prepare(opts: StartServicesOptions): { config: ServicesConfig; paths: Paths; ctx: LocalServerContext; install: InstallContext } {
+  const env = opts.env ?? process.env;
+  const log = opts.log ?? ((): void => undefined);
+  const config = resolveServicesConfig(opts, env);
+  const paths = resolvePaths(opts, env);
+  const ctx: LocalServerContext = {
+    pidsDir: paths.pids,
+    logsDir: paths.logs,
+    dataDir: paths.data,
+    env,
+    detach: opts.detach ?? false,
+    readyTimeoutMs: opts.readyTimeoutMs ?? 60_000,
+    log,
+  };
+  return { config, paths, ctx, install: { tools: paths.tools, logs: paths.logs, env, log } };
 }
 
 interface Started {
