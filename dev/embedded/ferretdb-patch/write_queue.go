@@ -21,8 +21,9 @@ const writeQueueTimeout = 10 * time.Second
 // writeQueue lets one write into a database at a time, in arrival order. A Go channel serves the
 // senders blocked on it first in, first out, and a receive that frees the slot moves the first
 // waiter's send into it at once, so a writer that arrives later cannot take the slot ahead of one
-// already waiting. A waiting writer gives up when its context ends (its client went away, its
-// deadline passed) or after the queue's timeout, and the writers behind it move up.
+// already waiting. A waiting writer gives up after the queue's timeout, or when its request's
+// context ends (FerretDB 1.24 ends it when it shuts down, and at a findAndModify's maxTimeMS; it
+// does not notice a client that hangs up mid-request), and the writers behind it move up.
 type writeQueue struct {
 	slot    chan struct{}
 	timeout time.Duration

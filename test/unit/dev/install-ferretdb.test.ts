@@ -92,7 +92,7 @@ describe('patchWriteQueue(sourceDir)', function () {
 });
 
 describe('the write queue added to FerretDB (ferretdb-patch/write_queue.go)', function () {
-  it('passes its Go tests: one writer at a time, in arrival order; a waiter leaves when its client goes away or after the timeout', async function () {
+  it('passes its Go tests: one writer at a time, in arrival order; a waiter leaves when its context ends or after the timeout', async function () {
     const go = findOnPath('go', process.env);
     // The installer needs Go to build FerretDB at all; without it there is no build to test.
     if (go === undefined) this.skip();
