@@ -110,9 +110,10 @@ export function patchIdLookup(sourceDir: string): void {
  * as SQLite's busy timeout bounded it before, or when its request's context ends (FerretDB shuts
  * down). Group inserts, before -> after: beside 16 updating loops, p99 0.95-1.1 s -> 110-121 ms
  * (p50 23 -> 68-75 ms: each waits its turn now) and 10-35 % more writes per second; beside 4, p50
- * 28 -> 23 ms, p99 364 -> 48 ms, and 2.1 times the groups per second. Reads do not queue: in WAL mode they never wait for a
- * writer. Every write of the SQLite backend goes through the two methods edited here (transactions
- * for inserts and updates, one statement for deletes and schema changes); neither calls the other.
+ * 28 -> 23 ms, p99 364 -> 48 ms, and 2.1 times the groups per second. Reads do not queue: in WAL
+ * mode they never wait for a writer. Every write of the SQLite backend goes through the two methods
+ * edited here (transactions for inserts and updates, one statement for deletes and schema
+ * changes); neither calls the other.
  */
 export function patchWriteQueue(sourceDir: string): void {
   const folder = join(sourceDir, 'internal', 'util', 'fsql');
