@@ -1,8 +1,8 @@
 /**
- * `npm run bench:store-writes [-- --seconds S --inserters N --updaters N]`: the store under
- * hookflow's mix of concurrent writes (bench/store-writes.ts), on the embedded MongoDB (reused
- * when running, started otherwise, with no Temporal) or `MONGO_URL`'s. Prints a table; writes to a database of its
- * own, dropped at the end.
+ * `npm run bench:store-writes [-- --seconds S --inserters N --updaters N --deleters N]`: the store
+ * under hookflow's mix of concurrent writes (bench/store-writes.ts), on the embedded MongoDB
+ * (reused when running, started otherwise, with no Temporal) or `MONGO_URL`'s. Prints a table;
+ * writes to a database of its own, dropped at the end.
  */
 import { randomBytes } from 'node:crypto';
 import { describeMongo } from '../dev/embedded/mongo-server';
