@@ -2,7 +2,8 @@
  * The burst phase (issue 13): many distinct signed Standard Webhooks events at once, each routed to
  * an HTTP handler that forwards it to a local destination. It measures what a provider sees (how
  * fast each delivery is acknowledged, and whether any is refused) and how long hookflow then needs
- * to process them all; and it checks every event was acknowledged and processed exactly once.
+ * to process them all; and it checks every event was acknowledged and processed exactly once. The
+ * same burst goes to the bare Koa app first: what the machine gives an app that does no work.
  */
 import { createServer, type Server } from 'node:http';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -113,6 +114,20 @@ export interface BurstResult {
   /** Events the destination received exactly once, and more than once (a forward retried after a lost answer). */
   readonly forwardedOnce: number;
   readonly forwardedMoreThanOnce: number;
+  /**
+   * The same deliveries sent the same way to the bare Koa app just before, while nothing else ran:
+   * the acknowledgement times this machine and this load generator give an app that does no work,
+   * the floor under `ack`.
+   */
+  readonly bareKoa: BareKoaBurst;
+}
+
+export interface BareKoaBurst {
+  readonly ack: LatencySummary;
+  /** Deliveries without a 200. */
+  readonly errors: number;
+  /** From the first request to the last answer, ms. */
+  readonly sendMs: number;
 }
 
 export interface BurstPlan {
@@ -122,6 +137,8 @@ export interface BurstPlan {
   /** Makes event IDs unique to one run. */
   readonly prefix: string;
   readonly receiverUrl: string;
+  /** The bare Koa app (koa-main.ts): the same burst goes there first. */
+  readonly koaUrl: string;
   readonly destination: BurstDestination;
   readonly temporal: Client;
   readonly taskQueue: string;
@@ -144,6 +161,7 @@ function burstDeliveries(plan: BurstPlan): Delivery[] {
 
 export async function runBurst(plan: BurstPlan): Promise<BurstResult> {
   const list = burstDeliveries(plan);
+  const bareKoa = await burstToBareKoa(plan, list);
   const from = new Date();
   const cpu = new PhaseCpu(plan.pids);
   const load = await runClosedLoop({ url: plan.receiverUrl, deliveries: list, connections: plan.concurrency, maxSeconds: plan.maxSeconds });
@@ -176,7 +194,18 @@ export async function runBurst(plan: BurstPlan): Promise<BurstResult> {
     cost: await serverCost(plan.temporal, cpuMs, closes.length, closedIds),
     forwardedOnce: forwards.filter((n) => n === 1).length,
     forwardedMoreThanOnce: forwards.filter((n) => n > 1).length,
+    bareKoa,
   };
+}
+
+/**
+ * The floor of the burst's acknowledgement times: the bare Koa app answers the same burst over as
+ * many new connections from the same load generator, on the same cores, with nothing else running.
+ * Where its p99 is past the target already, no receiver reaches the target on this machine.
+ */
+async function burstToBareKoa(plan: BurstPlan, list: readonly Delivery[]): Promise<BareKoaBurst> {
+  const load = await runClosedLoop({ url: plan.koaUrl, deliveries: list, connections: plan.concurrency, maxSeconds: plan.maxSeconds });
+  return { ack: summarize(load.latencies), errors: list.length - countStatus(load, (s) => s === 200), sendMs: round(load.durationMs, 0) };
 }
 
 /** Each event's first acknowledgement: by which answer, and when the sender had it. */

@@ -85,10 +85,17 @@ export function burstTable(b: BenchResults['burst']): string {
     '|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|',
     `| ${b.events} | ${b.concurrency} | ${b.acknowledged} | ${b.acknowledgedAccepted} | ${b.acknowledgedDuplicate} | ${b.retriedAfter503} | ${b.errors} | ${b.ack.p50} | ${b.ack.p90} | ${b.ack.p99} | ${b.ack.max} | ${b.processed} | ${b.lastAckToAllProcessedMs ?? 'not all'} | ${b.forwardedOnce} | ${b.forwardedMoreThanOnce} |`,
     '',
+    '| the same burst to | ack p50 | p90 | p99 | max ms | answered in ms | errors |',
+    '|---|--:|--:|--:|--:|--:|--:|',
+    `| hookflow's receiver | ${b.ack.p50} | ${b.ack.p90} | ${b.ack.p99} | ${b.ack.max} | ${b.sendMs} | ${b.errors} |`,
+    `| the bare Koa app, just before | ${b.bareKoa.ack.p50} | ${b.bareKoa.ack.p90} | ${b.bareKoa.ack.p99} | ${b.bareKoa.ack.max} | ${b.bareKoa.sendMs} | ${b.bareKoa.errors} |`,
+    '',
     'Distinct signed Standard Webhooks events, all sent at once over `c` connections; each one routed to an HTTP handler forwarding it to a local destination that answers 204. ' +
       '"acknowledged": events answered 202, or 200 duplicate when sent again (an earlier try stored it but its answer was lost or came too late); ' +
       '"503 at first": refused by load shedding at the first try and sent again after its Retry-After, as a provider would (so is any event without an acknowledgement); ' +
-      '"processed": runs closed in Temporal; "forwarded once": events the destination received exactly once.',
+      '"processed": runs closed in Temporal; "forwarded once": events the destination received exactly once. ' +
+      'The bare Koa app (answers 200, does nothing) had the same deliveries just before, over as many new connections from the same load generator, with nothing else running: ' +
+      'the acknowledgement times this machine gives an app with no work at all, the floor under the receiver\'s. "answered in": from the first request to the last answer.',
   ].join('\n');
 }
 

@@ -205,6 +205,7 @@ export async function runBench(opts: BenchOptions, command: string, log: (line: 
         bodyBytes: opts.bodyBytes,
         prefix: `${runId}-burst`,
         receiverUrl,
+        koaUrl: ctx.koaUrl,
         destination,
         temporal,
         taskQueue,
@@ -218,6 +219,7 @@ export async function runBench(opts: BenchOptions, command: string, log: (line: 
           `errors ${b.errors}, ${b.retriedAfter503} refused with 503 then sent again; all processed ${b.lastAckToAllProcessedMs ?? '(not all)'} ms after the last ack; ` +
           `${b.forwardedOnce} forwarded once, ${b.forwardedMoreThanOnce} more than once; ${b.completedPerSecond} completed/s; ${costLine(b.cost)}`,
       );
+      log(`burst to the bare Koa app first: ack p50 ${b.bareKoa.ack.p50} ms, p90 ${b.bareKoa.ack.p90} ms, p99 ${b.bareKoa.ack.p99} ms, max ${b.bareKoa.ack.max} ms, errors ${b.bareKoa.errors}`);
     }
 
     let ordering: OrderingResult | null = null;

@@ -98,7 +98,8 @@ export function checkTargets(
             `p50 ${burst.ack.p50}, p90 ${burst.ack.p90}, p99 ${burst.ack.p99}, max ${burst.ack.max} ms; ${burst.errors} errors; ` +
             `${burst.acknowledged} acknowledged (${burst.acknowledgedAccepted} 202, ${burst.acknowledgedDuplicate} 200 duplicate), ${burst.retriedAfter503} refused with 503 at first (sent again after Retry-After); ` +
             `${burst.processed} processed, ${burst.forwardedOnce} forwarded once, ${burst.forwardedMoreThanOnce} more than once; ` +
-            `all processed ${burst.lastAckToAllProcessedMs ?? '?'} ms after the last ack`,
+            `all processed ${burst.lastAckToAllProcessedMs ?? '?'} ms after the last ack; ` +
+            `the bare Koa app under the same burst: p50 ${burst.bareKoa.ack.p50}, p99 ${burst.bareKoa.ack.p99} ms`,
           pass: burst.ack.p99 < LIMITS.burstAckP99Ms && burst.errors === 0 && burst.retriedAfter503 === 0 && burst.forwardedOnce === burst.events && burst.processed === burst.events,
         }
       : { target: 'burst', measured: 'skipped', pass: false },

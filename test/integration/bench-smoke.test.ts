@@ -1,8 +1,9 @@
 /**
  * `npm run bench -- --smoke` against the suite's servers: proves the harness runs end to end
- * (children, both baselines, closed and open loop, the bare shape's ceiling, the burst, ordering's cost, results files),
- * that every bare-shape run completes, and that the burst's events are each acknowledged and processed
- * once. The benchmark itself never runs here.
+ * (children, both baselines, closed and open loop, the bare shape's ceiling, the burst and the same
+ * burst to the bare Koa app, ordering's cost, results files), that every bare-shape run completes,
+ * and that the burst's events are each acknowledged and processed once. The benchmark itself never
+ * runs here.
  */
 import { strict as assert } from 'node:assert';
 import { execFile } from 'node:child_process';
@@ -75,6 +76,14 @@ describe('npm run bench -- --smoke', function () {
     assert.equal(burst.forwardedOnce, burst.events, 'every event reached the destination exactly once');
     assert.equal(burst.forwardedMoreThanOnce, 0);
     assert.ok(burst.lastAckToAllProcessedMs !== null);
+  });
+
+  it('sends the same burst to the bare Koa app first: every delivery answered 200, its times summarized', () => {
+    const bare = results.burst?.bareKoa;
+    assert.ok(bare, 'no bare Koa burst');
+    assert.equal(bare.ack.count, results.burst?.events, 'one answer per delivery');
+    assert.equal(bare.errors, 0);
+    assert.ok(bare.ack.p50 > 0 && bare.ack.p99 >= bare.ack.p50 && bare.ack.max >= bare.ack.p99);
   });
 
   it('runs the bare workflow shape on Temporal alone: every run started and completed, histories sampled', () => {
